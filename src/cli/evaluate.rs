@@ -1,0 +1,61 @@
+//! `guantong evaluate`: the contract's output for one answers file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use crate::eval::{self, input, report};
+use crate::text::Lang;
+
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    /// 问卷文件 / questionnaire file
+    pub questionnaire: PathBuf,
+    /// 答案文件（TOML）/ answers file (TOML)
+    #[arg(long)]
+    pub answers: PathBuf,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: EvalFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EvalFormat {
+    Json,
+    Text,
+}
+
+pub fn run(a: EvaluateArgs, lang: Lang) -> ExitCode {
+    let Some(q) = super::load_questionnaire(Some(&a.questionnaire)) else {
+        return ExitCode::from(1);
+    };
+    let file = a.answers.display().to_string();
+    let src = match std::fs::read_to_string(&a.answers) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{file}: error: cannot read the answers file: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let today = super::today();
+    let answers = match input::parse_answers(&q, &file, &src, today) {
+        Ok(a) => a,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let ev = eval::evaluate(&q, &answers, today);
+    match a.format {
+        EvalFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report::to_json(&q, &ev)).unwrap_or_default()
+            )
+        }
+        EvalFormat::Text => print!("{}", report::to_text(&q, &ev, lang)),
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,102 @@
+//! Command line: one file per subcommand. Exit codes: 0 success; 1 a check, test or
+//! verification failed (or another error); 2 bad input (answers file, arguments).
+
+pub mod cases;
+pub mod check;
+pub mod evaluate;
+pub mod test;
+pub mod wizard;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diag::Diagnostic;
+use crate::questionnaire::{self, Questionnaire};
+use crate::text::Lang;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "guantong",
+    version,
+    about = "贯通：百色市高技能人才与专业技术人才职业发展互评互通 面谈助手 / interview assistant"
+)]
+pub struct Cli {
+    /// 界面语言 / interface language
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    /// 数据目录（案件库）/ data directory (case store); also GUANTONG_DATA_DIR
+    #[arg(long, global = true, env = "GUANTONG_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub wizard: wizard::WizardArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 检查问卷文件 / lint a questionnaire file
+    Check(check::CheckArgs),
+    /// 按问卷评估一份答案 / evaluate an answers file
+    Evaluate(evaluate::EvaluateArgs),
+    /// 运行场景测试 / run scenario files
+    Test(test::TestArgs),
+    /// 案件库 / the case store
+    Cases(cases::CasesArgs),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let lang = cli.lang.map(Lang::from);
+    match cli.command {
+        Some(Command::Check(a)) => check::run(a),
+        Some(Command::Evaluate(a)) => evaluate::run(a, lang.unwrap_or_default()),
+        Some(Command::Test(a)) => test::run(a),
+        Some(Command::Cases(a)) => cases::run(a, lang, cli.data_dir),
+        None => wizard::run(cli.wizard, lang, cli.data_dir),
+    }
+}
+
+/// Print diagnostics to stderr, one per line.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+/// Load the questionnaire named on the command line, or the embedded Baise one. On error,
+/// the diagnostics are printed as `check` prints them.
+pub fn load_questionnaire(path: Option<&std::path::Path>) -> Option<Questionnaire> {
+    let r = match path {
+        Some(p) => questionnaire::load_file(p),
+        None => questionnaire::embedded(),
+    };
+    match r {
+        Ok(q) => Some(q),
+        Err(diags) => {
+            print_diagnostics(&diags);
+            None
+        }
+    }
+}
+
+/// Today in the local time zone (the only place the clock is read for evaluation).
+pub fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}

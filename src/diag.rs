@@ -1,0 +1,99 @@
+//! Diagnostics with `file:line:col`, and the caret under an expression placed by display
+//! width (a CJK character is two cells).
+
+use std::fmt;
+
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+    /// For expression errors: the expression's line and a caret line under the fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {sev}: {}",
+            self.file, self.line, self.col, self.message
+        )?;
+        if let Some(ex) = &self.excerpt {
+            for line in ex.lines() {
+                write!(f, "\n    {line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Line and column (1-based; the column counts characters) of a byte offset.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(src, offset.min(src.len()));
+    let before = &src[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = src[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The source line holding `offset` and a caret line under `start..end`, aligned by
+/// display width.
+pub fn caret_excerpt(src: &str, start: usize, end: usize) -> String {
+    let start = floor_char_boundary(src, start.min(src.len()));
+    let end = floor_char_boundary(src, end.clamp(start, src.len()));
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    let line = &src[line_start..line_end];
+    let pad = src[line_start..start].width();
+    let span_end = end.min(line_end);
+    let len = src[start..span_end].width().max(1);
+    format!("{line}\n{}{}", " ".repeat(pad), "^".repeat(len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_and_carets_count_cells() {
+        let src = "a = 1\nwhen = \"等级 == x\"";
+        let off = src.find("x\"").unwrap_or(0);
+        assert_eq!(line_col(src, off), (2, 15));
+        let ex = caret_excerpt(src, off, off + 1);
+        let caret_line = ex.lines().nth(1).unwrap_or("");
+        // `when = "` is 8 cells, 等级 is 4 cells, ` == ` is 4 cells
+        assert_eq!(caret_line, format!("{}^", " ".repeat(16)));
+    }
+}

@@ -1,0 +1,359 @@
+//! Answers from outside: answers files (TOML), stored drafts (JSON) and what the clerk
+//! types. Every value is checked against its fact's type, choices, range and pattern;
+//! every error names the fact.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use toml::Spanned;
+
+use crate::diag::line_col;
+use crate::questionnaire::{Fact, FactKind, Questionnaire};
+use crate::text::{Lang, Text};
+use crate::value::{Answers, Value};
+
+/// An error in an answers file: where, which fact, what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerError {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub fact: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: error: fact `{}`: {}",
+            self.file, self.line, self.col, self.fact, self.message
+        )
+    }
+}
+
+/// Parse a date as a clerk types it: `2026-06-15`, `20260615`, `2026年6月15日`,
+/// `2026/6/15`, `2026.6.15`.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let (y, m, d) = (
+            s[0..4].parse().ok()?,
+            s[4..6].parse().ok()?,
+            s[6..8].parse().ok()?,
+        );
+        return Date::new(y, m, d).ok();
+    }
+    let s = s.strip_suffix('日').unwrap_or(s);
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+        return None;
+    }
+    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+}
+
+fn choices_list(f: &Fact) -> String {
+    f.choices
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Check a value against its fact, converting where the form is loose (a date given as a
+/// string). Returns the normalised value or a message.
+pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
+    let wrong = |expected: &str, expected_en: &str| {
+        Err(Text::new(
+            &format!("应为{expected}"),
+            &format!("expected {expected_en}"),
+        ))
+    };
+    match (f.kind, v) {
+        (_, Value::Null) if f.optional => Ok(Value::Null),
+        (FactKind::Bool, v @ Value::Bool(_)) => Ok(v),
+        (FactKind::Bool, _) => wrong("是/否（true 或 false）", "true or false"),
+        (FactKind::Integer, Value::Int(n)) => {
+            if f.min.is_some_and(|m| n < m) || f.max.is_some_and(|m| n > m) {
+                let range = format!(
+                    "{}–{}",
+                    f.min.map_or("…".into(), |m| m.to_string()),
+                    f.max.map_or("…".into(), |m| m.to_string())
+                );
+                return Err(Text::new(
+                    &format!("{n} 超出范围 {range}"),
+                    &format!("{n} is outside {range}"),
+                ));
+            }
+            Ok(Value::Int(n))
+        }
+        (FactKind::Integer, _) => wrong("整数", "an integer"),
+        (FactKind::Date, v @ Value::Date(_)) => Ok(v),
+        (FactKind::Date, Value::Str(s)) => match parse_date(&s) {
+            Some(d) => Ok(Value::Date(d)),
+            None => Err(Text::new(
+                &format!("“{s}”不是有效日期（如 2026-06-15）"),
+                &format!("\"{s}\" is not a valid date (e.g. 2026-06-15)"),
+            )),
+        },
+        (FactKind::Date, _) => wrong("日期（如 2026-06-15）", "a date (e.g. 2026-06-15)"),
+        (FactKind::Text, Value::Str(s)) => {
+            if let Some(p) = &f.pattern {
+                if !p.is_match(&s) {
+                    return Err(Text::new(
+                        &format!("“{s}”格式不对"),
+                        &format!("\"{s}\" does not have the expected form"),
+                    ));
+                }
+            }
+            Ok(Value::Str(s))
+        }
+        (FactKind::Text, _) => wrong("文字", "text"),
+        (FactKind::Enum, Value::Str(s)) => match f.choice(&s) {
+            Some(_) => Ok(Value::Str(s)),
+            None => Err(Text::new(
+                &format!("“{s}”不是可选项（{}）", choices_list(f)),
+                &format!("\"{s}\" is not one of the choices ({})", choices_list(f)),
+            )),
+        },
+        (FactKind::Enum, _) => wrong("选项代码（文字）", "a choice code (a string)"),
+        (FactKind::EnumList, Value::List(items)) => {
+            let mut seen = Vec::new();
+            for i in items.iter() {
+                let Some(s) = i.as_str() else {
+                    return wrong("选项代码列表", "a list of choice codes");
+                };
+                if f.choice(s).is_none() {
+                    return Err(Text::new(
+                        &format!("“{s}”不是可选项（{}）", choices_list(f)),
+                        &format!("\"{s}\" is not one of the choices ({})", choices_list(f)),
+                    ));
+                }
+                if seen.contains(&s) {
+                    return Err(Text::new(
+                        &format!("“{s}”重复"),
+                        &format!("\"{s}\" is listed twice"),
+                    ));
+                }
+                seen.push(s);
+            }
+            Ok(Value::List(items))
+        }
+        (FactKind::EnumList, _) => wrong("选项代码列表", "a list of choice codes"),
+    }
+}
+
+/// What the clerk typed for a text, integer or date question.
+pub fn parse_typed(f: &Fact, s: &str) -> Result<Value, Text> {
+    let t = s.trim();
+    if t.is_empty() {
+        return if f.optional {
+            Ok(Value::Null)
+        } else {
+            Err(Text::new("此项必填", "an answer is required"))
+        };
+    }
+    match f.kind {
+        FactKind::Integer => match t.parse::<i64>() {
+            Ok(n) => coerce(f, Value::Int(n)),
+            Err(_) => Err(Text::new(
+                &format!("“{t}”不是整数"),
+                &format!("\"{t}\" is not a whole number"),
+            )),
+        },
+        FactKind::Date => coerce(f, Value::str(t)),
+        _ => coerce(f, Value::str(t)),
+    }
+}
+
+pub fn from_toml(v: &toml::Value) -> Option<Value> {
+    Some(match v {
+        toml::Value::String(s) => Value::str(s),
+        toml::Value::Integer(i) => Value::Int(*i),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => {
+                Value::Date(Date::new(d.year as i16, d.month as i8, d.day as i8).ok()?)
+            }
+            _ => return None,
+        },
+        toml::Value::Array(a) => Value::list(a.iter().map(from_toml).collect::<Option<Vec<_>>>()?),
+        toml::Value::Float(_) | toml::Value::Table(_) => return None,
+    })
+}
+
+pub fn from_json(v: &serde_json::Value) -> Option<Value> {
+    Some(match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => Value::Int(n.as_i64()?),
+        serde_json::Value::String(s) => Value::str(s),
+        serde_json::Value::Array(a) => {
+            Value::list(a.iter().map(from_json).collect::<Option<Vec<_>>>()?)
+        }
+        serde_json::Value::Object(_) => return None,
+    })
+}
+
+/// Answers from a JSON object (a stored draft or case): unknown facts and bad values are
+/// returned separately so that a changed questionnaire loses nothing silently.
+pub fn answers_from_json(
+    q: &Questionnaire,
+    obj: &serde_json::Map<String, serde_json::Value>,
+) -> (Answers, Vec<String>) {
+    let mut out = Answers::new();
+    let mut dropped = Vec::new();
+    for (k, v) in obj {
+        match (q.fact(k), from_json(v)) {
+            (Some(f), Some(v)) => match coerce(f, v) {
+                Ok(v) => {
+                    out.insert(k.clone(), v);
+                }
+                Err(_) => dropped.push(k.clone()),
+            },
+            _ => dropped.push(k.clone()),
+        }
+    }
+    (out, dropped)
+}
+
+pub fn answers_to_json(answers: &Answers) -> serde_json::Map<String, serde_json::Value> {
+    answers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_json()))
+        .collect()
+}
+
+type SpannedTable = BTreeMap<String, Spanned<toml::Value>>;
+
+#[derive(serde::Deserialize)]
+struct Wrapped {
+    facts: SpannedTable,
+}
+
+/// Parse an answers file (`fact = value` at the top level, or under `[facts]`), check
+/// every value, then run the questionnaire's validations (ID number check, agreement of
+/// birth date and sex with it). `today` is the clock for the interview-date default.
+pub fn parse_answers(
+    q: &Questionnaire,
+    file: &str,
+    src: &str,
+    today: Date,
+) -> Result<Answers, Vec<AnswerError>> {
+    let at = |offset: usize, fact: &str, message: String| {
+        let (line, col) = line_col(src, offset);
+        AnswerError {
+            file: file.to_string(),
+            line,
+            col,
+            fact: fact.to_string(),
+            message,
+        }
+    };
+    let top: SpannedTable = match toml::from_str(src) {
+        Ok(t) => t,
+        Err(e) => {
+            let off = e.span().map_or(0, |s| s.start);
+            return Err(vec![at(off, "-", format!("TOML: {}", e.message().trim()))]);
+        }
+    };
+    let table = if top.contains_key("facts") && q.fact("facts").is_none() {
+        match toml::from_str::<Wrapped>(src) {
+            Ok(w) => w.facts,
+            Err(e) => {
+                let off = e.span().map_or(0, |s| s.start);
+                return Err(vec![at(
+                    off,
+                    "facts",
+                    format!("TOML: {}", e.message().trim()),
+                )]);
+            }
+        }
+    } else {
+        top
+    };
+    let mut errors = Vec::new();
+    let mut answers = Answers::new();
+    for (k, v) in &table {
+        let off = v.span().start;
+        let Some(f) = q.fact(k) else {
+            errors.push(at(
+                off,
+                k,
+                format!("the questionnaire `{}` defines no fact `{k}`", q.meta.id),
+            ));
+            continue;
+        };
+        let Some(val) = from_toml(v.get_ref()) else {
+            errors.push(at(
+                off,
+                k,
+                format!("unsupported value for a {} fact", f.kind.name()),
+            ));
+            continue;
+        };
+        match coerce(f, val) {
+            Ok(val) => {
+                answers.insert(k.clone(), val);
+            }
+            Err(t) => errors.push(at(off, k, t.get(Lang::En).to_string())),
+        }
+    }
+    if errors.is_empty() {
+        let ev = super::evaluate(q, &answers, today);
+        for (fi, vi) in ev.invalid() {
+            let f = &q.facts[usize::from(fi)];
+            let off = table.get(&f.id).map_or(0, |v| v.span().start);
+            let msg = &f.validate[vi].message;
+            errors.push(at(
+                off,
+                &f.id,
+                format!("{} / {}", msg.zh(), msg.en().unwrap_or(msg.zh())),
+            ));
+        }
+    }
+    errors.sort_by_key(|e| (e.line, e.col));
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        for s in [
+            "2026-06-15",
+            "20260615",
+            "2026年6月15日",
+            "2026年06月15日",
+            "2026/6/15",
+            "2026.06.15",
+            " 2026-6-15 ",
+        ] {
+            assert_eq!(parse_date(s), Some(date(2026, 6, 15)), "{s}");
+        }
+        for s in [
+            "2026-02-30",
+            "2026-13-01",
+            "15/06/2026",
+            "2026-06",
+            "26-06-15",
+            "",
+            "二〇二六年六月",
+            "2026061",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+        assert_eq!(parse_date("20240229"), Some(date(2024, 2, 29)));
+        assert_eq!(parse_date("20230229"), None);
+    }
+}

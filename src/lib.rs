@@ -1,0 +1,15 @@
+//! guantong: the interview wizard, rule engine and case store for Baise's
+//! skilled-worker / professional-title interconnection policy.
+//!
+//! The core (`questionnaire`, `expr`, `eval`, `case`) knows nothing of terminals; only
+//! `tui` uses ratatui or crossterm.
+
+pub mod cli;
+pub mod dates;
+pub mod diag;
+pub mod eval;
+pub mod expr;
+pub mod idcard;
+pub mod questionnaire;
+pub mod text;
+pub mod value;

@@ -1,0 +1,283 @@
+//! The loaded, checked questionnaire. Every expression is already resolved and typed.
+
+use std::collections::BTreeSet;
+
+use regex::Regex;
+
+use crate::expr::Node;
+use crate::text::{Lang, Text};
+use crate::value::Value;
+
+/// An expression ready to evaluate.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    pub source: String,
+    pub node: Node,
+    /// Derived values this expression needs, transitively, in evaluation order.
+    pub needs: Vec<u16>,
+    /// Facts read, directly or through derived values.
+    pub facts: BTreeSet<u16>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactKind {
+    Bool,
+    Integer,
+    Date,
+    Text,
+    Enum,
+    EnumList,
+}
+
+impl FactKind {
+    pub fn parse(s: &str) -> Option<FactKind> {
+        Some(match s {
+            "bool" => FactKind::Bool,
+            "integer" => FactKind::Integer,
+            "date" => FactKind::Date,
+            "text" => FactKind::Text,
+            "enum" => FactKind::Enum,
+            "enum_list" => FactKind::EnumList,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            FactKind::Bool => "bool",
+            FactKind::Integer => "integer",
+            FactKind::Date => "date",
+            FactKind::Text => "text",
+            FactKind::Enum => "enum",
+            FactKind::EnumList => "enum_list",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: Text,
+}
+
+#[derive(Clone, Debug)]
+pub struct Validation {
+    pub check: Compiled,
+    pub message: Text,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub id: String,
+    pub index: u16,
+    pub section: usize,
+    pub kind: FactKind,
+    pub prompt: Text,
+    pub help: Option<Text>,
+    pub cite: String,
+    pub ask_if: Option<Compiled>,
+    pub default: Option<Compiled>,
+    pub optional: bool,
+    pub personal: bool,
+    pub choices: Vec<Choice>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub pattern: Option<Regex>,
+    pub validate: Vec<Validation>,
+    /// Byte offset of the fact's `id` in the questionnaire file.
+    pub offset: usize,
+}
+
+impl Fact {
+    pub fn choice(&self, value: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.value == value)
+    }
+    /// A value shown to a person: choice labels for enums, 是/否 for bools.
+    pub fn display(&self, v: &Value, lang: Lang) -> String {
+        match (self.kind, v) {
+            (_, Value::Null) => lang.pick("（未填）", "(none)").to_string(),
+            (FactKind::Bool, Value::Bool(b)) => (if *b {
+                lang.pick("是", "yes")
+            } else {
+                lang.pick("否", "no")
+            })
+            .to_string(),
+            (FactKind::Enum, Value::Str(s)) => self
+                .choice(s)
+                .map_or_else(|| s.to_string(), |c| c.label.get(lang).to_string()),
+            (FactKind::EnumList, Value::List(items)) if items.is_empty() => {
+                lang.pick("（无）", "(none)").to_string()
+            }
+            (FactKind::EnumList, Value::List(items)) => items
+                .iter()
+                .map(|i| match i.as_str().and_then(|s| self.choice(s)) {
+                    Some(c) => c.label.get(lang).to_string(),
+                    None => i.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(lang.pick("、", ", ")),
+            _ => v.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub ask_if: Option<Compiled>,
+    /// Facts of this section, as a range of fact indices.
+    pub facts: std::ops::Range<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Derived {
+    pub name: String,
+    pub expr: Compiled,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    Blocker,
+    Refer,
+    Action,
+    Note,
+}
+
+impl RuleKind {
+    pub fn parse(s: &str) -> Option<RuleKind> {
+        Some(match s {
+            "blocker" => RuleKind::Blocker,
+            "refer" => RuleKind::Refer,
+            "action" => RuleKind::Action,
+            "note" => RuleKind::Note,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleKind::Blocker => "blocker",
+            RuleKind::Refer => "refer",
+            RuleKind::Action => "action",
+            RuleKind::Note => "note",
+        }
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            RuleKind::Blocker => lang.pick("不符合", "blocker"),
+            RuleKind::Refer => lang.pick("需转办", "refer"),
+            RuleKind::Action => lang.pick("待办", "action"),
+            RuleKind::Note => lang.pick("提示", "note"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub code: String,
+    pub kind: RuleKind,
+    pub when: Compiled,
+    pub cite: String,
+    pub message: Text,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResultDef {
+    pub name: String,
+    pub expr: Compiled,
+    pub label: Option<Text>,
+    pub values: Vec<(String, Text)>,
+}
+
+impl ResultDef {
+    /// The label of a result code (`assistant` -> 助理级), or the value itself.
+    pub fn display(&self, v: &Value, lang: Lang) -> String {
+        match v {
+            Value::Null => "—".to_string(),
+            Value::Str(s) => self
+                .values
+                .iter()
+                .find(|(k, _)| k == &**s)
+                .map_or_else(|| s.to_string(), |(_, t)| t.get(lang).to_string()),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub when: Option<Compiled>,
+    pub text: Text,
+    pub cite: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    pub policy_name: Text,
+    pub policy_document: String,
+    pub valid_from: Option<jiff::civil::Date>,
+    pub valid_to: Option<jiff::civil::Date>,
+    pub required_results: Vec<String>,
+    pub applicant_name: Option<u16>,
+    pub applicant_id: Option<u16>,
+    pub pledge: Option<Text>,
+    pub pledge_cite: Option<String>,
+}
+
+/// The status values, in the enum order used by the checker.
+pub const STATUS_VALUES: [&str; 4] = ["ineligible", "incomplete", "refer", "eligible"];
+
+#[derive(Clone, Debug)]
+pub struct Questionnaire {
+    /// The file name used in messages.
+    pub file: String,
+    pub source: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    pub meta: Meta,
+    pub data: Value,
+    pub articles: Vec<(String, String)>,
+    pub sections: Vec<Section>,
+    pub facts: Vec<Fact>,
+    pub derived: Vec<Derived>,
+    /// Derived values in dependency order.
+    pub derived_order: Vec<u16>,
+    pub rules: Vec<Rule>,
+    pub results: Vec<ResultDef>,
+    pub materials: Vec<Item>,
+    pub steps: Vec<Item>,
+    /// Warnings found while loading (the file is usable).
+    pub warnings: Vec<crate::diag::Diagnostic>,
+}
+
+impl Questionnaire {
+    pub fn fact(&self, id: &str) -> Option<&Fact> {
+        self.facts.iter().find(|f| f.id == id)
+    }
+    pub fn fact_index(&self, id: &str) -> Option<u16> {
+        self.fact(id).map(|f| f.index)
+    }
+    pub fn result(&self, name: &str) -> Option<&ResultDef> {
+        self.results.iter().find(|r| r.name == name)
+    }
+    pub fn rule(&self, code: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.code == code)
+    }
+    /// The article a cite refers to: the longest article key that prefixes it.
+    pub fn article(&self, cite: &str) -> Option<(&str, &str)> {
+        self.articles
+            .iter()
+            .filter(|(k, _)| cite.starts_with(k.as_str()))
+            .max_by_key(|(k, _)| k.len())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+    /// Line and column of a byte offset in the questionnaire file.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        crate::diag::line_col(&self.source, offset)
+    }
+}
