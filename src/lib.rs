@@ -12,4 +12,5 @@ pub mod expr;
 pub mod idcard;
 pub mod questionnaire;
 pub mod text;
+pub mod tui;
 pub mod value;

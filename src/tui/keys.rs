@@ -1,0 +1,66 @@
+//! Terminal events -> messages. Only key presses count (some terminals also report
+//! releases); the meaning of letters is left to the screen.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::msg::Msg;
+
+pub fn map_event(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => map_key(&k),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::Resize(..) => Some(Msg::Resize),
+        _ => None,
+    }
+}
+
+pub fn map_key(k: &KeyEvent) -> Option<Msg> {
+    if k.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl {
+        return match k.code {
+            KeyCode::Char('c' | 'q' | 'd') => Some(Msg::Quit),
+            KeyCode::Char('o') => Some(Msg::Outcome),
+            KeyCode::Char('r') => Some(Msg::Tab),
+            _ => None,
+        };
+    }
+    Some(match k.code {
+        KeyCode::Up => Msg::Up,
+        KeyCode::Down => Msg::Down,
+        KeyCode::Left => Msg::Left,
+        KeyCode::Right => Msg::Right,
+        KeyCode::PageUp => Msg::PageUp,
+        KeyCode::PageDown => Msg::PageDown,
+        KeyCode::Home => Msg::Home,
+        KeyCode::End => Msg::End,
+        KeyCode::Enter => Msg::Enter,
+        KeyCode::Esc => Msg::Back,
+        KeyCode::Tab => Msg::Tab,
+        KeyCode::BackTab => Msg::BackTab,
+        KeyCode::Backspace => Msg::Backspace,
+        KeyCode::Delete => Msg::Delete,
+        KeyCode::F(1) => Msg::Help,
+        KeyCode::F(2) => Msg::Tab,
+        KeyCode::F(10) => Msg::Outcome,
+        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::ALT) => Msg::Char(c),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_are_ignored_and_cjk_passes() {
+        let mut k = KeyEvent::new(KeyCode::Char('张'), KeyModifiers::NONE);
+        assert_eq!(map_key(&k), Some(Msg::Char('张')));
+        k.kind = KeyEventKind::Release;
+        assert_eq!(map_key(&k), None);
+        let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(map_key(&c), Some(Msg::Quit));
+    }
+}

@@ -1,0 +1,107 @@
+//! What goes into `App::update` (messages: keys turned into intents, and the results of
+//! effects) and what comes out (effects, executed by the run loop). `update` does no I/O.
+
+use jiff::Timestamp;
+
+use crate::value::Answers;
+
+/// One input to `App::update`. Keys are mapped to these by `keys::map`; the screens decide
+/// what a key means where they are (a `y` is a letter in a name field, "yes" in a yes/no
+/// question).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Enter,
+    /// Esc.
+    Back,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    Char(char),
+    /// Bracketed paste, or an input method committing several characters at once.
+    Paste(String),
+    /// F1 (and `?` where it is not typed text).
+    Help,
+    /// Ctrl-O: the outcome now.
+    Outcome,
+    /// Ctrl-C / Ctrl-Q: save and leave.
+    Quit,
+    /// The terminal changed size; nothing to do but redraw.
+    Resize,
+
+    // Results of effects.
+    DraftSaved(String),
+    Drafts(Vec<DraftRow>),
+    DraftLoaded(Box<LoadedDraft>),
+    Cases(Vec<CaseRow>),
+    CaseLoaded { number: String, text: String },
+    SignedOff(String),
+    Written(String),
+    Failed(String),
+}
+
+/// What the run loop is asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Upsert the interview's draft; `id: None` creates one (answered with `DraftSaved`).
+    SaveDraft {
+        id: Option<String>,
+        answers: Answers,
+        current: Option<String>,
+    },
+    LoadDrafts,
+    LoadDraft(String),
+    DiscardDraft(String),
+    LoadCases,
+    LoadCase(String),
+    SignOff(Box<SignOffRequest>),
+    /// Write the printable summary of a case (answered with `Written(path)`).
+    WritePrintable(String),
+    Quit,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignOffRequest {
+    pub draft_id: Option<String>,
+    pub answers: Answers,
+    pub applicant_name: String,
+    pub applicant_id: Option<String>,
+    pub pledge_confirmed_at: Timestamp,
+}
+
+/// A draft as the drafts screen lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftRow {
+    pub id: String,
+    /// Local time of the last change, `YYYY-MM-DD HH:MM`.
+    pub updated: String,
+    pub name: Option<String>,
+    pub answered: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedDraft {
+    pub id: String,
+    pub answers: Answers,
+    pub current: Option<String>,
+    /// Answers the questionnaire no longer accepts.
+    pub dropped: Vec<String>,
+}
+
+/// A case as the cases screen lists it (the name already masked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRow {
+    pub number: String,
+    pub date: String,
+    pub name: String,
+    pub status: String,
+    pub level: String,
+}

@@ -1,0 +1,252 @@
+//! Sign-off: the applicant's name and ID number (pre-filled where the questionnaire asked
+//! them), the integrity pledge read out and confirmed by the applicant, the clerk's
+//! confirmation; then the case is stored and its number shown, with the offer to write
+//! the printable summary (the `Signed` screen, also here).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+
+use crate::tui::app::{App, Scroll, Screen};
+use crate::tui::msg::{Effect, Msg, SignOffRequest};
+use crate::tui::widgets::text_input::TextInput;
+use crate::tui::wrap;
+
+pub const NAME: usize = 0;
+pub const ID: usize = 1;
+pub const PLEDGE: usize = 2;
+pub const CLERK: usize = 3;
+pub const SUBMIT: usize = 4;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignOffState {
+    pub focus: usize,
+    pub name: TextInput,
+    pub id: TextInput,
+    pub pledge_confirmed_at: Option<jiff::Timestamp>,
+    pub clerk_ok: bool,
+    pub error: Option<String>,
+    pub scroll: Scroll,
+}
+
+impl SignOffState {
+    pub fn prefilled(app: &App) -> SignOffState {
+        let get = |i: Option<u16>| -> String {
+            i.and_then(|i| app.q.facts.get(usize::from(i)))
+                .and_then(|f| app.answers.get(&f.id))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        SignOffState {
+            name: TextInput::new(&get(app.q.meta.applicant_name)),
+            id: TextInput::new(&get(app.q.meta.applicant_id)),
+            ..SignOffState::default()
+        }
+    }
+}
+
+impl App {
+    pub(crate) fn on_signoff(&mut self, msg: Msg) -> Vec<Effect> {
+        let now = self.clock.now;
+        let st = &mut self.signoff;
+        if matches!(msg, Msg::PageUp | Msg::PageDown) {
+            st.scroll.on(&msg, 5);
+            return Vec::new();
+        }
+        match msg {
+            Msg::Back => {
+                self.screen = Screen::Outcome;
+                return Vec::new();
+            }
+            Msg::Tab | Msg::Down => st.focus = (st.focus + 1).min(SUBMIT),
+            Msg::BackTab | Msg::Up => st.focus = st.focus.saturating_sub(1),
+            Msg::Help => self.open_help(),
+            Msg::Enter if st.focus == SUBMIT => return self.submit(),
+            Msg::Enter if st.focus < PLEDGE => st.focus += 1,
+            Msg::Enter | Msg::Char(' ') if st.focus == PLEDGE => {
+                st.pledge_confirmed_at = match st.pledge_confirmed_at {
+                    Some(_) => None,
+                    None => Some(now),
+                };
+                if st.pledge_confirmed_at.is_some() {
+                    st.focus = CLERK;
+                }
+            }
+            Msg::Enter | Msg::Char(' ') if st.focus == CLERK => {
+                st.clerk_ok = !st.clerk_ok;
+                if st.clerk_ok {
+                    st.focus = SUBMIT;
+                }
+            }
+            other => {
+                let input = match st.focus {
+                    NAME => &mut st.name,
+                    ID => &mut st.id,
+                    _ => return Vec::new(),
+                };
+                match other {
+                    Msg::Char(c) => input.insert(c),
+                    Msg::Paste(s) => input.insert_str(&s),
+                    Msg::Backspace => input.backspace(),
+                    Msg::Delete => input.delete(),
+                    Msg::Left => input.left(),
+                    Msg::Right => input.right(),
+                    Msg::Home => input.home(),
+                    Msg::End => input.end(),
+                    _ => {}
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn submit(&mut self) -> Vec<Effect> {
+        let s = self.s();
+        let st = &mut self.signoff;
+        let name = st.name.value().trim().to_string();
+        let id = st.id.value().trim().to_string();
+        let problem = if name.is_empty() {
+            st.focus = NAME;
+            Some(s.signoff_need_name.to_string())
+        } else if let (false, Err(e)) = (id.is_empty(), crate::idcard::parse(&id)) {
+            st.focus = ID;
+            Some(e.to_string())
+        } else if st.pledge_confirmed_at.is_none() && self.q.meta.pledge.is_some() {
+            st.focus = PLEDGE;
+            Some(s.signoff_need_pledge.to_string())
+        } else if !st.clerk_ok {
+            st.focus = CLERK;
+            Some(s.signoff_need_clerk.to_string())
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            st.error = Some(p);
+            return Vec::new();
+        }
+        st.error = None;
+        let id = crate::idcard::parse(&id).ok().map(|i| i.number);
+        vec![Effect::SignOff(Box::new(SignOffRequest {
+            draft_id: self.draft_id.clone(),
+            answers: self.answers.clone(),
+            applicant_name: name,
+            applicant_id: id,
+            pledge_confirmed_at: st.pledge_confirmed_at.unwrap_or(self.clock.now),
+        }))]
+    }
+
+    pub(crate) fn on_signed(&mut self, msg: Msg) -> Vec<Effect> {
+        match (msg, &self.signed) {
+            (Msg::Char('p'), Some(n)) => vec![Effect::WritePrintable(n.clone())],
+            (Msg::Enter | Msg::Back | Msg::Char('q'), _) => {
+                self.screen = Screen::Home;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let t = &app.theme;
+    let s = app.s();
+    let st = &app.signoff;
+    let w = usize::from(area.width);
+    let mut cursor = None;
+    buf.set_string(area.x, area.y, wrap::truncate(s.signoff_title, w), t.title());
+    // Two one-line fields: label, then the input.
+    let label_w = 2 + [s.signoff_name, s.signoff_id]
+        .iter()
+        .map(|l| wrap::width(l))
+        .max()
+        .unwrap_or(0) as u16;
+    for (row, (focus, label, input)) in [(NAME, s.signoff_name, &st.name), (ID, s.signoff_id, &st.id)]
+        .into_iter()
+        .enumerate()
+    {
+        let y = area.y + 1 + row as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let focused = st.focus == focus;
+        let mark = if focused { "> " } else { "  " };
+        buf.set_string(area.x, y, format!("{mark}{label}"), if focused { t.title() } else { t.base() });
+        let field = Rect::new(
+            area.x + label_w + 1,
+            y,
+            area.width.saturating_sub(label_w + 1).min(40),
+            1,
+        );
+        let pos = input.render(field, buf, t.field());
+        if focused {
+            cursor = pos;
+        }
+    }
+    // Bottom block: two checkboxes, the button, the error line.
+    let bottom_rows: u16 = 4;
+    let pledge_top = area.y + 4;
+    let pledge_bottom = area.bottom().saturating_sub(bottom_rows);
+    if pledge_top < pledge_bottom {
+        buf.set_string(area.x, area.y + 3, wrap::truncate(s.signoff_pledge, w), t.title());
+        let text = app
+            .q
+            .meta
+            .pledge
+            .as_ref()
+            .map_or(s.signoff_no_pledge, |p| p.get(app.lang));
+        let lines = wrap::wrap(text.trim(), w.saturating_sub(3));
+        let h = usize::from(pledge_bottom - pledge_top);
+        let start = st.scroll.visible(lines.len(), h);
+        for (row, l) in lines.iter().skip(start).take(h).enumerate() {
+            buf.set_string(area.x + 2, pledge_top + row as u16, l, t.base());
+        }
+        if start + h < lines.len() {
+            buf.set_string(area.right() - 1, pledge_bottom - 1, "v", t.dim());
+        }
+    }
+    let y0 = area.bottom().saturating_sub(bottom_rows);
+    let rows = [
+        (PLEDGE, st.pledge_confirmed_at.is_some(), s.signoff_pledge_confirm),
+        (CLERK, st.clerk_ok, s.signoff_clerk_confirm),
+    ];
+    for (k, (focus, on, label)) in rows.into_iter().enumerate() {
+        let focused = st.focus == focus;
+        let text = format!(
+            "{}[{}] {label}",
+            if focused { "> " } else { "  " },
+            if on { "x" } else { " " }
+        );
+        buf.set_string(
+            area.x,
+            y0 + k as u16,
+            wrap::truncate(&text, w),
+            if focused { t.focus() } else { t.base() },
+        );
+    }
+    let focused = st.focus == SUBMIT;
+    buf.set_string(
+        area.x,
+        y0 + 2,
+        format!("{}[ {} ]", if focused { "> " } else { "  " }, s.signoff_submit),
+        if focused { t.focus() } else { t.title() },
+    );
+    if let Some(e) = &st.error {
+        buf.set_string(area.x, y0 + 3, wrap::truncate(&format!("! {e}"), w), t.error());
+    }
+    if st.focus <= ID { cursor } else { None }
+}
+
+pub fn render_signed(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = app.s();
+    let w = usize::from(area.width);
+    buf.set_string(area.x, area.y, wrap::truncate(s.signed_title, w), t.ok());
+    if let Some(n) = &app.signed {
+        buf.set_string(area.x, area.y + 2, format!("{}: ", s.signed_number), t.base());
+        let x = area.x + wrap::width(s.signed_number) as u16 + 2;
+        buf.set_string(x, area.y + 2, n, t.title());
+    }
+    for (k, l) in wrap::wrap(s.signed_offer, w).iter().enumerate() {
+        buf.set_string(area.x, area.y + 4 + k as u16, l, t.base());
+    }
+}

@@ -1,0 +1,318 @@
+//! The frame: header, rule, the screen's body (with the live-evaluation side panel at 100
+//! columns or more), a status line and the key footer. Below 60x20 only a notice is drawn.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+use super::app::{App, Overlay, Screen};
+use super::screens::{self, outcome::status_style, question::Editor};
+use super::{strings, wrap};
+use crate::eval::Status;
+use crate::questionnaire::flow;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+pub const SIDE_PANEL_FROM: u16 = 100;
+const SIDE_WIDTH: u16 = 34;
+
+/// Draw the whole frame.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if let Some(pos) = render(app, area, frame.buffer_mut()) {
+        frame.set_cursor_position(pos);
+    }
+}
+
+/// Draw into a buffer; returns where the terminal cursor goes (a text field), if anywhere.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let t = &app.theme;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = app.s().too_small;
+        let y = area.y + area.height / 2;
+        let w = wrap::width(msg) as u16;
+        let x = area.x + area.width.saturating_sub(w) / 2;
+        if area.height > 0 {
+            buf.set_string(x, y, wrap::truncate(msg, usize::from(area.width)), t.title());
+        }
+        return None;
+    }
+    let [head, rule, body, status, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(app, head, buf);
+    buf.set_string(
+        rule.x,
+        rule.y,
+        t.rule().repeat(usize::from(rule.width)),
+        t.dim(),
+    );
+    let interview = app.in_interview();
+    let (main, side) = if interview && area.width >= SIDE_PANEL_FROM {
+        let [m, s] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE_WIDTH)]).areas(body);
+        (m, Some(s))
+    } else {
+        (body, None)
+    };
+    let main = Rect {
+        x: main.x + 1,
+        width: main.width.saturating_sub(2),
+        ..main
+    };
+    let mut cursor = match app.screen {
+        Screen::Home => {
+            screens::home::render(app, main, buf);
+            None
+        }
+        Screen::Drafts => {
+            screens::drafts::render(app, main, buf);
+            None
+        }
+        Screen::Cases => {
+            screens::cases::render(app, main, buf);
+            None
+        }
+        Screen::CaseView => {
+            screens::cases::render_case(app, main, buf);
+            None
+        }
+        Screen::Question => screens::question::render(app, main, buf),
+        Screen::Review => {
+            screens::review::render(app, main, buf);
+            None
+        }
+        Screen::Outcome => {
+            screens::outcome::render(app, main, buf);
+            None
+        }
+        Screen::SignOff => screens::signoff::render(app, main, buf),
+        Screen::Signed => {
+            screens::signoff::render_signed(app, main, buf);
+            None
+        }
+    };
+    if let Some(side) = side {
+        side_panel(app, side, buf);
+    }
+    status_line(app, status, side.is_none() && interview, buf);
+    footer(app, foot, buf);
+    match &app.overlay {
+        Some(Overlay::Help(scroll)) => {
+            screens::help::render(app, scroll, body, buf);
+            cursor = None;
+        }
+        Some(Overlay::Offer(rules)) => {
+            offer(app, rules, body, buf);
+            cursor = None;
+        }
+        None => {}
+    }
+    cursor
+}
+
+fn header(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = app.s();
+    let mut parts = vec![s.app.to_string()];
+    if app.in_interview() {
+        if let Some(qs) = &app.question {
+            let f = &app.q.facts[usize::from(qs.fact)];
+            if let Some(sec) = app.q.sections.get(f.section) {
+                parts.push(sec.title.get(app.lang).to_string());
+            }
+            if app.screen == Screen::Question {
+                let (pos, total) = flow::progress(&app.ev, qs.fact);
+                parts.push(strings::progress(app.lang, pos, total));
+            }
+        }
+        if let Some(name) = app.applicant_name() {
+            parts.push(format!("{}: {name}", s.applicant));
+        }
+    } else {
+        parts.push(s.home_title.to_string());
+    }
+    let text = format!(" {}", parts.join("  |  "));
+    buf.set_style(area, t.header());
+    buf.set_string(
+        area.x,
+        area.y,
+        wrap::truncate(&text, usize::from(area.width)),
+        t.header(),
+    );
+}
+
+/// The live evaluation in one line: 待定 (n missing), 符合 + level, 不符合 + articles.
+pub fn evaluation_summary(app: &App) -> (String, Style) {
+    let s = app.s();
+    let lang = app.lang;
+    let ev = &app.ev;
+    let label = ev.status.label(lang);
+    let detail = match ev.status {
+        Status::Incomplete => strings::missing_count(lang, ev.missing.len()),
+        Status::Ineligible => {
+            let mut cites: Vec<&str> = ev.blockers(&app.q).map(|r| r.cite.as_str()).collect();
+            cites.dedup();
+            format!("{} {}", s.blocking, cites.join(strings::article_sep(lang)))
+        }
+        Status::Eligible | Status::Refer => level(app)
+            .map(|l| format!("{} {l}", s.level))
+            .unwrap_or_default(),
+    };
+    (
+        format!("{}: {label}  {detail}", s.eval),
+        status_style(&app.theme, ev.status),
+    )
+}
+
+fn level(app: &App) -> Option<String> {
+    let r = app.q.result("level")?;
+    let v = app.ev.result(&app.q, "level")?;
+    (!v.is_null()).then(|| r.display(v, app.lang))
+}
+
+fn status_line(app: &App, area: Rect, show_eval: bool, buf: &mut Buffer) {
+    let t = &app.theme;
+    let w = usize::from(area.width);
+    if let Some(n) = &app.notice {
+        let style = if n.error { t.error() } else { t.ok() };
+        let prefix = if n.error { "! " } else { "" };
+        buf.set_string(
+            area.x + 1,
+            area.y,
+            wrap::truncate(&format!("{prefix}{}", n.text), w.saturating_sub(2)),
+            style,
+        );
+        return;
+    }
+    if show_eval {
+        let (text, style) = evaluation_summary(app);
+        buf.set_string(
+            area.x + 1,
+            area.y,
+            wrap::truncate(&text, w.saturating_sub(2)),
+            style,
+        );
+    }
+}
+
+fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = app.s();
+    let block = Block::new()
+        .borders(Borders::LEFT)
+        .border_set(t.border())
+        .title(format!(" {} ", s.live));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    };
+    let w = usize::from(inner.width);
+    let ev = &app.ev;
+    let mut lines: Vec<(String, Style)> = vec![(
+        format!("{}: {}", s.eval, ev.status.label(app.lang)),
+        status_style(t, ev.status),
+    )];
+    if let Some(l) = level(app) {
+        lines.push((format!("{}: {l}", s.level), t.base()));
+    }
+    match ev.status {
+        Status::Incomplete => {
+            lines.push((strings::missing_count(app.lang, ev.missing.len()), t.base()))
+        }
+        Status::Ineligible => {
+            for r in ev.blockers(&app.q) {
+                for l in wrap::wrap(&format!("- {} {}", r.cite, r.message.get(app.lang)), w) {
+                    lines.push((l, t.base()));
+                }
+            }
+        }
+        _ => {}
+    }
+    let aside = ev.set_aside().count();
+    if aside > 0 {
+        lines.push((
+            format!("{}: {aside}", s.outcome_set_aside),
+            t.dim(),
+        ));
+    }
+    for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
+        buf.set_string(inner.x, inner.y + row as u16, wrap::truncate(l, w), *style);
+    }
+}
+
+fn footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = app.s();
+    let text = match (&app.overlay, app.screen) {
+        (Some(Overlay::Help(_)), _) => s.foot_help,
+        (Some(Overlay::Offer(_)), _) => s.offer_keys,
+        (None, Screen::Home) => s.foot_home,
+        (None, Screen::Drafts) => s.foot_drafts,
+        (None, Screen::Cases) => s.foot_cases,
+        (None, Screen::CaseView) => s.foot_case,
+        (None, Screen::Question) => match app.question.as_ref().map(|q| &q.editor) {
+            Some(Editor::Field(_)) => s.foot_question_text,
+            Some(Editor::Multi(_)) => s.foot_question_multi,
+            _ => s.foot_question_choice,
+        },
+        (None, Screen::Review) => s.foot_review,
+        (None, Screen::Outcome) => s.foot_outcome,
+        (None, Screen::SignOff) => s.foot_signoff,
+        (None, Screen::Signed) => s.foot_signed,
+    };
+    buf.set_style(area, t.footer());
+    buf.set_string(
+        area.x,
+        area.y,
+        wrap::truncate(&format!(" {text}"), usize::from(area.width)),
+        t.footer(),
+    );
+}
+
+fn offer(app: &App, rules: &[usize], body: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = app.s();
+    let width = body.width.saturating_sub(8).min(64);
+    let inner_w = usize::from(width.saturating_sub(4));
+    let mut lines: Vec<(String, Style)> = wrap::wrap(s.offer_body, inner_w)
+        .into_iter()
+        .map(|l| (l, t.base()))
+        .collect();
+    for &ri in rules {
+        if let Some(r) = app.q.rules.get(ri) {
+            for l in wrap::wrap(&format!("- {} {}", r.cite, r.message.get(app.lang)), inner_w) {
+                lines.push((l, t.error()));
+            }
+        }
+    }
+    lines.push((String::new(), t.base()));
+    lines.push((s.offer_keys.to_string(), t.title()));
+    let height = (lines.len() as u16 + 2).min(body.height);
+    let area = Rect::new(
+        body.x + (body.width - width) / 2,
+        body.y + body.height.saturating_sub(height) / 2,
+        width,
+        height,
+    );
+    Clear.render(area, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_set(t.border())
+        .title(format!(" {} ", s.offer_title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
+        buf.set_string(inner.x + 1, inner.y + row as u16, wrap::truncate(l, inner_w), *style);
+    }
+}

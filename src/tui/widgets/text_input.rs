@@ -1,0 +1,146 @@
+//! A one-line text field. Characters from an input method arrive one key event per
+//! character or as one paste; both land here. The cursor is kept as a character index and
+//! placed on screen by display width, so it sits after a CJK character, not inside it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthChar;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextInput {
+    chars: Vec<char>,
+    cursor: usize,
+}
+
+fn cw(c: char) -> usize {
+    UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+impl TextInput {
+    pub fn new(s: &str) -> TextInput {
+        let chars: Vec<char> = s.chars().collect();
+        let cursor = chars.len();
+        TextInput { chars, cursor }
+    }
+    pub fn value(&self) -> String {
+        self.chars.iter().collect()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+    /// Insert typed text at the cursor. Control characters (a pasted newline or tab) are
+    /// dropped: the field is one line.
+    pub fn insert_str(&mut self, s: &str) {
+        for c in s.chars().filter(|c| !c.is_control()) {
+            self.chars.insert(self.cursor, c);
+            self.cursor += 1;
+        }
+    }
+    pub fn insert(&mut self, c: char) {
+        if !c.is_control() {
+            self.chars.insert(self.cursor, c);
+            self.cursor += 1;
+        }
+    }
+    pub fn backspace(&mut self) {
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            self.chars.remove(self.cursor);
+        }
+    }
+    pub fn delete(&mut self) {
+        if self.cursor < self.chars.len() {
+            self.chars.remove(self.cursor);
+        }
+    }
+    pub fn left(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+    pub fn right(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.chars.len());
+    }
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+    pub fn end(&mut self) {
+        self.cursor = self.chars.len();
+    }
+    pub fn clear(&mut self) {
+        self.chars.clear();
+        self.cursor = 0;
+    }
+
+    /// Display width of the text before the cursor.
+    pub fn cursor_width(&self) -> usize {
+        self.chars[..self.cursor].iter().map(|c| cw(*c)).sum()
+    }
+
+    /// Draw on one line of `area`, scrolled so that the cursor is visible; returns where the
+    /// terminal cursor goes.
+    pub fn render(&self, area: Rect, buf: &mut Buffer, style: Style) -> Option<Position> {
+        if area.width < 2 || area.height == 0 {
+            return None;
+        }
+        let width = usize::from(area.width) - 1; // keep a cell for the cursor at the end
+        // First visible character: the smallest start such that the cursor fits.
+        let mut start = 0;
+        let mut before: usize = self.cursor_width();
+        while before > width && start < self.cursor {
+            before -= cw(self.chars[start]);
+            start += 1;
+        }
+        buf.set_style(Rect { height: 1, ..area }, style);
+        let mut x = 0usize;
+        for &c in &self.chars[start..] {
+            let w = cw(c);
+            if x + w > usize::from(area.width) {
+                break;
+            }
+            let mut tmp = [0u8; 4];
+            buf.set_string(area.x + x as u16, area.y, c.encode_utf8(&mut tmp), style);
+            x += w;
+        }
+        Some(Position::new(area.x + before as u16, area.y))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_cursor_by_width() {
+        let mut t = TextInput::new("");
+        for c in "张三".chars() {
+            t.insert(c);
+        }
+        assert_eq!(t.cursor_width(), 4);
+        t.left();
+        assert_eq!(t.cursor_width(), 2);
+        t.insert('小');
+        assert_eq!(t.value(), "张小三");
+        t.backspace();
+        t.backspace();
+        assert_eq!(t.value(), "三");
+    }
+
+    #[test]
+    fn paste_drops_control_characters() {
+        let mut t = TextInput::new("a");
+        t.insert_str("李\n四\t");
+        assert_eq!(t.value(), "a李四");
+    }
+
+    #[test]
+    fn scrolls_to_keep_the_cursor_visible() {
+        let t = TextInput::new("一二三四五六七八");
+        let area = Rect::new(0, 0, 6, 1);
+        let mut buf = Buffer::empty(area);
+        let pos = t.render(area, &mut buf, Style::new()).unwrap();
+        assert!(pos.x < 6);
+    }
+}

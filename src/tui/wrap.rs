@@ -1,0 +1,98 @@
+//! Line wrapping and truncation by display width (CJK characters take two cells). The
+//! wizard wraps text itself so that scrolling knows exactly how many lines there are.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+fn char_width(c: char) -> usize {
+    UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Wrap `text` to `max` cells. Explicit newlines are kept; English breaks at spaces where
+/// it can, CJK anywhere. Never returns an empty vector for non-empty input.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(2);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut w = 0;
+        // Byte index in `line` after the last space, and the width up to it.
+        let mut last_space: Option<(usize, usize)> = None;
+        for c in para.chars() {
+            let cw = char_width(c);
+            if w + cw > max {
+                match last_space {
+                    Some((idx, sw)) if c != ' ' && idx < line.len() => {
+                        let rest = line.split_off(idx);
+                        out.push(line.trim_end().to_string());
+                        line = rest;
+                        w -= sw;
+                    }
+                    _ => {
+                        out.push(line.trim_end().to_string());
+                        line = String::new();
+                        w = 0;
+                    }
+                }
+                last_space = None;
+                if c == ' ' && line.is_empty() {
+                    continue;
+                }
+            }
+            line.push(c);
+            w += cw;
+            if c == ' ' {
+                last_space = Some((line.len(), w));
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Cut `s` to at most `max` cells.
+pub fn truncate(s: &str, max: usize) -> String {
+    let mut w = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        let cw = char_width(c);
+        if w + cw > max {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_cjk_by_width() {
+        let l = wrap("一二三四五六", 5);
+        assert_eq!(l, vec!["一二", "三四", "五六"]);
+    }
+
+    #[test]
+    fn wraps_english_at_spaces() {
+        let l = wrap("the quick brown fox", 10);
+        assert_eq!(l, vec!["the quick", "brown fox"]);
+    }
+
+    #[test]
+    fn keeps_newlines_and_long_words() {
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn truncates_by_width() {
+        assert_eq!(truncate("中文abc", 5), "中文a");
+        assert_eq!(truncate("中文", 3), "中");
+    }
+}
