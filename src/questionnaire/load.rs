@@ -58,6 +58,11 @@ pub fn embedded() -> Result<Questionnaire, Vec<Diagnostic>> {
     load_str("questionnaires/baise.toml", EMBEDDED_BAISE)
 }
 
+/// Limits that keep loading fast whatever a file contains.
+pub const MAX_FACTS: usize = 2000;
+pub const MAX_DERIVED: usize = 1000;
+pub const MAX_RULES: usize = 2000;
+
 struct Cx<'a> {
     file: String,
     src: &'a str,
@@ -403,8 +408,12 @@ impl Cx<'_> {
                 });
             }
         }
-        if heads.len() > usize::from(u16::MAX) - 1 {
-            self.error(0, "too many facts");
+        if heads.len() > MAX_FACTS {
+            self.error(0, format!("too many facts ({}; at most {MAX_FACTS})", heads.len()));
+            return None;
+        }
+        if raw.derived.len() > MAX_DERIVED || raw.rules.len() > MAX_RULES || raw.results.len() > MAX_RULES {
+            self.error(0, format!("too many derived values, rules or results (at most {MAX_DERIVED}, {MAX_RULES}, {MAX_RULES})"));
             return None;
         }
 
@@ -948,10 +957,15 @@ impl Cx<'_> {
             }
         }
 
-        // ---- warnings: facts nothing reads, choices nothing mentions
+        // ---- warnings: facts nothing reads, choices nothing mentions (only meaningful
+        // when every expression compiled)
+        let complete = !self.diags.iter().any(Diagnostic::is_error);
         for (i, f) in raw.sections.iter().flat_map(|s| &s.facts).enumerate() {
             let i = i as u16;
             let is_person = applicant_name == Some(i) || applicant_id == Some(i);
+            if !complete {
+                break;
+            }
             if !facts_read.contains(&i) && !is_person {
                 self.warn(
                     f.id.span().start,
