@@ -40,13 +40,20 @@ fn expected_json(v: &toml::Value) -> J {
         toml::Value::Float(f) => J::from(*f),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(a) => J::Array(a.iter().map(expected_json).collect()),
-        toml::Value::Table(t) => J::Object(t.iter().map(|(k, v)| (k.clone(), expected_json(v))).collect()),
+        toml::Value::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), expected_json(v)))
+                .collect(),
+        ),
     }
 }
 
 fn strings(v: &toml::Value) -> Vec<String> {
     match v {
-        toml::Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        toml::Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         toml::Value::String(s) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -64,14 +71,26 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
         .next()
         .and_then(|l| l.strip_prefix('#'))
         .map(|t| t.trim().to_string());
-    let mut out = Outcome { file: file.to_path_buf(), title, mismatches: Vec::new() };
+    let mut out = Outcome {
+        file: file.to_path_buf(),
+        title,
+        mismatches: Vec::new(),
+    };
     let mut miss = |key: &str, expected: String, actual: String| {
-        out.mismatches.push(Mismatch { key: key.to_string(), expected, actual });
+        out.mismatches.push(Mismatch {
+            key: key.to_string(),
+            expected,
+            actual,
+        });
     };
     let doc: toml::Table = match toml::from_str(src) {
         Ok(t) => t,
         Err(e) => {
-            miss("file", "a scenario file".into(), format!("TOML error: {}", e.message().trim()));
+            miss(
+                "file",
+                "a scenario file".into(),
+                format!("TOML error: {}", e.message().trim()),
+            );
             return out;
         }
     };
@@ -99,7 +118,11 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
         }
     };
     if let Some(fact) = expect.get("error").and_then(toml::Value::as_str) {
-        miss("error", format!("an input error naming {fact}"), "none".into());
+        miss(
+            "error",
+            format!("an input error naming {fact}"),
+            "none".into(),
+        );
         return out;
     }
     let ev = eval::evaluate(q, &answers, today);
@@ -110,8 +133,11 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
             "error" => {}
             "blockers" => {
                 let mut want = strings(want);
-                let mut got: Vec<String> =
-                    fired.iter().filter(|(_, k)| *k == RuleKind::Blocker).map(|(c, _)| c.clone()).collect();
+                let mut got: Vec<String> = fired
+                    .iter()
+                    .filter(|(_, k)| *k == RuleKind::Blocker)
+                    .map(|(c, _)| c.clone())
+                    .collect();
                 want.sort();
                 got.sort();
                 if want != got {
@@ -120,19 +146,34 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
             }
             "findings" => {
                 let got: Vec<String> = fired.iter().map(|(c, _)| c.clone()).collect();
-                let lacking: Vec<String> = strings(want).into_iter().filter(|w| !got.contains(w)).collect();
+                let lacking: Vec<String> = strings(want)
+                    .into_iter()
+                    .filter(|w| !got.contains(w))
+                    .collect();
                 if !lacking.is_empty() {
-                    miss(key, format!("at least {}", show(&strings(want))), show(&got));
+                    miss(
+                        key,
+                        format!("at least {}", show(&strings(want))),
+                        show(&got),
+                    );
                 }
             }
             "missing" => {
                 let got: Vec<String> = results
                     .get("missing")
                     .and_then(J::as_array)
-                    .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if strings(want).iter().any(|w| !got.contains(w)) {
-                    miss(key, format!("at least {}", show(&strings(want))), show(&got));
+                    miss(
+                        key,
+                        format!("at least {}", show(&strings(want))),
+                        show(&got),
+                    );
                 }
             }
             "null" => {
@@ -188,7 +229,11 @@ pub fn run_files(q: &Questionnaire, files: &[PathBuf], today: Date) -> Vec<Outco
             Err(e) => Outcome {
                 file: f.clone(),
                 title: None,
-                mismatches: vec![Mismatch { key: "file".into(), expected: "readable".into(), actual: e.to_string() }],
+                mismatches: vec![Mismatch {
+                    key: "file".into(),
+                    expected: "readable".into(),
+                    actual: e.to_string(),
+                }],
             },
         })
         .collect()

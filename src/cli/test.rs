@@ -45,5 +45,9 @@ pub fn run(a: TestArgs) -> ExitCode {
         }
     }
     println!("{} passed, {failed} failed", outcomes.len() - failed);
-    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -82,7 +82,7 @@ struct Sc<'a> {
     derived_map: &'a HashMap<String, u16>,
     derived_types: &'a [Option<Ty>],
     data: &'a Value,
-    rules: &'a HashMap<String, u16>,
+    rules: &'a HashMap<String, Vec<u16>>,
     status_choices: &'a [String],
     place: Place,
 }
@@ -116,8 +116,8 @@ impl Scope for Sc<'_> {
             None => ("status", self.status_choices),
         }
     }
-    fn rule(&self, code: &str) -> Option<u16> {
-        self.rules.get(code).copied()
+    fn rule(&self, code: &str) -> Vec<u16> {
+        self.rules.get(code).cloned().unwrap_or_default()
     }
     fn status_enum(&self) -> u16 {
         self.facts.len() as u16
@@ -409,10 +409,16 @@ impl Cx<'_> {
             }
         }
         if heads.len() > MAX_FACTS {
-            self.error(0, format!("too many facts ({}; at most {MAX_FACTS})", heads.len()));
+            self.error(
+                0,
+                format!("too many facts ({}; at most {MAX_FACTS})", heads.len()),
+            );
             return None;
         }
-        if raw.derived.len() > MAX_DERIVED || raw.rules.len() > MAX_RULES || raw.results.len() > MAX_RULES {
+        if raw.derived.len() > MAX_DERIVED
+            || raw.rules.len() > MAX_RULES
+            || raw.results.len() > MAX_RULES
+        {
             self.error(0, format!("too many derived values, rules or results (at most {MAX_DERIVED}, {MAX_RULES}, {MAX_RULES})"));
             return None;
         }
@@ -504,17 +510,37 @@ impl Cx<'_> {
         }
 
         let status_choices: Vec<String> = STATUS_VALUES.iter().map(|s| s.to_string()).collect();
-        let mut rule_map: HashMap<String, u16> = HashMap::new();
+        // A finding code may stand on several rules (say, one per pathway, each with its
+        // own article), but it must mean one kind of finding.
+        let mut rule_map: HashMap<String, Vec<u16>> = HashMap::new();
         for (i, r) in raw.rules.iter().enumerate() {
-            if rule_map
-                .insert(r.code.get_ref().clone(), i as u16)
-                .is_some()
-            {
+            let code = r.code.get_ref();
+            if !snake_case(code) {
                 self.error(
                     r.code.span().start,
-                    format!("duplicate rule code `{}`", r.code.get_ref()),
+                    format!("rule code `{code}` must be ASCII snake_case"),
                 );
             }
+            let same = rule_map.entry(code.clone()).or_default();
+            if let Some(first) = same.first() {
+                let other = &raw.rules[usize::from(*first)];
+                if other.kind.get_ref() != r.kind.get_ref() {
+                    self.error(
+                        r.code.span().start,
+                        format!(
+                            "rule code `{code}` is used with two kinds ({} and {})",
+                            other.kind.get_ref(),
+                            r.kind.get_ref()
+                        ),
+                    );
+                } else if other.when.get_ref() == r.when.get_ref() {
+                    self.error(
+                        r.code.span().start,
+                        format!("duplicate rule `{code}` (same code and condition)"),
+                    );
+                }
+            }
+            same.push(i as u16);
         }
 
         // ---- check derived in dependency order
