@@ -101,13 +101,13 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
         },
         (FactKind::Date, _) => wrong("日期（如 2026-06-15）", "a date (e.g. 2026-06-15)"),
         (FactKind::Text, Value::Str(s)) => {
-            if let Some(p) = &f.pattern {
-                if !p.is_match(&s) {
-                    return Err(Text::new(
-                        &format!("“{s}”格式不对"),
-                        &format!("\"{s}\" does not have the expected form"),
-                    ));
-                }
+            if let Some(p) = &f.pattern
+                && !p.is_match(&s)
+            {
+                return Err(Text::new(
+                    &format!("“{s}”格式不对"),
+                    &format!("\"{s}\" does not have the expected form"),
+                ));
             }
             Ok(Value::Str(s))
         }

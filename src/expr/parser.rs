@@ -266,16 +266,16 @@ impl Parser<'_> {
             let rhs = self.binary(prec + 1)?;
             self.depth -= 1;
             // comparisons do not chain: `a < b < c` is an error
-            if prec == 3 {
-                if let Some((_, 3)) = binop(&self.tok) {
-                    return Err(ParseError {
-                        message: format!(
-                            "comparisons cannot be chained; add parentheses after `{}`",
-                            op.symbol()
-                        ),
-                        span: self.span,
-                    });
-                }
+            if prec == 3
+                && let Some((_, 3)) = binop(&self.tok)
+            {
+                return Err(ParseError {
+                    message: format!(
+                        "comparisons cannot be chained; add parentheses after `{}`",
+                        op.symbol()
+                    ),
+                    span: self.span,
+                });
             }
             let span = lhs.span.to(rhs.span).to(op_span);
             lhs = Spanned {
@@ -298,7 +298,7 @@ impl Parser<'_> {
             let e = self.unary()?;
             self.depth -= 1;
             let span = start.to(e.span);
-            // fold negative literals so that i64::MIN is representable
+            // fold negative literals into constants
             if let (UnOp::Neg, Ast::Int(n)) = (op, &e.ast) {
                 return Ok(Spanned {
                     ast: Ast::Int(-n),
@@ -463,7 +463,9 @@ mod tests {
             Ast::Binary(BinOp::In, _, _)
         ));
         assert!(matches!(ok("data.fee[level]"), Ast::Index(_, _)));
-        assert_eq!(ok("-9223372036854775808"), Ast::Int(i64::MIN));
+        assert_eq!(ok("-9223372036854775807"), Ast::Int(-i64::MAX));
+        // integers beyond i64 are load errors, not wrap-arounds
+        assert!(parse("-9223372036854775808").is_err());
         assert_eq!(ok("\"技师\""), Ast::Str("技师".into()));
     }
 

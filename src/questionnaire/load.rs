@@ -381,25 +381,25 @@ impl Cx<'_> {
                         );
                     }
                 }
-                if let (Some(a), Some(b)) = (&f.min, &f.max) {
-                    if a.get_ref() > b.get_ref() {
-                        self.error(
-                            a.span().start,
-                            format!(
-                                "fact `{id}`: min {} is above max {}",
-                                a.get_ref(),
-                                b.get_ref()
-                            ),
-                        );
-                    }
+                if let (Some(a), Some(b)) = (&f.min, &f.max)
+                    && a.get_ref() > b.get_ref()
+                {
+                    self.error(
+                        a.span().start,
+                        format!(
+                            "fact `{id}`: min {} is above max {}",
+                            a.get_ref(),
+                            b.get_ref()
+                        ),
+                    );
                 }
-                if kind != FactKind::Text {
-                    if let Some(p) = &f.pattern {
-                        self.error(
-                            p.span().start,
-                            format!("fact `{id}`: `pattern` applies only to text"),
-                        );
-                    }
+                if kind != FactKind::Text
+                    && let Some(p) = &f.pattern
+                {
+                    self.error(
+                        p.span().start,
+                        format!("fact `{id}`: `pattern` applies only to text"),
+                    );
                 }
                 heads.push(FactHead {
                     id: id.clone(),
@@ -976,11 +976,11 @@ impl Cx<'_> {
         };
         let valid_from = date(self, &m.valid_from, "valid_from");
         let valid_to = date(self, &m.valid_to, "valid_to");
-        if let (Some(a), Some(b)) = (valid_from, valid_to) {
-            if a > b {
-                let off = self.src.find("valid_from").unwrap_or(0);
-                self.error(off, "meta.valid_from is after meta.valid_to");
-            }
+        if let (Some(a), Some(b)) = (valid_from, valid_to)
+            && a > b
+        {
+            let off = self.src.find("valid_from").unwrap_or(0);
+            self.error(off, "meta.valid_from is after meta.valid_to");
         }
 
         // ---- warnings: facts nothing reads, choices nothing mentions (only meaningful
@@ -1090,17 +1090,15 @@ impl Cx<'_> {
         f: &RawFact,
         head: &FactHead,
     ) {
-        let fits = match (kind, ty) {
-            (_, Ty::Null | Ty::Any) => true,
-            (FactKind::Bool, Ty::Bool)
-            | (FactKind::Integer, Ty::Int)
-            | (FactKind::Date, Ty::Date) => true,
-            (FactKind::Text, Ty::Str | Ty::Enum(_)) => true,
-            (FactKind::Enum, Ty::Str) => true,
-            (FactKind::Enum, Ty::Enum(_)) => true,
-            (FactKind::EnumList, Ty::List(_)) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (kind, ty),
+            (_, Ty::Null | Ty::Any)
+                | (FactKind::Bool, Ty::Bool)
+                | (FactKind::Integer, Ty::Int)
+                | (FactKind::Date, Ty::Date)
+                | (FactKind::Text | FactKind::Enum, Ty::Str | Ty::Enum(_))
+                | (FactKind::EnumList, Ty::List(_))
+        );
         let id = f.id.get_ref();
         if !fits {
             let end = d.get_ref().len();
