@@ -145,18 +145,25 @@ pub fn map_offset(src: &str, token: &Range<usize>, value_offset: usize) -> usize
     };
     let mut pos = token.start + delim;
     if delim == 3 {
-        if src[pos..].starts_with("\r\n") {
+        let after = src.get(pos..).unwrap_or("");
+        if after.starts_with("\r\n") {
             pos += 2;
-        } else if src[pos..].starts_with('\n') {
+        } else if after.starts_with('\n') {
             pos += 1;
         }
     }
     if !basic {
-        return (pos + value_offset).min(token.end);
+        let mut at = (pos + value_offset).min(token.end);
+        while at > pos && !src.is_char_boundary(at) {
+            at -= 1;
+        }
+        return at;
     }
     let mut value_pos = 0;
     while value_pos < value_offset && pos < token.end {
-        let rest = &src[pos..token.end];
+        let Some(rest) = src.get(pos..token.end) else {
+            break;
+        };
         let Some(c) = rest.chars().next() else { break };
         if c == '\\' {
             let next = rest[1..].chars().next().unwrap_or(' ');
