@@ -11,6 +11,7 @@ pub mod eval;
 pub mod expr;
 pub mod idcard;
 pub mod questionnaire;
+pub mod scenario;
 pub mod text;
 pub mod tui;
 pub mod value;
