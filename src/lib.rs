@@ -12,5 +12,6 @@ pub mod eval;
 pub mod expr;
 pub mod idcard;
 pub mod questionnaire;
+pub mod scenario;
 pub mod text;
 pub mod value;

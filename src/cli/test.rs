@@ -1,17 +1,53 @@
-//! `guantong test`: run scenario files.
+//! `guantong test`: run scenario files; one line per failure, then `N passed, M failed`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
+use crate::scenario;
+
 #[derive(Args, Debug)]
 pub struct TestArgs {
+    /// 问卷文件 / questionnaire file
     pub questionnaire: PathBuf,
+    /// 场景文件或目录 / scenario files or directories
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
 
-pub fn run(_a: TestArgs) -> ExitCode {
-    ExitCode::from(1)
+pub fn run(a: TestArgs) -> ExitCode {
+    let Some(q) = super::load_questionnaire(Some(&a.questionnaire)) else {
+        return ExitCode::from(1);
+    };
+    let files = match scenario::collect(&a.paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcomes = scenario::run_files(&q, &files, super::today());
+    let mut failed = 0;
+    for o in &outcomes {
+        if o.passed() {
+            continue;
+        }
+        failed += 1;
+        for m in &o.mismatches {
+            println!(
+                "FAIL {}: {}: expected {}, got {}",
+                o.file.display(),
+                m.key,
+                m.expected,
+                m.actual
+            );
+        }
+    }
+    println!("{} passed, {failed} failed", outcomes.len() - failed);
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -146,8 +146,8 @@ pub trait Scope {
     fn data(&self) -> &Value;
     /// The choices of enum number `id`, and a name for messages.
     fn choices(&self, id: u16) -> (&str, &[String]);
-    /// Rule code -> index, for `fired("code")`.
-    fn rule(&self, code: &str) -> Option<u16>;
+    /// Rule code -> indices of the rules with that code, for `fired("code")`.
+    fn rule(&self, code: &str) -> Vec<u16>;
     /// The enum id of `status` (results only).
     fn status_enum(&self) -> u16;
     /// What this expression is for: controls `today()`, `status`, `fired()`.
@@ -543,10 +543,15 @@ impl Checker<'_> {
             let Ast::Str(code) = &arg.ast else {
                 return err(arg.span, "fired() takes a rule code in quotes");
             };
-            let Some(i) = self.scope.rule(code) else {
+            let rules = self.scope.rule(code);
+            let Some((first, rest)) = rules.split_first() else {
                 return err(arg.span, format!("no rule has the code \"{code}\""));
             };
-            return Ok((Node::Fired(i), Ty::Bool));
+            // a code on several rules (one per pathway) fired when any of them did
+            let node = rest.iter().fold(Node::Fired(*first), |acc, i| {
+                Node::Or(Box::new(acc), Box::new(Node::Fired(*i)))
+            });
+            return Ok((node, Ty::Bool));
         }
         let Some(f) = Builtin::lookup(name) else {
             return err(nspan, format!("unknown function `{name}`"));
@@ -609,10 +614,10 @@ impl Checker<'_> {
                         return err(a.span, format!("any_of() needs lists, found {t}"));
                     }
                 }
-                if let List(inner) = &tys[0] {
-                    if let Enum(id) = **inner {
-                        self.literals_against(id, &args[1])?;
-                    }
+                if let List(inner) = &tys[0]
+                    && let Enum(id) = **inner
+                {
+                    self.literals_against(id, &args[1])?;
                 }
                 return Ok((Node::Call(f, nodes), Bool));
             }

@@ -58,6 +58,11 @@ pub fn embedded() -> Result<Questionnaire, Vec<Diagnostic>> {
     load_str("questionnaires/baise.toml", EMBEDDED_BAISE)
 }
 
+/// Limits that keep loading fast whatever a file contains.
+pub const MAX_FACTS: usize = 2000;
+pub const MAX_DERIVED: usize = 1000;
+pub const MAX_RULES: usize = 2000;
+
 struct Cx<'a> {
     file: String,
     src: &'a str,
@@ -77,7 +82,7 @@ struct Sc<'a> {
     derived_map: &'a HashMap<String, u16>,
     derived_types: &'a [Option<Ty>],
     data: &'a Value,
-    rules: &'a HashMap<String, u16>,
+    rules: &'a HashMap<String, Vec<u16>>,
     status_choices: &'a [String],
     place: Place,
 }
@@ -111,8 +116,8 @@ impl Scope for Sc<'_> {
             None => ("status", self.status_choices),
         }
     }
-    fn rule(&self, code: &str) -> Option<u16> {
-        self.rules.get(code).copied()
+    fn rule(&self, code: &str) -> Vec<u16> {
+        self.rules.get(code).cloned().unwrap_or_default()
     }
     fn status_enum(&self) -> u16 {
         self.facts.len() as u16
@@ -140,18 +145,25 @@ pub fn map_offset(src: &str, token: &Range<usize>, value_offset: usize) -> usize
     };
     let mut pos = token.start + delim;
     if delim == 3 {
-        if src[pos..].starts_with("\r\n") {
+        let after = src.get(pos..).unwrap_or("");
+        if after.starts_with("\r\n") {
             pos += 2;
-        } else if src[pos..].starts_with('\n') {
+        } else if after.starts_with('\n') {
             pos += 1;
         }
     }
     if !basic {
-        return (pos + value_offset).min(token.end);
+        let mut at = (pos + value_offset).min(token.end);
+        while at > pos && !src.is_char_boundary(at) {
+            at -= 1;
+        }
+        return at;
     }
     let mut value_pos = 0;
     while value_pos < value_offset && pos < token.end {
-        let rest = &src[pos..token.end];
+        let Some(rest) = src.get(pos..token.end) else {
+            break;
+        };
         let Some(c) = rest.chars().next() else { break };
         if c == '\\' {
             let next = rest[1..].chars().next().unwrap_or(' ');
@@ -376,25 +388,25 @@ impl Cx<'_> {
                         );
                     }
                 }
-                if let (Some(a), Some(b)) = (&f.min, &f.max) {
-                    if a.get_ref() > b.get_ref() {
-                        self.error(
-                            a.span().start,
-                            format!(
-                                "fact `{id}`: min {} is above max {}",
-                                a.get_ref(),
-                                b.get_ref()
-                            ),
-                        );
-                    }
+                if let (Some(a), Some(b)) = (&f.min, &f.max)
+                    && a.get_ref() > b.get_ref()
+                {
+                    self.error(
+                        a.span().start,
+                        format!(
+                            "fact `{id}`: min {} is above max {}",
+                            a.get_ref(),
+                            b.get_ref()
+                        ),
+                    );
                 }
-                if kind != FactKind::Text {
-                    if let Some(p) = &f.pattern {
-                        self.error(
-                            p.span().start,
-                            format!("fact `{id}`: `pattern` applies only to text"),
-                        );
-                    }
+                if kind != FactKind::Text
+                    && let Some(p) = &f.pattern
+                {
+                    self.error(
+                        p.span().start,
+                        format!("fact `{id}`: `pattern` applies only to text"),
+                    );
                 }
                 heads.push(FactHead {
                     id: id.clone(),
@@ -403,8 +415,18 @@ impl Cx<'_> {
                 });
             }
         }
-        if heads.len() > usize::from(u16::MAX) - 1 {
-            self.error(0, "too many facts");
+        if heads.len() > MAX_FACTS {
+            self.error(
+                0,
+                format!("too many facts ({}; at most {MAX_FACTS})", heads.len()),
+            );
+            return None;
+        }
+        if raw.derived.len() > MAX_DERIVED
+            || raw.rules.len() > MAX_RULES
+            || raw.results.len() > MAX_RULES
+        {
+            self.error(0, format!("too many derived values, rules or results (at most {MAX_DERIVED}, {MAX_RULES}, {MAX_RULES})"));
             return None;
         }
 
@@ -495,17 +517,37 @@ impl Cx<'_> {
         }
 
         let status_choices: Vec<String> = STATUS_VALUES.iter().map(|s| s.to_string()).collect();
-        let mut rule_map: HashMap<String, u16> = HashMap::new();
+        // A finding code may stand on several rules (say, one per pathway, each with its
+        // own article), but it must mean one kind of finding.
+        let mut rule_map: HashMap<String, Vec<u16>> = HashMap::new();
         for (i, r) in raw.rules.iter().enumerate() {
-            if rule_map
-                .insert(r.code.get_ref().clone(), i as u16)
-                .is_some()
-            {
+            let code = r.code.get_ref();
+            if !snake_case(code) {
                 self.error(
                     r.code.span().start,
-                    format!("duplicate rule code `{}`", r.code.get_ref()),
+                    format!("rule code `{code}` must be ASCII snake_case"),
                 );
             }
+            let same = rule_map.entry(code.clone()).or_default();
+            if let Some(first) = same.first() {
+                let other = &raw.rules[usize::from(*first)];
+                if other.kind.get_ref() != r.kind.get_ref() {
+                    self.error(
+                        r.code.span().start,
+                        format!(
+                            "rule code `{code}` is used with two kinds ({} and {})",
+                            other.kind.get_ref(),
+                            r.kind.get_ref()
+                        ),
+                    );
+                } else if other.when.get_ref() == r.when.get_ref() {
+                    self.error(
+                        r.code.span().start,
+                        format!("duplicate rule `{code}` (same code and condition)"),
+                    );
+                }
+            }
+            same.push(i as u16);
         }
 
         // ---- check derived in dependency order
@@ -941,17 +983,22 @@ impl Cx<'_> {
         };
         let valid_from = date(self, &m.valid_from, "valid_from");
         let valid_to = date(self, &m.valid_to, "valid_to");
-        if let (Some(a), Some(b)) = (valid_from, valid_to) {
-            if a > b {
-                let off = self.src.find("valid_from").unwrap_or(0);
-                self.error(off, "meta.valid_from is after meta.valid_to");
-            }
+        if let (Some(a), Some(b)) = (valid_from, valid_to)
+            && a > b
+        {
+            let off = self.src.find("valid_from").unwrap_or(0);
+            self.error(off, "meta.valid_from is after meta.valid_to");
         }
 
-        // ---- warnings: facts nothing reads, choices nothing mentions
+        // ---- warnings: facts nothing reads, choices nothing mentions (only meaningful
+        // when every expression compiled)
+        let complete = !self.diags.iter().any(Diagnostic::is_error);
         for (i, f) in raw.sections.iter().flat_map(|s| &s.facts).enumerate() {
             let i = i as u16;
             let is_person = applicant_name == Some(i) || applicant_id == Some(i);
+            if !complete {
+                break;
+            }
             if !facts_read.contains(&i) && !is_person {
                 self.warn(
                     f.id.span().start,
@@ -1050,17 +1097,15 @@ impl Cx<'_> {
         f: &RawFact,
         head: &FactHead,
     ) {
-        let fits = match (kind, ty) {
-            (_, Ty::Null | Ty::Any) => true,
-            (FactKind::Bool, Ty::Bool)
-            | (FactKind::Integer, Ty::Int)
-            | (FactKind::Date, Ty::Date) => true,
-            (FactKind::Text, Ty::Str | Ty::Enum(_)) => true,
-            (FactKind::Enum, Ty::Str) => true,
-            (FactKind::Enum, Ty::Enum(_)) => true,
-            (FactKind::EnumList, Ty::List(_)) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (kind, ty),
+            (_, Ty::Null | Ty::Any)
+                | (FactKind::Bool, Ty::Bool)
+                | (FactKind::Integer, Ty::Int)
+                | (FactKind::Date, Ty::Date)
+                | (FactKind::Text | FactKind::Enum, Ty::Str | Ty::Enum(_))
+                | (FactKind::EnumList, Ty::List(_))
+        );
         let id = f.id.get_ref();
         if !fits {
             let end = d.get_ref().len();
