@@ -6,6 +6,7 @@
 
 pub mod case;
 pub mod cli;
+pub mod config;
 pub mod dates;
 pub mod diag;
 pub mod eval;

@@ -259,7 +259,17 @@ impl App {
         self.ev = eval::evaluate(&self.q, &self.answers, self.clock.today);
     }
 
+    /// Settled for the flow: answered, or optional (an optional question left empty has
+    /// no answer on record and counts as null).
     pub fn answered(&self, i: u16) -> bool {
+        self.q
+            .facts
+            .get(usize::from(i))
+            .is_some_and(|f| f.optional || self.answers.contains_key(&f.id))
+    }
+
+    /// An answer is on record for fact `i`.
+    pub fn has_answer(&self, i: u16) -> bool {
         self.q
             .facts
             .get(usize::from(i))
@@ -325,8 +335,10 @@ impl App {
     fn on_overlay(&mut self, ov: Overlay, msg: Msg) -> Vec<Effect> {
         match ov {
             Overlay::Help(mut scroll) => {
-                if !matches!(msg, Msg::Back | Msg::Help | Msg::Enter | Msg::Char('q' | '?'))
-                {
+                if !matches!(
+                    msg,
+                    Msg::Back | Msg::Help | Msg::Enter | Msg::Char('q' | '?')
+                ) {
                     scroll.on(&msg, 10);
                     self.overlay = Some(Overlay::Help(scroll));
                 }

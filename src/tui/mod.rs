@@ -5,10 +5,13 @@
 //! results back as messages. Rendering ([`view`]) borrows the state.
 
 pub mod app;
+pub mod exec;
 pub mod keys;
 pub mod msg;
 pub mod screens;
+pub mod script;
 pub mod strings;
+pub mod term;
 pub mod theme;
 pub mod view;
 pub mod widgets;

@@ -42,7 +42,10 @@ pub enum Msg {
     Drafts(Vec<DraftRow>),
     DraftLoaded(Box<LoadedDraft>),
     Cases(Vec<CaseRow>),
-    CaseLoaded { number: String, text: String },
+    CaseLoaded {
+        number: String,
+        text: String,
+    },
     SignedOff(String),
     Written(String),
     Failed(String),

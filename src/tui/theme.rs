@@ -50,7 +50,11 @@ impl Theme {
     }
 
     pub fn border(&self) -> border::Set<'static> {
-        if self.ascii { ASCII_BORDER } else { border::PLAIN }
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::PLAIN
+        }
     }
     /// The horizontal rule under the header.
     pub fn rule(&self) -> &'static str {

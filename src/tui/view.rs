@@ -35,7 +35,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         let w = wrap::width(msg) as u16;
         let x = area.x + area.width.saturating_sub(w) / 2;
         if area.height > 0 {
-            buf.set_string(x, y, wrap::truncate(msg, usize::from(area.width)), t.title());
+            buf.set_string(
+                x,
+                y,
+                wrap::truncate(msg, usize::from(area.width)),
+                t.title(),
+            );
         }
         return None;
     }
@@ -241,10 +246,7 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let aside = ev.set_aside().count();
     if aside > 0 {
-        lines.push((
-            format!("{}: {aside}", s.outcome_set_aside),
-            t.dim(),
-        ));
+        lines.push((format!("{}: {aside}", s.outcome_set_aside), t.dim()));
     }
     for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
         buf.set_string(inner.x, inner.y + row as u16, wrap::truncate(l, w), *style);
@@ -291,7 +293,10 @@ fn offer(app: &App, rules: &[usize], body: Rect, buf: &mut Buffer) {
         .collect();
     for &ri in rules {
         if let Some(r) = app.q.rules.get(ri) {
-            for l in wrap::wrap(&format!("- {} {}", r.cite, r.message.get(app.lang)), inner_w) {
+            for l in wrap::wrap(
+                &format!("- {} {}", r.cite, r.message.get(app.lang)),
+                inner_w,
+            ) {
                 lines.push((l, t.error()));
             }
         }
@@ -313,6 +318,11 @@ fn offer(app: &App, rules: &[usize], body: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
-        buf.set_string(inner.x + 1, inner.y + row as u16, wrap::truncate(l, inner_w), *style);
+        buf.set_string(
+            inner.x + 1,
+            inner.y + row as u16,
+            wrap::truncate(l, inner_w),
+            *style,
+        );
     }
 }

@@ -72,10 +72,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let key = if i < 9 { (i + 1).to_string() } else { " ".to_string() };
+            let key = if i < 9 {
+                (i + 1).to_string()
+            } else {
+                " ".to_string()
+            };
             (
                 key,
-                format!("{}  {}  {}  {} {}", c.number, c.date, c.name, c.status, c.level),
+                format!(
+                    "{}  {}  {}  {} {}",
+                    c.number, c.date, c.name, c.status, c.level
+                ),
                 None,
             )
         })

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::tui::app::{App, Scroll, Screen};
+use crate::tui::app::{App, Screen, Scroll};
 use crate::tui::wrap;
 
 /// The help text, as styled lines wrapped to `width`.
@@ -26,7 +26,11 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
             push(h.get(app.lang), t.base(), &mut out);
         }
         out.push((String::new(), t.base()));
-        push(&format!("{}: {}", s.help_basis, f.cite), t.title(), &mut out);
+        push(
+            &format!("{}: {}", s.help_basis, f.cite),
+            t.title(),
+            &mut out,
+        );
         match app.q.article(&f.cite) {
             Some((_, text)) => push(text.trim(), t.base(), &mut out),
             None => push(s.help_no_article, t.dim(), &mut out),

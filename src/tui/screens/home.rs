@@ -68,7 +68,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         y += 1;
     }
     let version = format!("{} {}", app.q.meta.id, app.q.meta.version);
-    buf.set_string(area.x + 2, y, wrap::truncate(&version, w.saturating_sub(2)), t.dim());
+    buf.set_string(
+        area.x + 2,
+        y,
+        wrap::truncate(&version, w.saturating_sub(2)),
+        t.dim(),
+    );
     y += 2;
     let items = [s.home_new, s.home_resume, s.home_cases, s.home_quit];
     let items: Vec<(String, String, Option<bool>)> = items
@@ -76,11 +81,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .enumerate()
         .map(|(i, l)| ((i + 1).to_string(), l.to_string(), None))
         .collect();
-    let list = Rect::new(area.x + 2, y, area.width.saturating_sub(4).min(40), 4)
-        .intersection(area);
+    let list = Rect::new(area.x + 2, y, area.width.saturating_sub(4).min(40), 4).intersection(area);
     app.home.render(&items, list, buf, t);
     y += 5;
     if y < area.bottom() {
-        buf.set_string(area.x + 2, y, wrap::truncate(s.home_hint, w.saturating_sub(2)), t.hint());
+        buf.set_string(
+            area.x + 2,
+            y,
+            wrap::truncate(s.home_hint, w.saturating_sub(2)),
+            t.hint(),
+        );
     }
 }

@@ -102,7 +102,10 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
         push(&mut out, title, 0, t.title());
         for (n, i) in which.iter().enumerate() {
             let it = &items[*i];
-            let cite = it.cite.as_ref().map_or(String::new(), |c| format!(" ({c})"));
+            let cite = it
+                .cite
+                .as_ref()
+                .map_or(String::new(), |c| format!(" ({c})"));
             let bullet = if numbered {
                 format!("{}.", n + 1)
             } else {

@@ -244,7 +244,13 @@ impl App {
     /// shows the message under the field.
     pub fn answer(&mut self, i: u16, v: Value) -> Vec<Effect> {
         let id = self.q.facts[usize::from(i)].id.clone();
-        let before = self.answers.insert(id.clone(), v);
+        // An optional question left empty is recorded by having no answer: the engine
+        // then takes it as null, and no validation runs on a value nobody gave.
+        let before = if v.is_null() {
+            self.answers.remove(&id)
+        } else {
+            self.answers.insert(id.clone(), v)
+        };
         self.reevaluate();
         let invalid = &self.ev.facts[usize::from(i)].invalid;
         if !invalid.is_empty() {
@@ -325,7 +331,7 @@ impl App {
             return Vec::new();
         };
         let i = qs.fact;
-        if self.answered(i) {
+        if self.has_answer(i) {
             self.advance(i);
             Vec::new()
         } else {
@@ -347,7 +353,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let bottom = area.bottom();
     // Prompt, wrapped; at most half the body so the input always shows.
     let max_prompt = (usize::from(area.height) / 2).max(1);
-    for line in wrap::wrap(f.prompt.get(app.lang), w).into_iter().take(max_prompt) {
+    for line in wrap::wrap(f.prompt.get(app.lang), w)
+        .into_iter()
+        .take(max_prompt)
+    {
         buf.set_string(area.x, y, line, t.prompt());
         y += 1;
     }
@@ -365,8 +374,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     y = (y + 1).min(bottom);
     // Rows kept under the input for the error and the hint.
     let reserve: u16 = 2;
-    let input_area = Rect::new(area.x, y, area.width, bottom.saturating_sub(y + reserve).max(1))
-        .intersection(area);
+    let input_area = Rect::new(
+        area.x,
+        y,
+        area.width,
+        bottom.saturating_sub(y + reserve).max(1),
+    )
+    .intersection(area);
     let mut cursor = None;
     let used = match &qs.editor {
         Editor::Choice(l) => {
@@ -383,7 +397,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
                     .collect()
             };
             let h = input_area.height.min(items.len() as u16);
-            l.render(&items, Rect { height: h, ..input_area }, buf, t);
+            l.render(
+                &items,
+                Rect {
+                    height: h,
+                    ..input_area
+                },
+                buf,
+                t,
+            );
             h
         }
         Editor::Multi(m) => {
@@ -400,13 +422,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
                 })
                 .collect();
             let h = input_area.height.min(items.len() as u16);
-            m.list.render(&items, Rect { height: h, ..input_area }, buf, t);
+            m.list.render(
+                &items,
+                Rect {
+                    height: h,
+                    ..input_area
+                },
+                buf,
+                t,
+            );
             h
         }
         Editor::Field(fl) => {
             let h = input_area.height.min(3);
             let fw = input_area.width.min(50);
-            cursor = fl.render(Rect { height: h, width: fw, ..input_area }, buf, t);
+            cursor = fl.render(
+                Rect {
+                    height: h,
+                    width: fw,
+                    ..input_area
+                },
+                buf,
+                t,
+            );
             h
         }
     };

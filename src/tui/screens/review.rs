@@ -28,7 +28,7 @@ pub fn rows(app: &App) -> Vec<(u16, RowKind)> {
         if !flow::askable(&app.ev, i) {
             continue;
         }
-        let kind = if app.answered(i) {
+        let kind = if app.has_answer(i) || st.source == Source::Empty {
             RowKind::Answered
         } else if st.source == Source::Default {
             RowKind::Default
@@ -105,11 +105,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
         let f = &app.q.facts[usize::from(*i)];
         let value = match kind {
-            RowKind::Answered | RowKind::SetAside => app
-                .answers
-                .get(&f.id)
-                .map(|v| f.display(v, app.lang))
-                .unwrap_or_default(),
+            RowKind::Answered | RowKind::SetAside => f.display(
+                app.answers.get(&f.id).unwrap_or(&crate::value::Value::Null),
+                app.lang,
+            ),
             RowKind::Default => {
                 let v = app.ev.facts[usize::from(*i)]
                     .value

@@ -6,7 +6,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
-use crate::tui::app::{App, Scroll, Screen};
+use crate::tui::app::{App, Screen, Scroll};
 use crate::tui::msg::{Effect, Msg, SignOffRequest};
 use crate::tui::widgets::text_input::TextInput;
 use crate::tui::wrap;
@@ -153,16 +153,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let st = &app.signoff;
     let w = usize::from(area.width);
     let mut cursor = None;
-    buf.set_string(area.x, area.y, wrap::truncate(s.signoff_title, w), t.title());
+    buf.set_string(
+        area.x,
+        area.y,
+        wrap::truncate(s.signoff_title, w),
+        t.title(),
+    );
     // Two one-line fields: label, then the input.
     let label_w = 2 + [s.signoff_name, s.signoff_id]
         .iter()
         .map(|l| wrap::width(l))
         .max()
         .unwrap_or(0) as u16;
-    for (row, (focus, label, input)) in [(NAME, s.signoff_name, &st.name), (ID, s.signoff_id, &st.id)]
-        .into_iter()
-        .enumerate()
+    for (row, (focus, label, input)) in
+        [(NAME, s.signoff_name, &st.name), (ID, s.signoff_id, &st.id)]
+            .into_iter()
+            .enumerate()
     {
         let y = area.y + 1 + row as u16;
         if y >= area.bottom() {
@@ -170,7 +176,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         }
         let focused = st.focus == focus;
         let mark = if focused { "> " } else { "  " };
-        buf.set_string(area.x, y, format!("{mark}{label}"), if focused { t.title() } else { t.base() });
+        buf.set_string(
+            area.x,
+            y,
+            format!("{mark}{label}"),
+            if focused { t.title() } else { t.base() },
+        );
         let field = Rect::new(
             area.x + label_w + 1,
             y,
@@ -187,7 +198,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let pledge_top = area.y + 4;
     let pledge_bottom = area.bottom().saturating_sub(bottom_rows);
     if pledge_top < pledge_bottom {
-        buf.set_string(area.x, area.y + 3, wrap::truncate(s.signoff_pledge, w), t.title());
+        buf.set_string(
+            area.x,
+            area.y + 3,
+            wrap::truncate(s.signoff_pledge, w),
+            t.title(),
+        );
         let text = app
             .q
             .meta
@@ -206,7 +222,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     }
     let y0 = area.bottom().saturating_sub(bottom_rows);
     let rows = [
-        (PLEDGE, st.pledge_confirmed_at.is_some(), s.signoff_pledge_confirm),
+        (
+            PLEDGE,
+            st.pledge_confirmed_at.is_some(),
+            s.signoff_pledge_confirm,
+        ),
         (CLERK, st.clerk_ok, s.signoff_clerk_confirm),
     ];
     for (k, (focus, on, label)) in rows.into_iter().enumerate() {
@@ -227,11 +247,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     buf.set_string(
         area.x,
         y0 + 2,
-        format!("{}[ {} ]", if focused { "> " } else { "  " }, s.signoff_submit),
+        format!(
+            "{}[ {} ]",
+            if focused { "> " } else { "  " },
+            s.signoff_submit
+        ),
         if focused { t.focus() } else { t.title() },
     );
     if let Some(e) = &st.error {
-        buf.set_string(area.x, y0 + 3, wrap::truncate(&format!("! {e}"), w), t.error());
+        buf.set_string(
+            area.x,
+            y0 + 3,
+            wrap::truncate(&format!("! {e}"), w),
+            t.error(),
+        );
     }
     if st.focus <= ID { cursor } else { None }
 }
@@ -242,7 +271,12 @@ pub fn render_signed(app: &App, area: Rect, buf: &mut Buffer) {
     let w = usize::from(area.width);
     buf.set_string(area.x, area.y, wrap::truncate(s.signed_title, w), t.ok());
     if let Some(n) = &app.signed {
-        buf.set_string(area.x, area.y + 2, format!("{}: ", s.signed_number), t.base());
+        buf.set_string(
+            area.x,
+            area.y + 2,
+            format!("{}: ", s.signed_number),
+            t.base(),
+        );
         let x = area.x + wrap::width(s.signed_number) as u16 + 2;
         buf.set_string(x, area.y + 2, n, t.title());
     }

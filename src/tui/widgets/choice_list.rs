@@ -91,7 +91,12 @@ impl ChoiceList {
             buf.set_string(area.right().saturating_sub(3), area.y, "^^", theme.dim());
         }
         if offset + h < items.len() {
-            buf.set_string(area.right().saturating_sub(3), area.bottom() - 1, "vv", theme.dim());
+            buf.set_string(
+                area.right().saturating_sub(3),
+                area.bottom() - 1,
+                "vv",
+                theme.dim(),
+            );
         }
     }
 }

@@ -1,0 +1,123 @@
+//! The clerk's config file, `config.toml` in guantong's config directory
+//! (`$GUANTONG_CONFIG_DIR`, else the platform's, e.g. `~/.config/guantong`; the same
+//! directory the store uses for the signing key). Every key is optional and the program
+//! runs without the file:
+//!
+//! ```toml
+//! clerk_name = "李四"        # shown on signed cases (also read by the store)
+//! lang = "zh"                # zh | en
+//! borders = "ascii"          # ascii | unicode
+//! data_dir = "/srv/guantong" # the case store
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::text::Lang;
+
+pub const FILE_NAME: &str = "config.toml";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub clerk_name: Option<String>,
+    pub lang: Option<Lang>,
+    pub borders: Option<Borders>,
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Borders {
+    Ascii,
+    Unicode,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read the config file: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: config file error: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+/// guantong's config directory.
+pub fn dir() -> Option<PathBuf> {
+    crate::case::keys::config_dir()
+}
+
+impl Config {
+    /// The config from the config directory; no file is an empty config.
+    pub fn load() -> Result<Config, ConfigError> {
+        match dir() {
+            Some(d) => Config::load_from(&d.join(FILE_NAME)),
+            None => Ok(Config::default()),
+        }
+    }
+
+    pub fn load_from(path: &Path) -> Result<Config, ConfigError> {
+        let src = match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        Config::parse(path, &src)
+    }
+
+    pub fn parse(path: &Path, src: &str) -> Result<Config, ConfigError> {
+        toml::from_str(src).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().trim().to_string(),
+        })
+    }
+
+    pub fn ascii(&self) -> bool {
+        self.borders == Some(Borders::Ascii)
+    }
+
+    pub fn clerk_name(&self) -> Option<&str> {
+        self.clerk_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_key() {
+        let c = Config::parse(
+            Path::new("c.toml"),
+            "clerk_name = \"李四\"\nlang = \"en\"\nborders = \"ascii\"\ndata_dir = \"/tmp/x\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.clerk_name(), Some("李四"));
+        assert_eq!(c.lang, Some(Lang::En));
+        assert!(c.ascii());
+        assert_eq!(c.data_dir, Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let e = Config::parse(Path::new("/x/config.toml"), "borders = \"round\"").unwrap_err();
+        assert!(e.to_string().starts_with("/x/config.toml: "), "{e}");
+    }
+
+    #[test]
+    fn missing_file_is_empty_config() {
+        let c = Config::load_from(Path::new("/nonexistent/guantong/config.toml")).unwrap();
+        assert_eq!(c, Config::default());
+    }
+}

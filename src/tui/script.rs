@@ -1,0 +1,69 @@
+//! Scripted answers: the messages a clerk's keystrokes would produce to answer the current
+//! question with a given value. Used by the state tests, the snapshots and the benchmark,
+//! so that they drive the wizard exactly as the keyboard does.
+
+use crate::questionnaire::FactKind;
+
+use super::app::{App, Screen};
+use super::msg::Msg;
+use super::screens::question::Editor;
+
+/// The id of the question on screen, if a question is on screen.
+pub fn current_fact(app: &App) -> Option<&str> {
+    if app.screen != Screen::Question || app.overlay.is_some() {
+        return None;
+    }
+    let qs = app.question.as_ref()?;
+    Some(app.q.facts[usize::from(qs.fact)].id.as_str())
+}
+
+/// Keys answering the current question with `value`: a choice code for a choice, `y`/`n`
+/// for yes/no, codes separated by commas for a multi-choice (empty = none), the text
+/// otherwise. For a typed field, an empty `value` keeps what is pre-filled.
+pub fn answer_keys(app: &App, value: &str) -> Vec<Msg> {
+    let Some(qs) = &app.question else {
+        return Vec::new();
+    };
+    let f = &app.q.facts[usize::from(qs.fact)];
+    let mut keys = Vec::new();
+    match (&qs.editor, f.kind) {
+        (Editor::Choice(_), FactKind::Bool) => {
+            let yes = matches!(value, "y" | "yes" | "true" | "是");
+            keys.push(Msg::Char(if yes { 'y' } else { 'n' }));
+        }
+        (Editor::Choice(_), _) => {
+            let idx = f.choices.iter().position(|c| c.value == value).unwrap_or(0);
+            keys.push(Msg::Home);
+            keys.extend(std::iter::repeat_n(Msg::Down, idx));
+            keys.push(Msg::Enter);
+        }
+        (Editor::Multi(m), _) => {
+            let want: Vec<&str> = value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            keys.push(Msg::Home);
+            for (i, c) in f.choices.iter().enumerate() {
+                let on = m.ticked.get(i).copied().unwrap_or(false);
+                if on != want.contains(&c.value.as_str()) {
+                    keys.push(Msg::Char(' '));
+                }
+                keys.push(Msg::Down);
+            }
+            keys.push(Msg::Enter);
+        }
+        (Editor::Field(fl), _) => {
+            if !value.is_empty() {
+                keys.push(Msg::End);
+                keys.extend(std::iter::repeat_n(
+                    Msg::Backspace,
+                    fl.input.value().chars().count(),
+                ));
+                keys.extend(value.chars().map(Msg::Char));
+            }
+            keys.push(Msg::Enter);
+        }
+    }
+    keys
+}

@@ -1,0 +1,142 @@
+//! The terminal side: raw mode and the alternate screen, restored on exit, on panic and on
+//! SIGTERM; SIGHUP (the SSH link dropped) saves the draft and exits at once. Frames are
+//! wrapped in synchronized-update sequences and drawn only after an input; ratatui's diff
+//! writes only the cells that changed. No timer: the loop blocks on the next event.
+
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute, queue};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::app::App;
+use super::exec::Executor;
+use super::{keys, view};
+
+/// Held while a frame is written, so that a signal handler restoring the terminal does not
+/// cut into one.
+static TERMINAL: Mutex<()> = Mutex::new(());
+
+/// Draw one frame inside a synchronized update (the terminal shows it all at once).
+pub fn draw_frame<W: Write>(
+    terminal: &mut Terminal<CrosstermBackend<W>>,
+    app: &App,
+) -> io::Result<()> {
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|f| view::draw(app, f))?;
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+fn enter() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    Ok(())
+}
+
+/// Put the terminal back as it was. Errors are ignored: the terminal may be gone.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// Run the wizard on the terminal until the clerk quits.
+pub fn run(mut app: App, exec: Executor) -> ExitCode {
+    let exec = Arc::new(Mutex::new(exec));
+    if let Err(e) = watch_signals(Arc::clone(&exec)) {
+        eprintln!("guantong: cannot watch signals: {e}");
+        return ExitCode::from(1);
+    }
+    install_panic_hook();
+    if let Err(e) = enter() {
+        restore();
+        eprintln!("guantong: cannot set up the terminal: {e}");
+        return ExitCode::from(1);
+    }
+    let code = match event_loop(&mut app, &exec) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // The terminal failed (or was lost): keep what was answered.
+            let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
+            ex.save_now();
+            restore();
+            eprintln!("guantong: terminal error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
+    restore();
+    code
+}
+
+fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    {
+        let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
+        draw_frame(&mut terminal, app)?;
+    }
+    loop {
+        let ev = event::read()?;
+        let Some(msg) = keys::map_event(ev) else {
+            continue;
+        };
+        app.clock.now = jiff::Timestamp::now();
+        let mut queue = VecDeque::from([msg]);
+        while let Some(m) = queue.pop_front() {
+            for fx in app.update(m) {
+                let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(reply) = ex.run(&app.q, fx) {
+                    queue.push_back(reply);
+                }
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
+        draw_frame(&mut terminal, app)?;
+    }
+}
+
+/// SIGHUP: save the draft and exit now (the link is gone; nobody will see a goodbye).
+/// SIGTERM: save, restore the terminal, exit.
+fn watch_signals(exec: Arc<Mutex<Executor>>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                {
+                    let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
+                    ex.save_now();
+                }
+                let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
+                restore();
+                std::process::exit(128 + sig);
+            }
+        })?;
+    Ok(())
+}
