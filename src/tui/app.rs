@@ -47,11 +47,21 @@ pub enum Overlay {
     Offer(Vec<usize>),
 }
 
-/// A scroll position; the renderer records how far it can go.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A scroll position; the renderer records how far it can go (unknown until the first
+/// frame, when the renderer clamps).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scroll {
     pub pos: u16,
     pub max: Cell<u16>,
+}
+
+impl Default for Scroll {
+    fn default() -> Self {
+        Scroll {
+            pos: 0,
+            max: Cell::new(u16::MAX),
+        }
+    }
 }
 
 impl Scroll {
@@ -66,6 +76,7 @@ impl Scroll {
             Msg::PageUp => self.by(-page),
             Msg::PageDown | Msg::Char(' ') => self.by(page),
             Msg::Home => self.pos = 0,
+            Msg::End if self.max.get() == u16::MAX => {}
             Msg::End => self.pos = self.max.get(),
             _ => return false,
         }
@@ -109,6 +120,8 @@ pub struct App {
     pub outcome_scroll: Scroll,
     pub signoff: SignOffState,
     pub signed: Option<String>,
+    /// The last printable file written.
+    pub written: Option<String>,
     /// Blockers already offered, so the offer comes once per new blocker.
     pub offered: BTreeSet<usize>,
     /// Editing from the review screen: return there when nothing else is unanswered.
@@ -146,6 +159,7 @@ impl App {
             outcome_scroll: Scroll::default(),
             signoff: SignOffState::default(),
             signed: None,
+            written: None,
             offered: BTreeSet::new(),
             from_review: false,
             quit: false,
@@ -200,19 +214,21 @@ impl App {
             }
             Msg::SignedOff(number) => {
                 self.signed = Some(number.clone());
+                self.written = None;
                 self.draft_id = None;
                 self.question = None;
                 self.screen = Screen::Signed;
             }
             Msg::Written(path) => {
+                self.written = Some(path.clone());
                 self.notice = Some(Notice {
-                    text: format!("{}: {path}", self.s().saved_to),
+                    text: format!("{}{}{path}", self.s().saved_to, self.s().colon),
                     error: false,
                 })
             }
             Msg::Failed(e) => {
                 self.notice = Some(Notice {
-                    text: format!("{}: {e}", self.s().error),
+                    text: format!("{}{}{e}", self.s().error, self.s().colon),
                     error: true,
                 })
             }
@@ -309,7 +325,12 @@ impl App {
         self.offered = self.ev.blockers_idx(&self.q);
         if !d.dropped.is_empty() {
             self.notice = Some(Notice {
-                text: format!("{}: {}", self.s().draft_dropped, d.dropped.join(", ")),
+                text: format!(
+                    "{}{}{}",
+                    self.s().draft_dropped,
+                    self.s().colon,
+                    d.dropped.join(", ")
+                ),
                 error: true,
             });
         }

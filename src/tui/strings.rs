@@ -7,6 +7,8 @@ use crate::text::Lang;
 
 pub struct Strings {
     pub app: &'static str,
+    /// "：" in Chinese, ": " in English.
+    pub colon: &'static str,
     pub too_small: &'static str,
     // home
     pub home_title: &'static str,
@@ -102,6 +104,7 @@ pub struct Strings {
 
 pub const ZH: Strings = Strings {
     app: "贯通",
+    colon: "：",
     too_small: "窗口太小 / window too small",
     home_title: "面谈助手",
     home_new: "新建面谈",
@@ -195,6 +198,7 @@ pub const ZH: Strings = Strings {
 
 pub const EN: Strings = Strings {
     app: "guantong",
+    colon: ": ",
     too_small: "窗口太小 / window too small",
     home_title: "Interview assistant",
     home_new: "New interview",

@@ -139,7 +139,7 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
             }
         }
         if let Some(name) = app.applicant_name() {
-            parts.push(format!("{}: {name}", s.applicant));
+            parts.push(format!("{}{}{name}", s.applicant, s.colon));
         }
     } else {
         parts.push(s.home_title.to_string());
@@ -172,7 +172,7 @@ pub fn evaluation_summary(app: &App) -> (String, Style) {
             .unwrap_or_default(),
     };
     (
-        format!("{}: {label}  {detail}", s.eval),
+        format!("{}{}{label}  {detail}", s.eval, s.colon),
         status_style(&app.theme, ev.status),
     )
 }
@@ -188,13 +188,14 @@ fn status_line(app: &App, area: Rect, show_eval: bool, buf: &mut Buffer) {
     let w = usize::from(area.width);
     if let Some(n) = &app.notice {
         let style = if n.error { t.error() } else { t.ok() };
-        let prefix = if n.error { "! " } else { "" };
-        buf.set_string(
-            area.x + 1,
-            area.y,
-            wrap::truncate(&format!("{prefix}{}", n.text), w.saturating_sub(2)),
-            style,
-        );
+        let avail = w.saturating_sub(2);
+        // An error's start says what went wrong; a written file's end is its name.
+        let text = if n.error {
+            wrap::truncate(&format!("! {}", n.text), avail)
+        } else {
+            wrap::truncate_start(&n.text, avail)
+        };
+        buf.set_string(area.x + 1, area.y, text, style);
         return;
     }
     if show_eval {
@@ -225,11 +226,11 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     let w = usize::from(inner.width);
     let ev = &app.ev;
     let mut lines: Vec<(String, Style)> = vec![(
-        format!("{}: {}", s.eval, ev.status.label(app.lang)),
+        format!("{}{}{}", s.eval, s.colon, ev.status.label(app.lang)),
         status_style(t, ev.status),
     )];
     if let Some(l) = level(app) {
-        lines.push((format!("{}: {l}", s.level), t.base()));
+        lines.push((format!("{}{}{l}", s.level, s.colon), t.base()));
     }
     match ev.status {
         Status::Incomplete => {
@@ -246,7 +247,10 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let aside = ev.set_aside().count();
     if aside > 0 {
-        lines.push((format!("{}: {aside}", s.outcome_set_aside), t.dim()));
+        lines.push((
+            format!("{}{}{aside}", s.outcome_set_aside, s.colon),
+            t.dim(),
+        ));
     }
     for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
         buf.set_string(inner.x, inner.y + row as u16, wrap::truncate(l, w), *style);

@@ -24,8 +24,9 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
         for c in para.chars() {
             let cw = char_width(c);
             if w + cw > max {
+                // Break at the last space only inside Latin text; CJK breaks anywhere.
                 match last_space {
-                    Some((idx, sw)) if c != ' ' && idx < line.len() => {
+                    Some((idx, sw)) if c != ' ' && cw == 1 && idx < line.len() => {
                         let rest = line.split_off(idx);
                         out.push(line.trim_end().to_string());
                         line = rest;
@@ -68,6 +69,26 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// Cut `s` to at most `max` cells keeping its end, marked with a leading `...`.
+pub fn truncate_start(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut w = 3;
+    for c in s.chars().rev() {
+        let cw = char_width(c);
+        if w + cw > max {
+            break;
+        }
+        w += cw;
+        tail.push(c);
+    }
+    let mut out = String::from("...");
+    out.extend(tail.into_iter().rev());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,9 +106,23 @@ mod tests {
     }
 
     #[test]
+    fn cjk_after_a_space_does_not_break_early() {
+        assert_eq!(
+            wrap("- 第七条 一二三四五六七八", 12),
+            vec!["- 第七条 一", "二三四五六七", "八"]
+        );
+    }
+
+    #[test]
     fn keeps_newlines_and_long_words() {
         assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn truncates_from_the_start() {
+        assert_eq!(truncate_start("/a/b/c.html", 10), ".../c.html");
+        assert_eq!(truncate_start("abc", 9), "abc");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
         }
         out.push((String::new(), t.base()));
         push(
-            &format!("{}: {}", s.help_basis, f.cite),
+            &format!("{}{}{}", s.help_basis, s.colon, f.cite),
             t.title(),
             &mut out,
         );

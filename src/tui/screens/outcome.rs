@@ -40,8 +40,9 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
     push(
         &mut out,
         &format!(
-            "{}: {} ({})",
+            "{}{}{} ({})",
             s.outcome_status,
+            s.colon,
             ev.status.label(lang),
             ev.status.code()
         ),
@@ -59,7 +60,7 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
             .map_or(r.name.clone(), |l| l.get(lang).to_string());
         push(
             &mut out,
-            &format!("{label}: {}", r.display(v, lang)),
+            &format!("{label}{}{}", s.colon, r.display(v, lang)),
             2,
             t.base(),
         );
@@ -132,7 +133,7 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
                 .unwrap_or_default();
             push(
                 &mut out,
-                &format!("{}: {v}", f.prompt.get(lang)),
+                &format!("{}{}{v}", f.prompt.get(lang), s.colon),
                 2,
                 t.set_aside(),
             );

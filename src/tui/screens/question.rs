@@ -396,7 +396,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
                     .map(|(i, c)| (choice_key(f, i), c.label.get(app.lang).to_string(), None))
                     .collect()
             };
-            let h = input_area.height.min(items.len() as u16);
+            let h = input_area
+                .height
+                .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);
             l.render(
                 &items,
                 Rect {
@@ -421,7 +423,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
                     )
                 })
                 .collect();
-            let h = input_area.height.min(items.len() as u16);
+            let h = input_area
+                .height
+                .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);
             m.list.render(
                 &items,
                 Rect {

@@ -274,13 +274,26 @@ pub fn render_signed(app: &App, area: Rect, buf: &mut Buffer) {
         buf.set_string(
             area.x,
             area.y + 2,
-            format!("{}: ", s.signed_number),
+            format!("{}{}", s.signed_number, s.colon),
             t.base(),
         );
-        let x = area.x + wrap::width(s.signed_number) as u16 + 2;
+        let x = area.x + (wrap::width(s.signed_number) + wrap::width(s.colon)) as u16;
         buf.set_string(x, area.y + 2, n, t.title());
     }
-    for (k, l) in wrap::wrap(s.signed_offer, w).iter().enumerate() {
-        buf.set_string(area.x, area.y + 4 + k as u16, l, t.base());
+    let mut y = area.y + 4;
+    for l in wrap::wrap(s.signed_offer, w) {
+        buf.set_string(area.x, y, l, t.base());
+        y += 1;
+    }
+    if let Some(path) = &app.written {
+        y += 1;
+        buf.set_string(area.x, y, format!("{}{}", s.saved_to, s.colon), t.ok());
+        for l in wrap::wrap(path, w.saturating_sub(2)) {
+            y += 1;
+            if y >= area.bottom() {
+                break;
+            }
+            buf.set_string(area.x + 2, y, l, t.base());
+        }
     }
 }

@@ -53,7 +53,8 @@ impl ChoiceList {
     }
 
     /// Draw `items` (key, label, ticked) into `area`, scrolled so the selection shows.
-    /// `ticked` = `Some(bool)` draws a `[x]` box (multi-select).
+    /// `ticked` = `Some(bool)` draws a `[x]` box (multi-select). A label too long for the
+    /// width wraps onto further rows, indented, so that nothing is cut off.
     pub fn render(
         &self,
         items: &[(String, String, Option<bool>)],
@@ -62,35 +63,44 @@ impl ChoiceList {
         theme: &Theme,
     ) {
         let h = usize::from(area.height);
-        if h == 0 || area.width < 4 {
+        if h == 0 || area.width < 8 {
             return;
         }
-        let offset = if self.selected >= h {
-            self.selected + 1 - h
-        } else {
-            0
-        };
-        for (row, (i, (key, label, ticked))) in
-            items.iter().enumerate().skip(offset).take(h).enumerate()
-        {
-            let focused = i == self.selected;
-            let y = area.y + row as u16;
-            let mut text = String::from(if focused { "> " } else { "  " });
-            text.push_str(key);
-            text.push_str(". ");
-            if let Some(t) = ticked {
-                text.push_str(if *t { "[x] " } else { "[ ] " });
+        let rows = Self::rows(items, usize::from(area.width));
+        // First item shown: the selection's rows must fit, and everything before it.
+        let mut offset = 0;
+        let used = |from: usize, to: usize| -> usize { rows[from..=to].iter().map(Vec::len).sum() };
+        if self.selected < rows.len() {
+            while offset < self.selected && used(offset, self.selected) > h {
+                offset += 1;
             }
-            text.push_str(label);
-            let text = wrap::truncate(&text, usize::from(area.width));
+        }
+        let mut y = 0usize;
+        let mut last_shown = offset;
+        for (i, lines) in rows.iter().enumerate().skip(offset) {
+            if y >= h {
+                break;
+            }
+            let focused = i == self.selected;
             let style = if focused { theme.focus() } else { theme.base() };
-            buf.set_string(area.x, y, &text, style);
+            for (k, l) in lines.iter().enumerate() {
+                if y >= h {
+                    break;
+                }
+                let l = match (focused, k, l.strip_prefix("  ")) {
+                    (true, 0, Some(rest)) => format!("> {rest}"),
+                    _ => l.clone(),
+                };
+                buf.set_string(area.x, area.y + y as u16, l, style);
+                y += 1;
+            }
+            last_shown = i;
         }
         // A scroll hint when items are hidden; plain ASCII.
         if offset > 0 {
             buf.set_string(area.right().saturating_sub(3), area.y, "^^", theme.dim());
         }
-        if offset + h < items.len() {
+        if last_shown + 1 < items.len() || y > h {
             buf.set_string(
                 area.right().saturating_sub(3),
                 area.bottom() - 1,
@@ -98,5 +108,37 @@ impl ChoiceList {
                 theme.dim(),
             );
         }
+    }
+
+    /// The rows each item takes at `width`: the first with the marker and key, the rest
+    /// indented under the label.
+    pub fn rows(items: &[(String, String, Option<bool>)], width: usize) -> Vec<Vec<String>> {
+        items
+            .iter()
+            .map(|(key, label, ticked)| {
+                let mut head = format!("{key}. ");
+                if let Some(t) = ticked {
+                    head.push_str(if *t { "[x] " } else { "[ ] " });
+                }
+                let indent = 2 + wrap::width(&head);
+                let avail = width.saturating_sub(indent + 3).max(4);
+                wrap::wrap(label, avail)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, l)| {
+                        if k == 0 {
+                            format!("  {head}{l}")
+                        } else {
+                            format!("{}{l}", " ".repeat(indent))
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Total rows the items take at `width`.
+    pub fn height(items: &[(String, String, Option<bool>)], width: usize) -> usize {
+        Self::rows(items, width).iter().map(Vec::len).sum()
     }
 }

@@ -1,0 +1,333 @@
+//! Every screen drawn with ratatui's `TestBackend`, at 80x24 in Chinese and English and at
+//! 60x20, compared with the committed snapshots in `tests/snapshots/`. The clock is fixed
+//! (2026-06-15) so nothing volatile reaches the screen. Also: the side panel at 100+
+//! columns, the too-small notice, resizes, ASCII borders and NO_COLOR styles.
+
+use guantong::questionnaire;
+use guantong::text::Lang;
+use guantong::tui::app::Overlay;
+use guantong::tui::msg::{CaseRow, DraftRow, Msg};
+use guantong::tui::script::{answer_keys, current_fact};
+use guantong::tui::{App, Clock, Theme, view};
+use jiff::civil::date;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+fn app_with(lang: Lang, theme: Theme) -> App {
+    let q = questionnaire::embedded().expect("embedded questionnaire loads");
+    let clock = Clock {
+        today: date(2026, 6, 15),
+        now: "2026-06-15T02:30:00Z".parse().unwrap(),
+    };
+    App::new(q, lang, theme, clock)
+}
+
+fn app(lang: Lang) -> App {
+    app_with(lang, Theme::default())
+}
+
+fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
+    for m in msgs {
+        app.update(m);
+    }
+}
+
+const S2T: &[(&str, &str)] = &[
+    ("applicant_name", "张三"),
+    ("pathway", "skill_to_title"),
+    ("interview_date", ""),
+    ("id_number", ""),
+    ("birth_date", "1988-05-20"),
+    ("sex", "male"),
+    ("assessment_failed", "n"),
+    ("under_sanction", "n"),
+    ("retired", "n"),
+    ("skill_level", "level3"),
+    ("skill_cert_date", "2022-03-01"),
+    ("skill_work_years", ""),
+    ("awards", ""),
+    ("title_series", "engineering"),
+    ("specialty_matches", "y"),
+    ("meets_industry_standard", "y"),
+    ("works_in_baise", "y"),
+    ("employment", "employed"),
+    ("fraud_findings", "0"),
+    ("title_revoked", "n"),
+    ("same_level_other_application", "n"),
+    ("continuing_ed_done", "y"),
+    ("technical_school_class", "none"),
+];
+
+/// Start an interview and answer until `stop` is the question on screen.
+fn until(app: &mut App, stop: &str) {
+    app.update(Msg::Enter);
+    for (fact, value) in S2T {
+        if *fact == stop {
+            return;
+        }
+        assert_eq!(current_fact(app), Some(*fact));
+        let keys = answer_keys(app, value);
+        send(app, keys);
+        if matches!(app.overlay, Some(Overlay::Offer(_))) {
+            app.update(Msg::Back);
+        }
+    }
+}
+
+/// The buffer as text: wide characters once, trailing blanks trimmed.
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            x += (sym.width() as u16).max(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(app, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+/// Each screen, set up from a fresh app.
+fn screens() -> Vec<(&'static str, fn(&mut App))> {
+    vec![
+        ("home", |_a| {}),
+        ("question_choice", |a| until(a, "pathway")),
+        ("question_text_cjk", |a| {
+            a.update(Msg::Enter);
+            send(
+                a,
+                [Msg::Char('张'), Msg::Char('三'), Msg::Char('丰'), Msg::Left],
+            );
+        }),
+        ("question_date_default", |a| until(a, "interview_date")),
+        ("question_multi", |a| {
+            until(a, "awards");
+            send(a, [Msg::Down, Msg::Char(' '), Msg::Down]);
+        }),
+        ("question_error", |a| {
+            until(a, "birth_date");
+            send(a, "2026-13-01".chars().map(Msg::Char));
+            a.update(Msg::Enter);
+        }),
+        ("question_bool", |a| until(a, "retired")),
+        ("help", |a| {
+            until(a, "skill_level");
+            a.update(Msg::Help);
+        }),
+        ("blocker_offer", |a| {
+            until(a, "skill_level");
+            let keys = answer_keys(a, "level4");
+            send(a, keys);
+        }),
+        ("review_set_aside", |a| {
+            until(a, "title_series");
+            while current_fact(a) != Some("pathway") {
+                a.update(Msg::Back);
+            }
+            let keys = answer_keys(a, "qualification_exam");
+            send(a, keys);
+            a.update(Msg::Tab);
+        }),
+        ("outcome_eligible", |a| until(a, "")),
+        ("outcome_scrolled", |a| {
+            until(a, "");
+            send(a, [Msg::PageDown, Msg::Down]);
+        }),
+        ("outcome_ineligible", |a| {
+            until(a, "works_in_baise");
+            let keys = answer_keys(a, "n");
+            send(a, keys);
+            a.update(Msg::Enter);
+        }),
+        ("signoff", |a| {
+            until(a, "");
+            a.update(Msg::Char('s'));
+            a.update(Msg::Tab);
+        }),
+        ("signoff_error", |a| {
+            until(a, "");
+            a.update(Msg::Char('s'));
+            send(a, [Msg::Tab, Msg::Tab, Msg::Tab, Msg::Tab, Msg::Enter]);
+        }),
+        ("signed", |a| {
+            until(a, "");
+            a.update(Msg::SignedOff("BS-2026-000001".into()));
+            a.update(Msg::Written(
+                "/home/clerk/.local/share/guantong/printouts/BS-2026-000001.html".into(),
+            ));
+        }),
+        ("drafts", |a| {
+            a.update(Msg::Char('2'));
+            a.update(Msg::Drafts(vec![
+                DraftRow {
+                    id: "a1".into(),
+                    updated: "2026-06-15 10:30".into(),
+                    name: Some("张*".into()),
+                    answered: 12,
+                },
+                DraftRow {
+                    id: "b2".into(),
+                    updated: "2026-06-14 16:05".into(),
+                    name: None,
+                    answered: 3,
+                },
+            ]));
+        }),
+        ("cases", |a| {
+            a.update(Msg::Char('3'));
+            a.update(Msg::Cases(vec![
+                CaseRow {
+                    number: "BS-2026-000002".into(),
+                    date: "2026-06-15".into(),
+                    name: "张*".into(),
+                    status: "符合".into(),
+                    level: "助理级".into(),
+                },
+                CaseRow {
+                    number: "BS-2026-000001".into(),
+                    date: "2026-06-14".into(),
+                    name: "李**".into(),
+                    status: "不符合".into(),
+                    level: String::new(),
+                },
+            ]));
+        }),
+        ("case_view", |a| {
+            a.update(Msg::Char('3'));
+            a.update(Msg::Cases(vec![]));
+            a.update(Msg::CaseLoaded {
+                number: "BS-2026-000002".into(),
+                text: "案件 BS-2026-000002\n申请人: 张*\n结论: 符合 (eligible)\n可申报等级: 助理级"
+                    .into(),
+            });
+        }),
+    ]
+}
+
+#[test]
+fn every_screen_at_80x24_and_60x20() {
+    for (name, setup) in screens() {
+        for (lang, w, h) in [(Lang::Zh, 80, 24), (Lang::En, 80, 24), (Lang::Zh, 60, 20)] {
+            let mut a = app(lang);
+            setup(&mut a);
+            let buf = draw(&a, w, h);
+            let snap = format!("{name}_{}_{w}x{h}", lang.code());
+            insta::assert_snapshot!(snap, text(&buf));
+        }
+    }
+}
+
+#[test]
+fn side_panel_at_100_columns() {
+    let mut a = app(Lang::Zh);
+    until(&mut a, "works_in_baise");
+    let keys = answer_keys(&a, "n");
+    send(&mut a, keys);
+    a.update(Msg::Back);
+    let buf = draw(&a, 110, 30);
+    insta::assert_snapshot!("side_panel_zh_110x30", text(&buf));
+}
+
+#[test]
+fn too_small_and_resizes_never_panic() {
+    let mut a = app(Lang::Zh);
+    let buf = draw(&a, 59, 19);
+    assert!(text(&buf).contains("窗口太小 / window too small"));
+    insta::assert_snapshot!("too_small_59x19", text(&buf));
+    // Every screen at every size from 1x1 up, including resizes mid-question.
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    for (_, setup) in screens() {
+        a = app(Lang::Zh);
+        setup(&mut a);
+        for (w, h) in [
+            (1, 1),
+            (0, 0),
+            (10, 3),
+            (59, 20),
+            (60, 19),
+            (60, 20),
+            (61, 21),
+            (80, 24),
+            (100, 20),
+            (200, 60),
+            (60, 20),
+        ] {
+            t.backend_mut().resize(w, h);
+            t.autoresize().unwrap();
+            t.draw(|f| view::draw(&a, f)).unwrap();
+        }
+        // Keys still work after the resizes.
+        a.update(Msg::Resize);
+        a.update(Msg::Down);
+        t.draw(|f| view::draw(&a, f)).unwrap();
+    }
+}
+
+#[test]
+fn nothing_essential_is_cut_at_60x20() {
+    // The question, its input, the status and the keys all show at 60x20.
+    let mut a = app(Lang::Zh);
+    until(&mut a, "skill_level");
+    let s = text(&draw(&a, 60, 20));
+    assert!(s.contains("5. 高级技师（一级）"), "{s}");
+    assert!(s.contains("评估：待定"), "{s}");
+    assert!(s.contains("Enter 确认"), "{s}");
+    // The outcome can be scrolled to its end.
+    let mut a = app(Lang::Zh);
+    until(&mut a, "");
+    let mut last = String::new();
+    for _ in 0..40 {
+        a.update(Msg::PageDown);
+        last = text(&draw(&a, 60, 20));
+    }
+    let lines = guantong::tui::screens::outcome::lines(&a, 57);
+    let final_line = lines.last().unwrap().0.trim().to_string();
+    assert!(
+        last.contains(final_line.as_str()),
+        "end of outcome not reachable: {last}"
+    );
+}
+
+#[test]
+fn ascii_borders_and_no_color() {
+    let mut a = app_with(
+        Lang::Zh,
+        Theme {
+            color: false,
+            ascii: true,
+        },
+    );
+    until(&mut a, "applicant_name");
+    let buf = draw(&a, 80, 24);
+    let s = text(&buf);
+    insta::assert_snapshot!("ascii_question_text_zh_80x24", s);
+    // No box-drawing characters anywhere; no colour in any cell.
+    assert!(
+        !s.chars().any(|c| ('\u{2500}'..='\u{257F}').contains(&c)),
+        "{s}"
+    );
+    for cell in buf.content() {
+        assert_eq!(cell.fg, Color::Reset);
+        assert_eq!(cell.bg, Color::Reset);
+    }
+    // Focus shows without colour: reverse video and a `>` marker.
+    a.update(Msg::Enter);
+    let buf = draw(&a, 80, 24);
+    let s = text(&buf);
+    let row = s.lines().position(|l| l.contains("> 1.")).expect("marker");
+    let x = buf.area.x + 1;
+    assert!(buf[(x, row as u16)].modifier.contains(Modifier::REVERSED));
+}
