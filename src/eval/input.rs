@@ -76,6 +76,8 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
     };
     match (f.kind, v) {
         (_, Value::Null) if f.optional => Ok(Value::Null),
+        // an optional text given as "" was left empty
+        (FactKind::Text, Value::Str(s)) if f.optional && s.trim().is_empty() => Ok(Value::Null),
         (FactKind::Bool, v @ Value::Bool(_)) => Ok(v),
         (FactKind::Bool, _) => wrong("是/否（true 或 false）", "true or false"),
         (FactKind::Integer, Value::Int(n)) => {
