@@ -704,6 +704,18 @@ impl Store {
         Ok(())
     }
 
+    /// Every case number in the store.
+    pub fn numbers(&self) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT number FROM cases")
+            .map_err(|e| self.sq(e))?;
+        st.query_map([], |r| r.get(0))
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))
+    }
+
     /// Registered public keys (hex) with their OS user.
     pub fn registered_keys(&self) -> Result<Vec<(String, String)>, StoreError> {
         let mut st = self
