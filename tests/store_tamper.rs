@@ -81,19 +81,19 @@ fn one_changed_byte_is_named() {
 fn a_byte_flipped_in_the_file_is_named() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, cfg, n) = make_store(tmp.path());
-    // Flip a byte in the database file itself, inside the signed body of case 4 (the
-    // clerk's public key text is unique enough to find: take case 4's sha256 instead).
+    // Flip a byte in the database file itself, inside the signed body of case 4 (its
+    // applicant's name occurs in no other record).
     let store = guantong::case::Store::open(&data).unwrap();
     let rec = store.get_case(&n[4]).unwrap();
     drop(store);
     let path = data.join("guantong.db");
     let mut bytes = std::fs::read(&path).unwrap();
-    let needle = format!("\"number\":\"{}\"", n[4]);
+    let needle = "\"name\":\"张三4\"";
     let pos = bytes
         .windows(needle.len())
         .position(|w| w == needle.as_bytes())
         .expect("record body in the file");
-    let last_digit = pos + needle.len() - 2;
+    let last_digit = pos + needle.len() - 2; // the "4"
     bytes[last_digit] = if bytes[last_digit] == b'9' {
         b'8'
     } else {
@@ -102,7 +102,8 @@ fn a_byte_flipped_in_the_file_is_named() {
     std::fs::write(&path, bytes).unwrap();
     let (ok, out) = verify(&data, &cfg);
     assert!(!ok, "{out}");
-    assert!(out.contains(&n[4]), "{out}");
+    assert!(out.contains(&format!("{}: 被改动", n[4])), "{out}");
+    assert_eq!(out.matches(": 被").count(), 1, "only one case named: {out}");
     assert!(!rec.sha256.is_empty());
 }
 

@@ -78,7 +78,8 @@ pub fn verify(
             altered.push("content does not match its hash");
         }
         let rec: Option<CaseRecord> = serde_json::from_str(&raw.body).ok();
-        if !signature_ok(&raw, rec.as_ref(), &keys) {
+        let signed = signature_ok(&raw, rec.as_ref(), &keys);
+        if !signed {
             altered.push("signature does not match");
         }
         let Some(rec) = rec else {
@@ -126,7 +127,9 @@ pub fn verify(
             gaps.push((expected_seq, raw.seq - 1));
         }
         let named_prev = rec.prev.as_ref().map(|p| p.number.clone());
-        if let Some(p) = &named_prev
+        if !signed {
+            // An altered record's links cannot be trusted: it is already named.
+        } else if let Some(p) = &named_prev
             && !present.contains(p)
         {
             if !removed.contains(p) {
