@@ -22,12 +22,26 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("cn", "baise", "guantong").map(|p| p.config_dir().to_path_buf())
 }
 
-/// The OS user running guantong.
+/// The OS user running guantong: the real uid's name from `/etc/passwd`, else `$USER`
+/// (or `$LOGNAME`), else `uid:N`.
 pub fn os_user() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok().map(|m| m.uid());
+    if let (Some(uid), Ok(passwd)) = (uid, std::fs::read_to_string("/etc/passwd")) {
+        for line in passwd.lines() {
+            let mut f = line.split(':');
+            if let (Some(name), Some(_), Some(u)) = (f.next(), f.next(), f.next())
+                && u.parse::<u32>().ok() == Some(uid)
+                && !name.is_empty()
+            {
+                return name.to_string();
+            }
+        }
+    }
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "unknown".to_string())
+        .unwrap_or_else(|| uid.map_or_else(|| "unknown".to_string(), |u| format!("uid:{u}")))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -106,13 +120,13 @@ fn read_key(path: &Path) -> Result<Option<SigningKey>, StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(key_err(path, e)),
     };
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.permissions().mode() & 0o077 != 0 {
-            eprintln!(
-                "{}: 警告：签名密钥可被他人读取，请执行 chmod 600 / warning: the signing key is readable by others: chmod 600 it",
-                path.display()
-            );
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        eprintln!(
+            "{}: 警告：签名密钥可被他人读取，请执行 chmod 600 / warning: the signing key is readable by others: chmod 600 it",
+            path.display()
+        );
     }
     let bytes = hex::decode(src.trim()).map_err(|e| key_err(path, e))?;
     let secret: [u8; 32] = bytes

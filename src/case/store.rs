@@ -5,7 +5,7 @@
 //! only, enforced by triggers), `case_index` (the columns `list` and `--search` read, so
 //! that listing never parses a record), `clerk_keys` (registered public keys), `meta`.
 
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -193,7 +193,16 @@ impl Store {
             .mode(if shared { 0o660 } else { 0o600 })
             .open(&path)
         {
-            Ok(_) => true,
+            Ok(f) => {
+                // The umask must not take the group's write access in a shared directory.
+                f.set_permissions(std::fs::Permissions::from_mode(if shared {
+                    0o660
+                } else {
+                    0o600
+                }))
+                .map_err(|e| io_err(&path, e))?;
+                true
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
             Err(e) => return Err(io_err(&path, e)),
         };
@@ -693,6 +702,18 @@ impl Store {
             each(raw_row(r).map_err(|e| self.sq(e))?)?;
         }
         Ok(())
+    }
+
+    /// Every case number in the store.
+    pub fn numbers(&self) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT number FROM cases")
+            .map_err(|e| self.sq(e))?;
+        st.query_map([], |r| r.get(0))
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))
     }
 
     /// Registered public keys (hex) with their OS user.

@@ -55,6 +55,9 @@ pub fn verify(
         .into_iter()
         .map(|(k, _)| k)
         .collect();
+    let present: std::collections::HashSet<String> = store.numbers()?.into_iter().collect();
+    let mut removed: Vec<String> = Vec::new();
+    let mut gaps: Vec<(i64, i64)> = Vec::new();
     let mut problems = Vec::new();
     let mut count = 0usize;
     // (seq, number, stored sha256) of the previous row.
@@ -75,7 +78,8 @@ pub fn verify(
             altered.push("content does not match its hash");
         }
         let rec: Option<CaseRecord> = serde_json::from_str(&raw.body).ok();
-        if !signature_ok(&raw, rec.as_ref(), &keys) {
+        let signed = signature_ok(&raw, rec.as_ref(), &keys);
+        if !signed {
             altered.push("signature does not match");
         }
         let Some(rec) = rec else {
@@ -112,27 +116,36 @@ pub fn verify(
             push(
                 &number,
                 ProblemKind::Reordered,
-                format!("stored at position {} but signed at position {}", raw.seq, rec.seq),
+                format!(
+                    "stored at position {} but signed at position {}",
+                    raw.seq, rec.seq
+                ),
             );
         }
         let expected_seq = prev.as_ref().map_or(1, |p| p.0 + 1);
-        if raw.seq > expected_seq && rec.seq == raw.seq {
-            let missing = rec
-                .prev
-                .as_ref()
-                .map_or_else(|| "?".to_string(), |p| p.number.clone());
-            push(
-                &missing,
-                ProblemKind::Removed,
-                format!(
-                    "positions {expected_seq}..{} are missing; {} names {missing} as its predecessor",
-                    raw.seq - 1,
-                    number
-                ),
-            );
+        if raw.seq > expected_seq {
+            gaps.push((expected_seq, raw.seq - 1));
+        }
+        let named_prev = rec.prev.as_ref().map(|p| p.number.clone());
+        if !signed {
+            // An altered record's links cannot be trusted: it is already named.
+        } else if let Some(p) = &named_prev
+            && !present.contains(p)
+        {
+            if !removed.contains(p) {
+                removed.push(p.clone());
+                push(
+                    p,
+                    ProblemKind::Removed,
+                    format!("{number} was signed after it, but it is no longer in the store"),
+                );
+            }
         } else if rec.seq == raw.seq {
             let expect = prev.as_ref().map(|p| (p.1.as_str(), p.2.as_str()));
-            let got = rec.prev.as_ref().map(|p| (p.number.as_str(), p.sha256.as_str()));
+            let got = rec
+                .prev
+                .as_ref()
+                .map(|p| (p.number.as_str(), p.sha256.as_str()));
             if expect != got {
                 let what = match (expect, got) {
                     (Some((n, _)), Some((gn, _))) if n == gn => {
@@ -141,7 +154,7 @@ pub fn verify(
                     (Some((n, _)), Some((gn, _))) => {
                         format!("signed after {gn}, but stored after {n}")
                     }
-                    (None, Some((gn, _))) => format!("signed after {gn}, which is missing"),
+                    (None, Some((gn, _))) => format!("signed after {gn}, stored first"),
                     (Some((n, _)), None) => format!("signed as the first case, stored after {n}"),
                     (None, None) => String::new(),
                 };
@@ -151,6 +164,19 @@ pub fn verify(
         prev = Some((raw.seq, raw.number, raw.sha256));
         Ok(())
     })?;
+    // Positions missing without a successor naming them (removed at the end is handled
+    // by the head below).
+    let named = removed.len() as i64;
+    let missing: i64 = gaps.iter().map(|(a, b)| b - a + 1).sum();
+    if missing > named {
+        for (a, b) in &gaps {
+            push(
+                &format!("#{a}"),
+                ProblemKind::Removed,
+                format!("chain positions {a}..{b} are missing"),
+            );
+        }
+    }
     if let Some((hseq, hnum, _)) = store.head()? {
         let last = prev.as_ref().map_or(0, |p| p.0);
         if hseq > last {
