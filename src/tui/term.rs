@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::Terminal;
@@ -91,8 +91,10 @@ pub fn run(mut app: App, exec: Executor) -> ExitCode {
 }
 
 fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
+    // `Terminal::clear` would ask the terminal where the cursor is (a reply that may never
+    // come over a slow link or from a plain emulator); clear the alternate screen directly.
+    execute!(io::stdout(), Clear(ClearType::All))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
     {
         let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
         draw_frame(&mut terminal, app)?;
