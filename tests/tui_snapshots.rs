@@ -100,8 +100,11 @@ fn draw(app: &App, w: u16, h: u16) -> Buffer {
     t.backend().buffer().clone()
 }
 
+/// How a screen is reached from a fresh app.
+type Setup = fn(&mut App);
+
 /// Each screen, set up from a fresh app.
-fn screens() -> Vec<(&'static str, fn(&mut App))> {
+fn screens() -> Vec<(&'static str, Setup)> {
     vec![
         ("home", |_a| {}),
         ("question_choice", |a| until(a, "pathway")),

@@ -18,12 +18,15 @@ pub fn current_fact(app: &App) -> Option<&str> {
 }
 
 /// Keys answering the current question with `value`: a choice code for a choice, `y`/`n`
-/// for yes/no, codes separated by commas for a multi-choice (empty = none), the text
-/// otherwise. For a typed field, an empty `value` keeps what is pre-filled.
+/// for yes/no, codes separated by commas for a multi-choice (`-` = none), the text
+/// otherwise. An empty `value` is Enter alone: what is shown (pre-filled) is kept.
 pub fn answer_keys(app: &App, value: &str) -> Vec<Msg> {
     let Some(qs) = &app.question else {
         return Vec::new();
     };
+    if value.is_empty() {
+        return vec![Msg::Enter];
+    }
     let f = &app.q.facts[usize::from(qs.fact)];
     let mut keys = Vec::new();
     match (&qs.editor, f.kind) {

@@ -365,11 +365,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         Prefill::Answer => Some(s.answered_marker),
         Prefill::None => None,
     };
-    if let Some(m) = marker {
-        if y < bottom {
-            buf.set_string(area.x, y, wrap::truncate(m, w), t.marker());
-            y += 1;
-        }
+    if let (Some(m), true) = (marker, y < bottom) {
+        buf.set_string(area.x, y, wrap::truncate(m, w), t.marker());
+        y += 1;
     }
     y = (y + 1).min(bottom);
     // Rows kept under the input for the error and the hint.

@@ -82,16 +82,26 @@ impl ChoiceList {
                 break;
             }
             let focused = i == self.selected;
-            let style = if focused { theme.focus() } else { theme.base() };
             for (k, l) in lines.iter().enumerate() {
                 if y >= h {
                     break;
                 }
-                let l = match (focused, k, l.strip_prefix("  ")) {
-                    (true, 0, Some(rest)) => format!("> {rest}"),
-                    _ => l.clone(),
-                };
-                buf.set_string(area.x, area.y + y as u16, l, style);
+                let row = area.y + y as u16;
+                match (focused, k, l.strip_prefix("  ")) {
+                    (true, 0, Some(rest)) => {
+                        // Focus: `>` and the key in reverse video. The label keeps its
+                        // style, so a move rewrites only the two short prefixes (a CJK
+                        // label restyled costs a cursor move per wide character).
+                        let key_len = rest.find(". ").map_or(0, |p| p + 1);
+                        let (key, label) = rest.split_at(key_len);
+                        let x = area.x + 2 + wrap::width(key) as u16;
+                        buf.set_string(area.x, row, format!("> {key}"), theme.focus());
+                        buf.set_string(x, row, label, theme.base());
+                    }
+                    _ => {
+                        buf.set_string(area.x, row, l, theme.base());
+                    }
+                }
                 y += 1;
             }
             last_shown = i;
