@@ -96,16 +96,25 @@ pub fn render_case(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let w = usize::from(area.width);
-    buf.set_string(
-        area.x,
-        area.y,
-        wrap::truncate(&format!("{} {number}", app.s().case_title), w),
-        t.title(),
-    );
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(1),
-        ..area
+    // The rendered case names its number in its first line; a title only when it does not.
+    let body = if text
+        .lines()
+        .next()
+        .is_some_and(|l| l.contains(number.as_str()))
+    {
+        area
+    } else {
+        buf.set_string(
+            area.x,
+            area.y,
+            wrap::truncate(&format!("{} {number}", app.s().case_title), w),
+            t.title(),
+        );
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        }
     };
     let lines = wrap::wrap(text, w.saturating_sub(1));
     let h = usize::from(body.height);

@@ -198,12 +198,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let pledge_top = area.y + 4;
     let pledge_bottom = area.bottom().saturating_sub(bottom_rows);
     if pledge_top < pledge_bottom {
-        buf.set_string(
-            area.x,
-            area.y + 3,
-            wrap::truncate(s.signoff_pledge, w),
-            t.title(),
-        );
+        let heading = match &app.q.meta.pledge_cite {
+            Some(c) => format!("{}  {}{}{c}", s.signoff_pledge, s.help_basis, s.colon),
+            None => s.signoff_pledge.to_string(),
+        };
+        buf.set_string(area.x, area.y + 3, wrap::truncate(&heading, w), t.title());
         let text = app
             .q
             .meta
