@@ -127,7 +127,10 @@ const ERRORS: &[(&str, &str)] = &[
         "bad_pattern",
         "19:11: error: fact `t`: invalid pattern: regex parse error",
     ),
-    ("min_above_max", "19:7: error: fact `n`: min 10 is above max 5"),
+    (
+        "min_above_max",
+        "19:7: error: fact `n`: min 10 is above max 5",
+    ),
     (
         "float_in_data",
         "7:1: error: [data]: floats are not supported (use integers)",
@@ -186,7 +189,11 @@ fn warnings_exit_0_and_print_only_the_warning() {
         let file = format!("tests/lint/{name}.toml");
         let o = check(&[&file]);
         assert_eq!(o.status.code(), Some(0), "{name}");
-        assert_eq!(stdout(&o).trim_end(), format!("{file}:{expected}"), "{name}");
+        assert_eq!(
+            stdout(&o).trim_end(),
+            format!("{file}:{expected}"),
+            "{name}"
+        );
     }
 }
 
@@ -233,7 +240,11 @@ fn clean_mini_questionnaire_reports_nothing() {
     let o = check(&["tests/fixtures/mini.toml"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o), "");
-    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
