@@ -209,10 +209,15 @@ mod tests {
             retirement_date(date(1972, 2, 29), 55),
             Some(date(2027, 9, 29))
         );
-        // 1980-02-29 on the 50 track, delay 60 -> exactly 55 y -> 2035-02-28
+        // 1980-02-29 on the 50 track: k = 61, delay 31 -> 2032-09-29
         assert_eq!(
             retirement_date(date(1980, 2, 29), 50),
-            Some(date(2035, 2, 28))
+            Some(date(2032, 9, 29))
+        );
+        // 1988-02-29 on the 50 track: final age 55 -> 2043-02-28 (clamped)
+        assert_eq!(
+            retirement_date(date(1988, 2, 29), 50),
+            Some(date(2043, 2, 28))
         );
     }
 }

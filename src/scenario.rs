@@ -158,6 +158,17 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
                     );
                 }
             }
+            // an extension of the shared format: these findings must not fire
+            "absent_findings" => {
+                let got: Vec<String> = fired.iter().map(|(c, _)| c.clone()).collect();
+                let present: Vec<String> = strings(want)
+                    .into_iter()
+                    .filter(|w| got.contains(w))
+                    .collect();
+                if !present.is_empty() {
+                    miss(key, format!("none of {}", show(&strings(want))), show(&got));
+                }
+            }
             "missing" => {
                 let got: Vec<String> = results
                     .get("missing")

@@ -18,17 +18,19 @@ pub struct AnswerError {
     pub file: String,
     pub line: usize,
     pub col: usize,
+    /// The fact the error is about (empty for a file-level error such as TOML syntax).
     pub fact: String,
     pub message: String,
 }
 
 impl std::fmt::Display for AnswerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: error: fact `{}`: {}",
-            self.file, self.line, self.col, self.fact, self.message
-        )
+        let (file, line, col, msg) = (&self.file, self.line, self.col, &self.message);
+        if self.fact.is_empty() {
+            write!(f, "{file}:{line}:{col}: error: {msg}")
+        } else {
+            write!(f, "{file}:{line}:{col}: error: fact `{}`: {msg}", self.fact)
+        }
     }
 }
 
@@ -74,6 +76,8 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
     };
     match (f.kind, v) {
         (_, Value::Null) if f.optional => Ok(Value::Null),
+        // an optional text given as "" was left empty
+        (FactKind::Text, Value::Str(s)) if f.optional && s.trim().is_empty() => Ok(Value::Null),
         (FactKind::Bool, v @ Value::Bool(_)) => Ok(v),
         (FactKind::Bool, _) => wrong("是/否（true 或 false）", "true or false"),
         (FactKind::Integer, Value::Int(n)) => {
@@ -101,13 +105,13 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
         },
         (FactKind::Date, _) => wrong("日期（如 2026-06-15）", "a date (e.g. 2026-06-15)"),
         (FactKind::Text, Value::Str(s)) => {
-            if let Some(p) = &f.pattern {
-                if !p.is_match(&s) {
-                    return Err(Text::new(
-                        &format!("“{s}”格式不对"),
-                        &format!("\"{s}\" does not have the expected form"),
-                    ));
-                }
+            if let Some(p) = &f.pattern
+                && !p.is_match(&s)
+            {
+                return Err(Text::new(
+                    &format!("“{s}”格式不对"),
+                    &format!("\"{s}\" does not have the expected form"),
+                ));
             }
             Ok(Value::Str(s))
         }
@@ -257,7 +261,7 @@ pub fn parse_answers(
         Ok(t) => t,
         Err(e) => {
             let off = e.span().map_or(0, |s| s.start);
-            return Err(vec![at(off, "-", format!("TOML: {}", e.message().trim()))]);
+            return Err(vec![at(off, "", format!("TOML: {}", e.message().trim()))]);
         }
     };
     let table = if top.contains_key("facts") && q.fact("facts").is_none() {

@@ -192,7 +192,7 @@ impl State<'_> {
     fn condition(&mut self, c: Option<&Compiled>) -> Reach {
         let Some(c) = c else { return Reach::Reached };
         match self.run(c) {
-            Ok(Tri::Known(v)) if v == Value::Bool(true) => Reach::Reached,
+            Ok(Tri::Known(Value::Bool(true))) => Reach::Reached,
             Ok(Tri::Known(_)) | Err(_) => Reach::NotReached,
             Ok(Tri::Unknown(m)) => Reach::Pending(m),
         }
@@ -282,10 +282,10 @@ pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation
             continue;
         }
         for (vi, v) in f.validate.iter().enumerate() {
-            if let Ok(t) = st.run(&v.check) {
-                if t.truth() == Some(false) {
-                    states[i].invalid.push(vi);
-                }
+            if let Ok(t) = st.run(&v.check)
+                && t.truth() == Some(false)
+            {
+                states[i].invalid.push(vi);
             }
         }
     }
@@ -389,5 +389,215 @@ pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation
         result_errors,
         materials,
         steps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::{flow, load_str};
+    use jiff::civil::date;
+
+    const Q: &str = r#"
+[meta]
+id = "t"
+version = "1"
+title = { zh = "测试", en = "test" }
+policy = { name = { zh = "测试", en = "test" } }
+
+[[sections]]
+id = "common"
+title = { zh = "共同", en = "common" }
+
+[[sections.facts]]
+id = "interview_date"
+type = "date"
+prompt = { zh = "日期", en = "date" }
+cite = "1"
+default = "today()"
+
+[[sections.facts]]
+id = "nick"
+type = "text"
+prompt = { zh = "昵称", en = "nick" }
+cite = "1"
+optional = true
+
+[[sections.facts]]
+id = "path"
+type = "enum"
+prompt = { zh = "途径", en = "path" }
+cite = "1"
+choices = [{ value = "a", label = { zh = "甲", en = "A" } }, { value = "b", label = { zh = "乙", en = "B" } }]
+
+[[sections]]
+id = "only_a"
+title = { zh = "甲", en = "A" }
+ask_if = 'path == "a"'
+
+[[sections.facts]]
+id = "failed"
+type = "bool"
+prompt = { zh = "不合格", en = "failed" }
+cite = "1"
+
+[[sections.facts]]
+id = "failed_year"
+type = "integer"
+prompt = { zh = "年份", en = "year" }
+cite = "1"
+ask_if = "failed"
+
+[[sections.facts]]
+id = "since"
+type = "date"
+prompt = { zh = "起始", en = "since" }
+cite = "1"
+
+[[sections.facts]]
+id = "years"
+type = "integer"
+prompt = { zh = "年限", en = "years" }
+cite = "1"
+default = "whole_years(since, interview_date)"
+
+[[rules]]
+code = "recent_failure"
+kind = "blocker"
+when = 'path == "a" && failed && failed_year >= year(interview_date) - 2'
+cite = "1"
+message = { zh = "近期不合格", en = "recent failure" }
+
+[[rules]]
+code = "short"
+kind = "blocker"
+when = 'path == "a" && years < 2'
+cite = "1"
+message = { zh = "年限不足", en = "too short" }
+
+[[rules]]
+code = "b_refer"
+kind = "refer"
+when = 'path == "b" && nick == null'
+cite = "1"
+message = { zh = "转办", en = "refer" }
+"#;
+
+    fn q() -> Questionnaire {
+        match load_str("t.toml", Q) {
+            Ok(q) => q,
+            Err(d) => panic!("{d:?}"),
+        }
+    }
+
+    fn answers(pairs: &[(&str, Value)]) -> Answers {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn idx(q: &Questionnaire, id: &str) -> u16 {
+        q.fact_index(id).unwrap_or(u16::MAX)
+    }
+
+    #[test]
+    fn answers_not_reached_are_set_aside_and_ignored() {
+        let q = q();
+        let a = answers(&[
+            ("path", Value::str("a")),
+            ("failed", Value::Bool(false)),
+            ("failed_year", Value::Int(2026)),
+            ("since", Value::Date(date(2020, 1, 1))),
+        ]);
+        let ev = evaluate(&q, &a, date(2026, 6, 1));
+        let fy = usize::from(idx(&q, "failed_year"));
+        assert!(ev.facts[fy].set_aside);
+        assert_eq!(ev.facts[fy].reach, Reach::NotReached);
+        assert_eq!(ev.status, Status::Eligible);
+        // switching the pathway sets the whole section aside, nothing is lost
+        let mut b = a.clone();
+        b.insert("path".into(), Value::str("b"));
+        let ev = evaluate(&q, &b, date(2026, 6, 1));
+        let aside: Vec<u16> = ev.set_aside().collect();
+        assert_eq!(
+            aside,
+            vec![idx(&q, "failed"), idx(&q, "failed_year"), idx(&q, "since")]
+        );
+        assert_eq!(
+            ev.status,
+            Status::Refer,
+            "optional nick left empty is null, not unknown"
+        );
+    }
+
+    #[test]
+    fn defaults_fill_and_propagate_unknowns() {
+        let q = q();
+        let a = answers(&[("path", Value::str("a")), ("failed", Value::Bool(false))]);
+        let ev = evaluate(&q, &a, date(2026, 6, 1));
+        assert_eq!(ev.status, Status::Incomplete);
+        let missing: Vec<&str> = ev
+            .missing
+            .iter()
+            .map(|i| q.facts[usize::from(*i)].id.as_str())
+            .collect();
+        assert_eq!(missing, vec!["since", "years"]);
+        let id = usize::from(idx(&q, "interview_date"));
+        assert_eq!(ev.facts[id].source, Source::Default);
+        assert_eq!(ev.interview_date, Some(date(2026, 6, 1)));
+        // the clerk may lower a defaulted value
+        let mut b = a.clone();
+        b.insert("since".into(), Value::Date(date(2020, 1, 1)));
+        assert_eq!(evaluate(&q, &b, date(2026, 6, 1)).status, Status::Eligible);
+        b.insert("years".into(), Value::Int(1));
+        let ev = evaluate(&q, &b, date(2026, 6, 1));
+        assert_eq!(
+            ev.blockers(&q).map(|r| r.code.as_str()).collect::<Vec<_>>(),
+            vec!["short"]
+        );
+    }
+
+    #[test]
+    fn a_decisive_blocker_decides_despite_unknowns() {
+        let q = q();
+        let a = answers(&[
+            ("interview_date", Value::Date(date(2026, 6, 1))),
+            ("path", Value::str("a")),
+            ("failed", Value::Bool(true)),
+            ("failed_year", Value::Int(2025)),
+        ]);
+        let ev = evaluate(&q, &a, date(2030, 1, 1));
+        assert_eq!(ev.status, Status::Ineligible);
+        assert!(ev.missing.is_empty(), "missing is empty unless incomplete");
+        // the other blocker is still undecided, waiting for since/years
+        let short = q.rules.iter().position(|r| r.code == "short").unwrap_or(0);
+        assert_eq!(ev.rules[short].fired, None);
+    }
+
+    #[test]
+    fn flow_skips_unreached_and_counts_progress() {
+        let q = q();
+        let a = answers(&[("path", Value::str("a")), ("failed", Value::Bool(false))]);
+        let ev = evaluate(&q, &a, date(2026, 6, 1));
+        let after_failed = flow::next(&ev, Some(idx(&q, "failed")));
+        assert_eq!(
+            after_failed,
+            Some(idx(&q, "since")),
+            "failed_year is skipped"
+        );
+        assert_eq!(flow::prev(&ev, idx(&q, "since")), Some(idx(&q, "failed")));
+        assert_eq!(flow::progress(&ev, idx(&q, "since")), (5, 6));
+        let b = answers(&[("path", Value::str("b"))]);
+        let ev = evaluate(&q, &b, date(2026, 6, 1));
+        assert_eq!(
+            flow::next(&ev, Some(idx(&q, "path"))),
+            None,
+            "pathway b has no more questions"
+        );
+        let empty = evaluate(&q, &Answers::new(), date(2026, 6, 1));
+        // with the pathway unknown, section `only_a` is pending: still offered
+        assert!(flow::askable(&empty, idx(&q, "failed")));
+        assert_eq!(flow::first_unanswered(&empty, |_| false), Some(0));
     }
 }

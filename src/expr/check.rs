@@ -614,10 +614,10 @@ impl Checker<'_> {
                         return err(a.span, format!("any_of() needs lists, found {t}"));
                     }
                 }
-                if let List(inner) = &tys[0] {
-                    if let Enum(id) = **inner {
-                        self.literals_against(id, &args[1])?;
-                    }
+                if let List(inner) = &tys[0]
+                    && let Enum(id) = **inner
+                {
+                    self.literals_against(id, &args[1])?;
                 }
                 return Ok((Node::Call(f, nodes), Bool));
             }

@@ -3,8 +3,10 @@
 
 use super::ast::{Ast, BinOp, Span, Spanned, UnOp};
 
-/// Deepest nesting the parser accepts (parentheses, operators, calls, lists).
-pub const MAX_DEPTH: usize = 64;
+/// Deepest nesting the parser accepts: parentheses, operators, calls, lists, and every
+/// link of a left-nested chain (`a && b && c`, `a.b.c`) count one level each, so the
+/// tree the checker and evaluator walk recursively is never deeper than this.
+pub const MAX_DEPTH: usize = 200;
 /// Longest expression accepted, in bytes.
 pub const MAX_LEN: usize = 16 * 1024;
 
@@ -256,26 +258,29 @@ impl Parser<'_> {
 
     fn binary(&mut self, min_prec: u8) -> Result<Spanned, ParseError> {
         let mut lhs = self.unary()?;
+        let mut links = 0;
         while let Some((op, prec)) = binop(&self.tok) {
             if prec < min_prec {
                 break;
             }
+            self.enter()?;
+            links += 1;
             let op_span = self.span;
             self.bump()?;
             self.enter()?;
             let rhs = self.binary(prec + 1)?;
             self.depth -= 1;
             // comparisons do not chain: `a < b < c` is an error
-            if prec == 3 {
-                if let Some((_, 3)) = binop(&self.tok) {
-                    return Err(ParseError {
-                        message: format!(
-                            "comparisons cannot be chained; add parentheses after `{}`",
-                            op.symbol()
-                        ),
-                        span: self.span,
-                    });
-                }
+            if prec == 3
+                && let Some((_, 3)) = binop(&self.tok)
+            {
+                return Err(ParseError {
+                    message: format!(
+                        "comparisons cannot be chained; add parentheses after `{}`",
+                        op.symbol()
+                    ),
+                    span: self.span,
+                });
             }
             let span = lhs.span.to(rhs.span).to(op_span);
             lhs = Spanned {
@@ -283,6 +288,7 @@ impl Parser<'_> {
                 span,
             };
         }
+        self.depth -= links;
         Ok(lhs)
     }
 
@@ -298,7 +304,7 @@ impl Parser<'_> {
             let e = self.unary()?;
             self.depth -= 1;
             let span = start.to(e.span);
-            // fold negative literals so that i64::MIN is representable
+            // fold negative literals into constants
             if let (UnOp::Neg, Ast::Int(n)) = (op, &e.ast) {
                 return Ok(Spanned {
                     ast: Ast::Int(-n),
@@ -346,13 +352,9 @@ impl Parser<'_> {
                 _ => break,
             }
             levels += 1;
-            if levels > MAX_DEPTH {
-                return Err(ParseError {
-                    message: format!("expression nested deeper than {MAX_DEPTH} levels"),
-                    span: self.span,
-                });
-            }
+            self.enter()?;
         }
+        self.depth -= levels;
         Ok(e)
     }
 
@@ -463,7 +465,9 @@ mod tests {
             Ast::Binary(BinOp::In, _, _)
         ));
         assert!(matches!(ok("data.fee[level]"), Ast::Index(_, _)));
-        assert_eq!(ok("-9223372036854775808"), Ast::Int(i64::MIN));
+        assert_eq!(ok("-9223372036854775807"), Ast::Int(-i64::MAX));
+        // integers beyond i64 are load errors, not wrap-arounds
+        assert!(parse("-9223372036854775808").is_err());
         assert_eq!(ok("\"技师\""), Ast::Str("技师".into()));
     }
 
@@ -500,8 +504,10 @@ mod tests {
         ] {
             assert!(parse(&s).is_err(), "{}", &s[..20]);
         }
-        // a long flat chain is fine
-        let chain = vec!["a"; 500].join(" && ");
+        // a chain of 150 conditions is fine; 5000 is refused, not a stack overflow later
+        let chain = vec!["a"; 150].join(" && ");
         assert!(parse(&chain).is_ok());
+        let chain = vec!["a"; 3000].join(" && ");
+        assert!(parse(&chain).is_err());
     }
 }

@@ -145,18 +145,25 @@ pub fn map_offset(src: &str, token: &Range<usize>, value_offset: usize) -> usize
     };
     let mut pos = token.start + delim;
     if delim == 3 {
-        if src[pos..].starts_with("\r\n") {
+        let after = src.get(pos..).unwrap_or("");
+        if after.starts_with("\r\n") {
             pos += 2;
-        } else if src[pos..].starts_with('\n') {
+        } else if after.starts_with('\n') {
             pos += 1;
         }
     }
     if !basic {
-        return (pos + value_offset).min(token.end);
+        let mut at = (pos + value_offset).min(token.end);
+        while at > pos && !src.is_char_boundary(at) {
+            at -= 1;
+        }
+        return at;
     }
     let mut value_pos = 0;
     while value_pos < value_offset && pos < token.end {
-        let rest = &src[pos..token.end];
+        let Some(rest) = src.get(pos..token.end) else {
+            break;
+        };
         let Some(c) = rest.chars().next() else { break };
         if c == '\\' {
             let next = rest[1..].chars().next().unwrap_or(' ');
@@ -381,25 +388,25 @@ impl Cx<'_> {
                         );
                     }
                 }
-                if let (Some(a), Some(b)) = (&f.min, &f.max) {
-                    if a.get_ref() > b.get_ref() {
-                        self.error(
-                            a.span().start,
-                            format!(
-                                "fact `{id}`: min {} is above max {}",
-                                a.get_ref(),
-                                b.get_ref()
-                            ),
-                        );
-                    }
+                if let (Some(a), Some(b)) = (&f.min, &f.max)
+                    && a.get_ref() > b.get_ref()
+                {
+                    self.error(
+                        a.span().start,
+                        format!(
+                            "fact `{id}`: min {} is above max {}",
+                            a.get_ref(),
+                            b.get_ref()
+                        ),
+                    );
                 }
-                if kind != FactKind::Text {
-                    if let Some(p) = &f.pattern {
-                        self.error(
-                            p.span().start,
-                            format!("fact `{id}`: `pattern` applies only to text"),
-                        );
-                    }
+                if kind != FactKind::Text
+                    && let Some(p) = &f.pattern
+                {
+                    self.error(
+                        p.span().start,
+                        format!("fact `{id}`: `pattern` applies only to text"),
+                    );
                 }
                 heads.push(FactHead {
                     id: id.clone(),
@@ -976,11 +983,11 @@ impl Cx<'_> {
         };
         let valid_from = date(self, &m.valid_from, "valid_from");
         let valid_to = date(self, &m.valid_to, "valid_to");
-        if let (Some(a), Some(b)) = (valid_from, valid_to) {
-            if a > b {
-                let off = self.src.find("valid_from").unwrap_or(0);
-                self.error(off, "meta.valid_from is after meta.valid_to");
-            }
+        if let (Some(a), Some(b)) = (valid_from, valid_to)
+            && a > b
+        {
+            let off = self.src.find("valid_from").unwrap_or(0);
+            self.error(off, "meta.valid_from is after meta.valid_to");
         }
 
         // ---- warnings: facts nothing reads, choices nothing mentions (only meaningful
@@ -1090,17 +1097,15 @@ impl Cx<'_> {
         f: &RawFact,
         head: &FactHead,
     ) {
-        let fits = match (kind, ty) {
-            (_, Ty::Null | Ty::Any) => true,
-            (FactKind::Bool, Ty::Bool)
-            | (FactKind::Integer, Ty::Int)
-            | (FactKind::Date, Ty::Date) => true,
-            (FactKind::Text, Ty::Str | Ty::Enum(_)) => true,
-            (FactKind::Enum, Ty::Str) => true,
-            (FactKind::Enum, Ty::Enum(_)) => true,
-            (FactKind::EnumList, Ty::List(_)) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (kind, ty),
+            (_, Ty::Null | Ty::Any)
+                | (FactKind::Bool, Ty::Bool)
+                | (FactKind::Integer, Ty::Int)
+                | (FactKind::Date, Ty::Date)
+                | (FactKind::Text | FactKind::Enum, Ty::Str | Ty::Enum(_))
+                | (FactKind::EnumList, Ty::List(_))
+        );
         let id = f.id.get_ref();
         if !fits {
             let end = d.get_ref().len();

@@ -196,6 +196,9 @@ impl ResultDef {
     pub fn display(&self, v: &Value, lang: Lang) -> String {
         match v {
             Value::Null => "—".to_string(),
+            Value::Bool(b) => lang
+                .pick(if *b { "是" } else { "否" }, if *b { "yes" } else { "no" })
+                .to_string(),
             Value::Str(s) => self
                 .values
                 .iter()
