@@ -63,6 +63,7 @@ fn engine(c: &mut Criterion) {
         .expect("the bench case answers some fact");
     let mut before = answers.clone();
     before.remove(&last_id);
+    eprintln!("one more answer: `{last_id}`");
     c.bench_function("reevaluate_after_one_more_answer", |b| {
         b.iter_batched(
             || before.clone(),
