@@ -275,3 +275,66 @@ fn the_text_summary_is_chinese_first_english_on_request() {
     assert!(en.contains("Assistant"), "{en}");
     assert!(en.contains("Awarded: green channel."), "{en}");
 }
+
+#[test]
+fn hostile_answers_files_are_errors_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "deep_list",
+            format!("awards = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        (
+            "deep_table",
+            format!("awards = {}1{}\n", "{a=".repeat(10_000), "}".repeat(10_000)),
+        ),
+        (
+            "nested_list",
+            "awards = [[\"national\"]]\n".to_string(),
+        ),
+        (
+            "long_text",
+            format!("id_number = \"{}\"\n", "4".repeat(1_000_000)),
+        ),
+        (
+            "far_date",
+            "skill_cert_date = 9999-12-31\ninterview_date = 0001-01-01\npathway = \"skill_to_title\"\nyears_held = 9223372036854775807\n".to_string(),
+        ),
+        ("huge_int", "years_held = 99999999999999999999\n".to_string()),
+        ("binary", "\u{0}\u{1}\u{2}".to_string()),
+    ];
+    for (name, src) in cases {
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, src).unwrap();
+        let o = evaluate(&["evaluate", MINI, "--answers", path.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {:?} {err}", o.status);
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("{}:", path.display())),
+            "{name}: {}",
+            &err[..300.min(err.len())]
+        );
+    }
+}
+
+#[test]
+fn extreme_but_valid_dates_evaluate_without_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("far.toml");
+    std::fs::write(
+        &path,
+        "interview_date = 9999-12-31\npathway = \"skill_to_title\"\nbirth_date = 0001-01-01\n\
+         sex = \"male\"\nskill_level = \"level2\"\nskill_cert_date = 0001-01-01\n",
+    )
+    .unwrap();
+    let j = json(&evaluate(&[
+        "evaluate",
+        MINI,
+        "--answers",
+        path.to_str().unwrap(),
+    ]));
+    // born in year 1: retired long before the interview date
+    assert_eq!(j["results"]["status"], "ineligible");
+    assert_eq!(j["results"]["retirement_date"], "0061-01-01");
+}
