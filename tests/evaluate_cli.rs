@@ -338,3 +338,18 @@ fn extreme_but_valid_dates_evaluate_without_error() {
     assert_eq!(j["results"]["status"], "ineligible");
     assert_eq!(j["results"]["retirement_date"], "0061-01-01");
 }
+
+#[test]
+#[ignore = "engine bug (minor): with a [facts] table, other top-level keys of the answers file are silently ignored instead of reported"]
+fn keys_beside_a_facts_table_are_not_silently_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("answers.toml");
+    std::fs::write(
+        &path,
+        "retired = \"garbage\"\n[facts]\ninterview_date = 2026-06-15\n",
+    )
+    .unwrap();
+    let o = evaluate(&["evaluate", MINI, "--answers", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("retired"));
+}
