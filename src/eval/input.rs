@@ -265,6 +265,21 @@ pub fn parse_answers(
         }
     };
     let table = if top.contains_key("facts") && q.fact("facts").is_none() {
+        // beside [facts], only a scenario's [expect] may stand
+        let stray: Vec<AnswerError> = top
+            .iter()
+            .filter(|(k, _)| *k != "facts" && *k != "expect")
+            .map(|(k, v)| {
+                at(
+                    v.span().start,
+                    k,
+                    "this key stands outside [facts]; move it into [facts]".into(),
+                )
+            })
+            .collect();
+        if !stray.is_empty() {
+            return Err(stray);
+        }
         match toml::from_str::<Wrapped>(src) {
             Ok(w) => w.facts,
             Err(e) => {

@@ -245,6 +245,9 @@ pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation
         };
         let (value, source, set_aside) = match (&reach, answer) {
             (Reach::Reached, Some(v)) => (Tri::Known(v.clone()), Source::Answer, false),
+            // answered, but whether the branching reaches it waits for earlier facts:
+            // only those are missing, not this one
+            (Reach::Pending(p), Some(_)) => (Tri::Unknown(p.clone()), Source::Answer, false),
             (reach, answer) => {
                 let set_aside = answer.is_some() && *reach == Reach::NotReached;
                 match default_value(&mut st) {

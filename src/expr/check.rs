@@ -184,6 +184,10 @@ pub struct Checked {
 /// Names an expression refers to (facts or derived), before resolution: for ordering
 /// derived values.
 pub fn referenced_names(e: &Spanned, out: &mut Vec<String>) {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || referenced_names_inner(e, out))
+}
+
+fn referenced_names_inner(e: &Spanned, out: &mut Vec<String>) {
     match &e.ast {
         Ast::Ident(n) => out.push(n.clone()),
         Ast::Member(a, _, _) => referenced_names(a, out),
@@ -303,6 +307,10 @@ impl Checker<'_> {
     }
 
     fn expr(&mut self, e: &Spanned) -> Result<(Node, Ty), CheckError> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &Spanned) -> Result<(Node, Ty), CheckError> {
         let span = e.span;
         Ok(match &e.ast {
             Ast::Null => (Node::Const(Value::Null), Ty::Null),

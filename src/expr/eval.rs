@@ -112,7 +112,16 @@ fn truth_of(v: &Value) -> bool {
     matches!(v, Value::Bool(true))
 }
 
+/// Red zone and growth step for deep trees: whatever the caller's thread stack, recursion
+/// grows the stack on the heap instead of overflowing it.
+const RED_ZONE: usize = 64 * 1024;
+const GROW: usize = 1024 * 1024;
+
 pub fn eval(node: &Node, env: &dyn Env) -> Result<Tri, EvalError> {
+    stacker::maybe_grow(RED_ZONE, GROW, || eval_node(node, env))
+}
+
+fn eval_node(node: &Node, env: &dyn Env) -> Result<Tri, EvalError> {
     Ok(match node {
         Node::Const(v) => Tri::Known(v.clone()),
         Node::Fact(i) => env.fact(*i),

@@ -225,6 +225,10 @@ impl Parser<'_> {
         }
     }
 
+    fn expr(&mut self) -> Result<Spanned, ParseError> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner())
+    }
+
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -236,7 +240,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn expr(&mut self) -> Result<Spanned, ParseError> {
+    fn expr_inner(&mut self) -> Result<Spanned, ParseError> {
         self.enter()?;
         let cond = self.binary(1)?;
         let out = if self.tok == Tok::Sym("?") {
@@ -293,6 +297,10 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Spanned, ParseError> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.unary_inner())
+    }
+
+    fn unary_inner(&mut self) -> Result<Spanned, ParseError> {
         let op = match self.tok {
             Tok::Sym("!") => Some(UnOp::Not),
             Tok::Sym("-") => Some(UnOp::Neg),

@@ -168,13 +168,15 @@ pub fn map_offset(src: &str, token: &Range<usize>, value_offset: usize) -> usize
         if c == '\\' {
             let next = rest[1..].chars().next().unwrap_or(' ');
             match next {
-                'u' => {
-                    pos += 6;
-                    value_pos += 3;
-                }
-                'U' => {
-                    pos += 10;
-                    value_pos += 4;
+                'u' | 'U' => {
+                    let n = if next == 'u' { 4 } else { 8 };
+                    let decoded = rest
+                        .get(2..2 + n)
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .and_then(char::from_u32)
+                        .map_or(1, char::len_utf8);
+                    pos += 2 + n;
+                    value_pos += decoded;
                 }
                 '\n' | '\r' | ' ' | '\t' => {
                     let skip = rest[1..]
@@ -762,9 +764,16 @@ impl Cx<'_> {
                     .and_then(|p| match Regex::new(p.get_ref()) {
                         Ok(r) => Some(r),
                         Err(e) => {
+                            // regex errors span several lines; keep the last one
+                            let why = e.to_string();
+                            let why = why
+                                .lines()
+                                .rev()
+                                .find(|l| !l.trim().is_empty())
+                                .unwrap_or("");
                             self.error(
                                 p.span().start,
-                                format!("fact `{id}`: invalid pattern: {e}"),
+                                format!("fact `{id}`: invalid pattern: {}", why.trim()),
                             );
                             None
                         }
