@@ -375,7 +375,11 @@ fn a_read_only_directory_or_file() {
         let o = run(&data, &cfg, &sign_args);
         chattr("-i", &data);
         assert!(!o.status.success());
-        assert!(stderr(&o).contains("read-only directory?"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("read-only directory?"),
+            "{}",
+            stderr(&o)
+        );
         // A read-only database file.
         assert!(chattr("+i", &db));
         let o = run(&data, &cfg, &sign_args);
