@@ -18,7 +18,9 @@ use guantong::value::Value;
 use jiff::civil::date;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/store")
+        .join(name)
 }
 
 /// A valid resident ID number for case `i`.
@@ -87,7 +89,9 @@ fn build() -> Fixture {
         store.sign_off_many(&items, &key).unwrap();
         done += n;
     }
-    let size = std::fs::metadata(store.path()).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(store.path())
+        .map(|m| m.len())
+        .unwrap_or(0);
     eprintln!(
         "built {total} signed cases in {:.1} s ({} MB)",
         started.elapsed().as_secs_f64(),
@@ -181,7 +185,9 @@ fn benches(c: &mut Criterion) {
     g.bench_function("save_draft", |b| {
         b.iter(|| {
             n += 1;
-            draft.answers.insert("skill_work_years".into(), Value::Int(n % 60));
+            draft
+                .answers
+                .insert("skill_work_years".into(), Value::Int(n % 60));
             draft.updated_at = jiff::Timestamp::now();
             store.save_draft(&draft).unwrap();
         })

@@ -439,7 +439,7 @@ fn headless_sign_takes_the_name_from_the_answers() {
             "--questionnaire",
             q.to_str().unwrap(),
             "--answers",
-            fixture("eligible.toml").to_str().unwrap(),
+            fixture("named.toml").to_str().unwrap(),
             "--pledge-confirmed",
         ],
     );
@@ -467,4 +467,22 @@ fn headless_sign_takes_the_name_from_the_answers() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--applicant-name"));
+    // A name on the command line that contradicts the answers: refused.
+    let o = run(
+        &dir,
+        &cfg,
+        &[
+            "cases",
+            "sign",
+            "--questionnaire",
+            q.to_str().unwrap(),
+            "--answers",
+            fixture("named.toml").to_str().unwrap(),
+            "--applicant-name",
+            "李四",
+            "--pledge-confirmed",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("applicant_name"), "{}", stderr(&o));
 }

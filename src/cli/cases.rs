@@ -288,6 +288,30 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
         );
         return Err(Fail(2));
     };
+    // The ID number and name given on the command line are facts too: record them, so the
+    // questionnaire's checks (ID check digit, agreement with birth date and sex) apply.
+    let mut answers = answers;
+    for (fact, given) in [
+        (q.meta.applicant_id, &applicant_id),
+        (q.meta.applicant_name, &Some(applicant_name.clone())),
+    ] {
+        let (Some(i), Some(given)) = (fact, given) else {
+            continue;
+        };
+        let id = q.facts[usize::from(i)].id.clone();
+        match answers.get(&id).and_then(|v| v.as_str()) {
+            Some(v) if v.trim() != given.trim() => {
+                eprintln!(
+                    "{file}: error: fact `{id}`: “{v}” 与命令行给出的“{given}”不一致 / \"{v}\" differs from \"{given}\" given on the command line"
+                );
+                return Err(Fail(2));
+            }
+            Some(_) => {}
+            None => {
+                answers.insert(id, crate::value::Value::str(given.trim()));
+            }
+        }
+    }
     let store = open_store(data_dir)?;
     let now = Timestamp::now();
     let rec = store
