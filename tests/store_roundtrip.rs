@@ -383,3 +383,106 @@ fn store_files_are_private() {
     assert!(s.is_shared());
     assert_eq!(mode(&shared.join("guantong.db")), 0o660);
 }
+
+#[test]
+fn drafts_are_listed_newest_first() {
+    let dir = root().join("drafts-order");
+    let store = Store::open(&dir).unwrap();
+    let q = mini();
+    let mut ids = Vec::new();
+    for t in [
+        "2026-06-15T01:00:00Z",
+        "2026-06-15T01:00:00.5Z",
+        "2026-06-15T01:00:01Z",
+        "2026-06-15T00:59:59.999Z",
+    ] {
+        let d = Draft::new(&q, "clerk1", ts(t));
+        store.save_draft(&d).unwrap();
+        ids.push(d.id);
+    }
+    let listed: Vec<String> = store
+        .list_drafts()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ids[2].clone(),
+            ids[1].clone(),
+            ids[0].clone(),
+            ids[3].clone()
+        ]
+    );
+    // Saving again moves a draft to the top.
+    let mut d = store.load_draft(&ids[3]).unwrap();
+    d.updated_at = ts("2026-06-15T02:00:00Z");
+    store.save_draft(&d).unwrap();
+    assert_eq!(store.list_drafts().unwrap()[0].id, ids[3]);
+    let o = run(&dir, &root().join("config"), &["cases", "drafts"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).lines().count(), 5);
+}
+
+#[test]
+fn headless_sign_takes_the_name_from_the_answers() {
+    let dir = root().join("name-from-answers");
+    let cfg = root().join("config");
+    let q = fixture("mini.toml");
+    let o = run(
+        &dir,
+        &cfg,
+        &[
+            "cases",
+            "sign",
+            "--questionnaire",
+            q.to_str().unwrap(),
+            "--answers",
+            fixture("named.toml").to_str().unwrap(),
+            "--pledge-confirmed",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = stdout(&o).trim().to_string();
+    let rec = Store::open(&dir).unwrap().get_case(&n).unwrap();
+    assert_eq!(rec.applicant.name, "张三丰");
+    assert_eq!(
+        rec.applicant.id_number.as_deref(),
+        Some("11010519491231002X")
+    );
+    // Without a name anywhere: refused.
+    let o = run(
+        &dir,
+        &cfg,
+        &[
+            "cases",
+            "sign",
+            "--questionnaire",
+            q.to_str().unwrap(),
+            "--answers",
+            fixture("ineligible.toml").to_str().unwrap(),
+            "--pledge-confirmed",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--applicant-name"));
+    // A name on the command line that contradicts the answers: refused.
+    let o = run(
+        &dir,
+        &cfg,
+        &[
+            "cases",
+            "sign",
+            "--questionnaire",
+            q.to_str().unwrap(),
+            "--answers",
+            fixture("named.toml").to_str().unwrap(),
+            "--applicant-name",
+            "李四",
+            "--pledge-confirmed",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("applicant_name"), "{}", stderr(&o));
+}

@@ -30,6 +30,10 @@ pub enum StoreError {
     Full { path: PathBuf },
     #[error("{path}: 案件库为只读，无法保存 / the store is read-only: cannot save")]
     ReadOnly { path: PathBuf },
+    #[error(
+        "{path}: 无法打开案件库或在其目录中建立日志文件（目录只读？权限不足？）/ cannot open the store or create its journal files beside it (read-only directory? permissions?): {detail}"
+    )]
+    CannotOpen { path: PathBuf, detail: String },
     #[error("没有编号为 {0} 的案件 / no case numbered {0}")]
     NotFound(String),
     #[error("没有编号为 {0} 的草稿 / no draft with id {0}")]
@@ -64,12 +68,9 @@ impl StoreError {
                     };
                 }
                 C::CannotOpen | C::PermissionDenied => {
-                    return StoreError::Io {
+                    return StoreError::CannotOpen {
                         path,
-                        source: std::io::Error::new(
-                            std::io::ErrorKind::PermissionDenied,
-                            msg.clone().unwrap_or_else(|| f.to_string()),
-                        ),
+                        detail: msg.clone().unwrap_or_else(|| f.to_string()),
                     };
                 }
                 _ => {}

@@ -91,6 +91,9 @@ pub fn case_json(rec: &CaseRecord, unmasked: bool) -> J {
 }
 
 fn mask_value(v: &str, id: Option<&str>) -> String {
+    if let Some(d) = input::parse_date(v) {
+        return format!("{}-**-**", d.year());
+    }
     let looks_like_id = v.len() >= 15 && v.chars().all(|c| c.is_ascii_alphanumeric());
     if Some(v) == id || looks_like_id {
         crate::idcard::mask(v)

@@ -41,9 +41,10 @@ CREATE TABLE drafts (
     current TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    updated_ns INTEGER NOT NULL,
     clerk TEXT NOT NULL
 );
-CREATE INDEX drafts_updated ON drafts (updated_at);
+CREATE INDEX drafts_updated ON drafts (updated_ns);
 CREATE TABLE clerk_keys (
     public_key TEXT PRIMARY KEY,
     os_user TEXT NOT NULL,
@@ -345,10 +346,11 @@ impl Store {
         let tx = self.begin()?;
         tx.execute(
             "INSERT INTO drafts (id, questionnaire_id, questionnaire_version, questionnaire_sha256,
-                answers, current, created_at, updated_at, clerk)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                answers, current, created_at, updated_at, updated_ns, clerk)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10, ?9)
              ON CONFLICT (id) DO UPDATE SET questionnaire_id = ?2, questionnaire_version = ?3,
-                questionnaire_sha256 = ?4, answers = ?5, current = ?6, updated_at = ?8, clerk = ?9",
+                questionnaire_sha256 = ?4, answers = ?5, current = ?6, updated_at = ?8,
+                updated_ns = ?10, clerk = ?9",
             params![
                 d.id,
                 d.questionnaire_id,
@@ -358,7 +360,8 @@ impl Store {
                 d.current,
                 d.created_at.to_string(),
                 d.updated_at.to_string(),
-                d.clerk
+                d.clerk,
+                i64::try_from(d.updated_at.as_nanosecond()).unwrap_or(i64::MAX)
             ],
         )
         .map_err(|e| self.sq(e))?;
@@ -372,7 +375,7 @@ impl Store {
             .prepare(
                 "SELECT id, questionnaire_id, questionnaire_version, questionnaire_sha256, answers,
                     current, created_at, updated_at, clerk
-                 FROM drafts ORDER BY updated_at DESC, rowid DESC",
+                 FROM drafts ORDER BY updated_ns DESC, rowid DESC",
             )
             .map_err(|e| self.sq(e))?;
         let rows = st

@@ -46,9 +46,9 @@ pub struct SignArgs {
     /// 答案文件（TOML）/ answers file (TOML)
     #[arg(long)]
     pub answers: PathBuf,
-    /// 申请人姓名 / applicant's name
+    /// 申请人姓名（缺省取答案中的姓名）/ applicant's name (default: from the answers)
     #[arg(long)]
-    pub applicant_name: String,
+    pub applicant_name: Option<String>,
     /// 申请人身份证号码（缺省取答案中的号码）/ ID number (default: from the answers)
     #[arg(long)]
     pub applicant_id: Option<String>,
@@ -267,20 +267,58 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
         }
         Fail(2)
     })?;
-    let applicant_id = a.applicant_id.clone().or_else(|| {
-        let i = q.meta.applicant_id?;
+    let from_answers = |fact: Option<u16>| {
         answers
-            .get(&q.facts[usize::from(i)].id)
+            .get(&q.facts[usize::from(fact?)].id)
             .and_then(|v| v.as_str())
             .map(str::to_string)
-    });
+    };
+    let applicant_id = a
+        .applicant_id
+        .clone()
+        .or_else(|| from_answers(q.meta.applicant_id));
+    let Some(applicant_name) = a
+        .applicant_name
+        .clone()
+        .or_else(|| from_answers(q.meta.applicant_name))
+        .filter(|n| !n.trim().is_empty())
+    else {
+        eprintln!(
+            "guantong: 缺少申请人姓名：请用 --applicant-name 或在答案中填写 / the applicant's name is missing: give --applicant-name or answer it in the file"
+        );
+        return Err(Fail(2));
+    };
+    // The ID number and name given on the command line are facts too: record them, so the
+    // questionnaire's checks (ID check digit, agreement with birth date and sex) apply.
+    let mut answers = answers;
+    for (fact, given) in [
+        (q.meta.applicant_id, &applicant_id),
+        (q.meta.applicant_name, &Some(applicant_name.clone())),
+    ] {
+        let (Some(i), Some(given)) = (fact, given) else {
+            continue;
+        };
+        let id = q.facts[usize::from(i)].id.clone();
+        match answers.get(&id).and_then(|v| v.as_str()) {
+            Some(v) if v.trim() != given.trim() => {
+                eprintln!(
+                    "{file}: error: fact `{id}`: “{v}” 与命令行给出的“{given}”不一致 / \"{v}\" differs from \"{given}\" given on the command line"
+                );
+                return Err(Fail(2));
+            }
+            Some(_) => {}
+            None => {
+                answers.insert(id, crate::value::Value::str(given.trim()));
+            }
+        }
+    }
     let store = open_store(data_dir)?;
     let now = Timestamp::now();
     let rec = store
         .sign_off(&SignOff {
             questionnaire: &q,
             answers,
-            applicant_name: a.applicant_name,
+            applicant_name,
             applicant_id,
             pledge_confirmed_at: now,
             clerk_display_name: keys::clerk_display_name(),
