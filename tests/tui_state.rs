@@ -115,20 +115,29 @@ fn skill_to_title_end_to_end_with_sign_off() {
     a.signoff.focus = signoff::SUBMIT;
     assert!(a.update(Msg::Enter).is_empty());
     assert!(a.signoff.error.is_some());
-    // ID number, pledge, clerk, submit.
+    // An ID number that disagrees with the birth date and sex answered is refused.
     a.signoff.focus = signoff::ID;
     send(&mut a, "11010519491231002X".chars().map(Msg::Char));
     send(&mut a, [Msg::Tab, Msg::Char(' '), Msg::Char(' ')]);
+    assert!(a.update(Msg::Enter).is_empty());
+    assert_eq!(a.signoff.focus, signoff::ID);
+    assert!(a.signoff.error.is_some());
+    // The right one, then submit.
+    a.signoff.id = guantong::tui::widgets::text_input::TextInput::new("451021198805200011");
+    a.signoff.focus = signoff::SUBMIT;
     let fx = a.update(Msg::Enter);
     let [Effect::SignOff(req)] = fx.as_slice() else {
         panic!("expected a sign-off, got {fx:?}");
     };
     assert_eq!(req.applicant_name, "张三");
-    assert_eq!(req.applicant_id.as_deref(), Some("11010519491231002X"));
+    assert_eq!(req.applicant_id.as_deref(), Some("451021198805200011"));
     assert_eq!(req.draft_id.as_deref(), Some("d1"));
-    // The optional ID number left empty has no answer on record.
-    assert_eq!(req.answers.len(), S2T.len() - 1);
-    assert!(!req.answers.contains_key("id_number"));
+    // The ID number given at sign-off is recorded as the fact.
+    assert_eq!(req.answers.len(), S2T.len());
+    assert_eq!(
+        req.answers.get("id_number"),
+        Some(&Value::str("451021198805200011"))
+    );
     a.update(Msg::SignedOff("BS-2026-000001".into()));
     assert_eq!(a.screen, Screen::Signed);
     assert_eq!(

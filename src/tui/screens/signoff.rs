@@ -10,6 +10,7 @@ use crate::tui::app::{App, Screen, Scroll};
 use crate::tui::msg::{Effect, Msg, SignOffRequest};
 use crate::tui::widgets::text_input::TextInput;
 use crate::tui::wrap;
+use crate::value::Value;
 
 pub const NAME: usize = 0;
 pub const ID: usize = 1;
@@ -124,8 +125,33 @@ impl App {
             st.error = Some(p);
             return Vec::new();
         }
-        st.error = None;
         let id = crate::idcard::parse(&id).ok().map(|i| i.number);
+        // The name and ID number confirmed here are facts too: record them, so that the
+        // questionnaire's checks (ID agreeing with birth date and sex) apply to them.
+        let mut answers = self.answers.clone();
+        for (fact, given) in [
+            (self.q.meta.applicant_name, Some(&name)),
+            (self.q.meta.applicant_id, id.as_ref()),
+        ] {
+            if let (Some(i), Some(g)) = (fact, given) {
+                answers.insert(self.q.facts[usize::from(i)].id.clone(), Value::str(g));
+            }
+        }
+        let ev = crate::eval::evaluate(&self.q, &answers, self.clock.today);
+        if let Some((fi, vi)) = ev.invalid().next() {
+            let f = &self.q.facts[usize::from(fi)];
+            let st = &mut self.signoff;
+            st.focus = ID;
+            st.error = f
+                .validate
+                .get(vi)
+                .map(|v| v.message.get(self.lang).to_string());
+            return Vec::new();
+        }
+        self.answers = answers;
+        self.ev = ev;
+        let st = &mut self.signoff;
+        st.error = None;
         vec![Effect::SignOff(Box::new(SignOffRequest {
             draft_id: self.draft_id.clone(),
             answers: self.answers.clone(),
