@@ -272,6 +272,14 @@ fn too_small_and_resizes_never_panic() {
             t.autoresize().unwrap();
             t.draw(|f| view::draw(&a, f)).unwrap();
         }
+        // A grid of sizes around and above the minimum, every screen.
+        for w in (55..=130).step_by(3) {
+            for h in (15..=45).step_by(2) {
+                let area = ratatui::layout::Rect::new(0, 0, w, h);
+                let mut buf = Buffer::empty(area);
+                view::render(&a, area, &mut buf);
+            }
+        }
         // Keys still work after the resizes.
         a.update(Msg::Resize);
         a.update(Msg::Down);

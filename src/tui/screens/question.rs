@@ -144,7 +144,6 @@ impl App {
             return Vec::new();
         };
         let f = &self.q.facts[usize::from(qs.fact)];
-        let is_field = matches!(qs.editor, Editor::Field(_));
         // Keys common to every editor first.
         match &msg {
             Msg::Enter => return self.confirm(),
@@ -219,7 +218,6 @@ impl App {
                 _ => {}
             },
         }
-        let _ = is_field;
         Vec::new()
     }
 
