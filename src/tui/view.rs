@@ -144,7 +144,24 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         parts.push(s.home_title.to_string());
     }
-    let text = format!(" {}", parts.join("  |  "));
+    // Narrow terminals: tighter separators, then no program name, then a shorter section
+    // title; the progress and the applicant's name stay whole.
+    let avail = usize::from(area.width).saturating_sub(1);
+    let mut text = parts.join("  |  ");
+    if wrap::width(&text) > avail {
+        text = parts.join(" | ");
+    }
+    if wrap::width(&text) > avail && parts.len() > 1 {
+        parts.remove(0);
+        text = parts.join(" | ");
+        let over = wrap::width(&text).saturating_sub(avail);
+        if over > 0 && parts.len() > 1 {
+            let keep = wrap::width(&parts[0]).saturating_sub(over);
+            parts[0] = wrap::truncate(&parts[0], keep);
+            text = parts.join(" | ");
+        }
+    }
+    let text = format!(" {text}");
     buf.set_style(area, t.header());
     buf.set_string(
         area.x,
