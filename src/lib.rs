@@ -4,6 +4,7 @@
 //! The core (`questionnaire`, `expr`, `eval`, `case`) knows nothing of terminals; only
 //! `tui` uses ratatui or crossterm.
 
+pub mod case;
 pub mod cli;
 pub mod dates;
 pub mod diag;

@@ -1,16 +1,805 @@
-//! `guantong cases …`: the case store (see the store issue).
+//! `guantong cases …`: sign off headlessly, list, show, export, verify and re-check the
+//! case store, and list or discard drafts.
 
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, Subcommand, ValueEnum};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde_json::Value as J;
 
+use crate::case::export::{self, ExportFormat};
+use crate::case::{CaseFilter, SignOff, Store, StoreError, keys, verify};
+use crate::eval::{self, Status, input, report};
+use crate::questionnaire::{self, Questionnaire};
 use crate::text::Lang;
 
 #[derive(Args, Debug)]
-pub struct CasesArgs {}
+pub struct CasesArgs {
+    #[command(subcommand)]
+    pub command: CasesCommand,
+}
 
-pub fn run(_a: CasesArgs, _lang: Option<Lang>, _data_dir: Option<PathBuf>) -> ExitCode {
-    eprintln!("guantong cases: the case store is not built yet");
-    ExitCode::from(1)
+#[derive(Subcommand, Debug)]
+pub enum CasesCommand {
+    /// 无界面签发一份案件（补录纸质表格、脚本）/ sign off a case from an answers file
+    Sign(SignArgs),
+    /// 列出案件 / list cases
+    List(ListArgs),
+    /// 显示一份案件 / show one case
+    Show(ShowArgs),
+    /// 导出案件 / export cases
+    Export(ExportArgs),
+    /// 核验全部签名和哈希链 / check every signature and the chain
+    Verify,
+    /// 按（新）问卷重新评估，列出结论会变的案件 / re-evaluate under a questionnaire
+    Recheck(RecheckArgs),
+    /// 列出或删除草稿 / list or discard drafts
+    Drafts(DraftsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    /// 答案文件（TOML）/ answers file (TOML)
+    #[arg(long)]
+    pub answers: PathBuf,
+    /// 申请人姓名（缺省取答案中的姓名）/ applicant's name (default: from the answers)
+    #[arg(long)]
+    pub applicant_name: Option<String>,
+    /// 申请人身份证号码（缺省取答案中的号码）/ ID number (default: from the answers)
+    #[arg(long)]
+    pub applicant_id: Option<String>,
+    /// 申请人已确认诚信承诺 / the applicant has acknowledged the integrity pledge
+    #[arg(long)]
+    pub pledge_confirmed: bool,
+    /// 问卷文件（缺省为内置百色问卷）/ questionnaire file (default: built-in)
+    #[arg(long)]
+    pub questionnaire: Option<PathBuf>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// 所更正的案件编号 / number of the case this one corrects
+    #[arg(long)]
+    pub amends: Option<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct FilterArgs {
+    /// 面谈日期起 / interview date from (YYYY-MM-DD)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// 面谈日期止 / interview date to
+    #[arg(long)]
+    pub to: Option<String>,
+    /// 结论 / status (eligible, ineligible, refer, incomplete)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// 经办人（系统用户名或姓名）/ clerk (OS user or display name)
+    #[arg(long)]
+    pub clerk: Option<String>,
+    /// 按姓名、身份证号或案件编号查找 / search name, ID number or case number
+    #[arg(long)]
+    pub search: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// 最多列出条数（0 为全部）/ at most this many, newest first (0: all)
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+    Md,
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// 案件编号 / case number (BS-2026-000001)
+    pub number: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ShowFormat,
+    /// 显示完整个人信息 / show personal data in full
+    #[arg(long)]
+    pub unmasked: bool,
+    /// 用于显示问题文字的问卷 / questionnaire for question texts
+    #[arg(long)]
+    pub questionnaire: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormatArg {
+    Csv,
+    Json,
+    Md,
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: ExportFormatArg,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// 输出文件（缺省为标准输出）/ output file (default: stdout)
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// 导出完整个人信息 / export personal data in full
+    #[arg(long)]
+    pub unmasked: bool,
+    /// 用于问题文字和结果列的问卷 / questionnaire for labels and result columns
+    #[arg(long)]
+    pub questionnaire: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RecheckArgs {
+    /// 新问卷（缺省为内置问卷）/ the questionnaire to re-check under (default: built-in)
+    #[arg(long)]
+    pub questionnaire: Option<PathBuf>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DraftsArgs {
+    /// 删除该草稿 / discard this draft
+    #[arg(long)]
+    pub discard: Option<String>,
+}
+
+/// What went wrong, with the exit code to use.
+struct Fail(u8);
+
+fn store_fail(e: StoreError) -> Fail {
+    eprintln!("guantong: {e}");
+    Fail(if e.is_user_error() { 2 } else { 1 })
+}
+
+pub fn run(a: CasesArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> ExitCode {
+    let lang = lang.unwrap_or_default();
+    let r = match a.command {
+        CasesCommand::Sign(s) => sign(s, data_dir),
+        CasesCommand::List(l) => list(l, data_dir, lang),
+        CasesCommand::Show(s) => show(s, data_dir, lang),
+        CasesCommand::Export(e) => export_cmd(e, data_dir, lang),
+        CasesCommand::Verify => verify_cmd(data_dir, lang),
+        CasesCommand::Recheck(r) => recheck(r, data_dir, lang),
+        CasesCommand::Drafts(d) => drafts(d, data_dir, lang),
+    };
+    match r {
+        Ok(code) => code,
+        Err(Fail(c)) => ExitCode::from(c),
+    }
+}
+
+fn open_store(data_dir: Option<PathBuf>) -> Result<Store, Fail> {
+    let Some(dir) = data_dir.or_else(Store::default_dir) else {
+        eprintln!(
+            "guantong: 找不到数据目录，请用 --data-dir 或 GUANTONG_DATA_DIR 指定 / no data directory: use --data-dir or GUANTONG_DATA_DIR"
+        );
+        return Err(Fail(1));
+    };
+    Store::open(&dir).map_err(store_fail)
+}
+
+fn parse_day(s: &Option<String>, flag: &str) -> Result<Option<Date>, Fail> {
+    match s {
+        None => Ok(None),
+        Some(s) => match input::parse_date(s) {
+            Some(d) => Ok(Some(d)),
+            None => {
+                eprintln!("guantong: --{flag} {s}: 不是有效日期 / not a valid date (2026-06-15)");
+                Err(Fail(2))
+            }
+        },
+    }
+}
+
+fn filter_of(f: &FilterArgs, limit: usize) -> Result<CaseFilter, Fail> {
+    if let Some(s) = &f.status
+        && Status::parse(s).is_none()
+    {
+        {
+            eprintln!(
+                "guantong: --status {s}: 应为 eligible, ineligible, refer, incomplete 之一 / expected eligible, ineligible, refer or incomplete"
+            );
+            return Err(Fail(2));
+        }
+    }
+    Ok(CaseFilter {
+        from: parse_day(&f.from, "from")?,
+        to: parse_day(&f.to, "to")?,
+        status: f.status.clone(),
+        clerk: f.clerk.clone(),
+        search: f.search.clone(),
+        limit,
+    })
+}
+
+fn load_q(path: Option<&Path>) -> Result<Questionnaire, Fail> {
+    super::load_questionnaire(path).ok_or(Fail(1))
+}
+
+/// The questionnaire for labels: the one given, else the embedded one (quietly absent
+/// when it cannot be loaded: records are self-contained).
+fn label_q(path: Option<&Path>) -> Result<Option<Questionnaire>, Fail> {
+    match path {
+        Some(p) => load_q(Some(p)).map(Some),
+        None => Ok(questionnaire::embedded().ok()),
+    }
+}
+
+fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
+    if !a.pledge_confirmed {
+        eprintln!(
+            "guantong: 申请人须先确认诚信承诺（第十一条（三）、第二十一条），请在确认后加 --pledge-confirmed / the applicant must acknowledge the integrity pledge first: add --pledge-confirmed once they have"
+        );
+        return Err(Fail(2));
+    }
+    let q = load_q(a.questionnaire.as_deref())?;
+    let file = a.answers.display().to_string();
+    let src = std::fs::read_to_string(&a.answers).map_err(|e| {
+        eprintln!("{file}: error: cannot read the answers file: {e}");
+        Fail(2)
+    })?;
+    let today = super::today();
+    let answers = input::parse_answers(&q, &file, &src, today).map_err(|errors| {
+        for e in errors {
+            eprintln!("{e}");
+        }
+        Fail(2)
+    })?;
+    let from_answers = |fact: Option<u16>| {
+        answers
+            .get(&q.facts[usize::from(fact?)].id)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let applicant_id = a
+        .applicant_id
+        .clone()
+        .or_else(|| from_answers(q.meta.applicant_id));
+    let Some(applicant_name) = a
+        .applicant_name
+        .clone()
+        .or_else(|| from_answers(q.meta.applicant_name))
+        .filter(|n| !n.trim().is_empty())
+    else {
+        eprintln!(
+            "guantong: 缺少申请人姓名：请用 --applicant-name 或在答案中填写 / the applicant's name is missing: give --applicant-name or answer it in the file"
+        );
+        return Err(Fail(2));
+    };
+    // The ID number and name given on the command line are facts too: record them, so the
+    // questionnaire's checks (ID check digit, agreement with birth date and sex) apply.
+    let mut answers = answers;
+    for (fact, given) in [
+        (q.meta.applicant_id, &applicant_id),
+        (q.meta.applicant_name, &Some(applicant_name.clone())),
+    ] {
+        let (Some(i), Some(given)) = (fact, given) else {
+            continue;
+        };
+        let id = q.facts[usize::from(i)].id.clone();
+        match answers.get(&id).and_then(|v| v.as_str()) {
+            Some(v) if v.trim() != given.trim() => {
+                eprintln!(
+                    "{file}: error: fact `{id}`: “{v}” 与命令行给出的“{given}”不一致 / \"{v}\" differs from \"{given}\" given on the command line"
+                );
+                return Err(Fail(2));
+            }
+            Some(_) => {}
+            None => {
+                answers.insert(id, crate::value::Value::str(given.trim()));
+            }
+        }
+    }
+    let store = open_store(data_dir)?;
+    let now = Timestamp::now();
+    let rec = store
+        .sign_off(&SignOff {
+            questionnaire: &q,
+            answers,
+            applicant_name,
+            applicant_id,
+            pledge_confirmed_at: now,
+            clerk_display_name: keys::clerk_display_name(),
+            notes: a.notes,
+            amends: a.amends,
+            draft_id: None,
+            now,
+            today,
+        })
+        .map_err(store_fail)?;
+    println!("{}", rec.number);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+    let f = filter_of(&a.filter, a.limit)?;
+    let store = open_store(data_dir)?;
+    let rows = store.list_cases(&f).map_err(store_fail)?;
+    let mut out = String::new();
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    match a.format {
+        ListFormat::Json => {
+            for r in &rows {
+                out.push_str(&serde_json::to_string(r).unwrap_or_default());
+                out.push('\n');
+            }
+        }
+        ListFormat::Csv | ListFormat::Table => {
+            let header = vec![
+                l("案件编号", "number"),
+                l("面谈日期", "date"),
+                l("申请人", "applicant"),
+                l("申报方向", "pathway"),
+                l("结论", "status"),
+                l("等级", "level"),
+                l("经办人", "clerk"),
+                l("更正", "amends"),
+            ];
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.number.clone(),
+                        r.date.map(|d| d.to_string()).unwrap_or_default(),
+                        r.name.clone(),
+                        r.pathway.clone().unwrap_or_default(),
+                        r.status.clone(),
+                        r.level.clone().unwrap_or_default(),
+                        r.clerk.clone(),
+                        r.amends.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            if matches!(a.format, ListFormat::Csv) {
+                out.push_str(export::BOM);
+                out.push_str(&export::csv_line(&header));
+                for c in &cells {
+                    out.push_str(&export::csv_line(c));
+                }
+            } else {
+                out.push_str(&table(&header, &cells));
+                if rows.is_empty() {
+                    out.push_str(&format!("{}\n", l("（没有案件）", "(no cases)")));
+                }
+            }
+        }
+    }
+    write_stdout(&out)
+}
+
+fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut w: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.width());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(w[i] - c.width() + 2));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header);
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+fn write_stdout(s: &str) -> Result<ExitCode, Fail> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(s.as_bytes()).and_then(|()| o.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("guantong: stdout: {e}");
+            Err(Fail(1))
+        }
+    }
+}
+
+fn show(a: ShowArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+    let q = label_q(a.questionnaire.as_deref())?;
+    let store = open_store(data_dir)?;
+    let rec = store.get_case(&a.number).map_err(store_fail)?;
+    let f = match a.format {
+        ShowFormat::Text => ExportFormat::Text,
+        ShowFormat::Json => ExportFormat::Json,
+        ShowFormat::Md => ExportFormat::Markdown,
+        ShowFormat::Html => ExportFormat::Html,
+    };
+    write_stdout(&export::render_case(&rec, q.as_ref(), f, a.unmasked, lang))
+}
+
+fn progress(len: u64) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || len < 2 {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed_precise}")
+    {
+        pb.set_style(style);
+    }
+    Some(pb)
+}
+
+/// Where an export goes: stdout, or a private temporary file renamed into place at the
+/// end (so a failed export leaves no half-written file).
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File {
+        w: std::io::BufWriter<std::fs::File>,
+        tmp: PathBuf,
+        dest: PathBuf,
+    },
+}
+
+impl Sink {
+    fn new(dest: Option<&Path>) -> Result<Sink, Fail> {
+        let Some(dest) = dest else {
+            return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())));
+        };
+        let name = dest
+            .file_name()
+            .map_or("export".into(), |n| n.to_string_lossy().to_string());
+        let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| {
+                eprintln!("{}: {e}", dest.display());
+                Fail(1)
+            })?;
+        Ok(Sink::File {
+            w: std::io::BufWriter::new(f),
+            tmp,
+            dest: dest.to_path_buf(),
+        })
+    }
+    fn put(&mut self, s: &str) -> Result<(), StoreError> {
+        let r = match self {
+            Sink::Stdout(w) => w.write_all(s.as_bytes()),
+            Sink::File { w, .. } => w.write_all(s.as_bytes()),
+        };
+        r.map_err(|e| StoreError::Io {
+            path: self.name(),
+            source: e,
+        })
+    }
+    fn name(&self) -> PathBuf {
+        match self {
+            Sink::Stdout(_) => PathBuf::from("<stdout>"),
+            Sink::File { dest, .. } => dest.clone(),
+        }
+    }
+    fn finish(self) -> Result<(), Fail> {
+        match self {
+            Sink::Stdout(mut w) => match w.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("guantong: stdout: {e}");
+                    Err(Fail(1))
+                }
+                _ => Ok(()),
+            },
+            Sink::File { w, tmp, dest } => {
+                let r = w
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|f| f.sync_all())
+                    .and_then(|()| std::fs::rename(&tmp, &dest));
+                r.map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    eprintln!("{}: {e}", dest.display());
+                    Fail(1)
+                })
+            }
+        }
+    }
+    fn abandon(self) {
+        if let Sink::File { tmp, .. } = self {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+    let f = filter_of(&a.filter, 0)?;
+    let q = label_q(a.questionnaire.as_deref())?;
+    let store = open_store(data_dir)?;
+    let mut total = 0u64;
+    if std::io::stderr().is_terminal() {
+        store
+            .for_each_row(&f, |_| {
+                total += 1;
+                Ok(())
+            })
+            .map_err(store_fail)?;
+    }
+    let pb = progress(total);
+    let tick = || {
+        if let Some(pb) = &pb {
+            pb.inc(1);
+        }
+    };
+    let mut sink = Sink::new(a.output.as_deref())?;
+    let r = (|| -> Result<(), StoreError> {
+        match a.format {
+            ExportFormatArg::Csv => {
+                let names: Vec<String> = match &q {
+                    Some(q) => ["status", "missing"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .chain(q.results.iter().map(|r| r.name.clone()))
+                        .collect(),
+                    None => vec!["status".into(), "missing".into(), "level".into()],
+                };
+                sink.put(export::BOM)?;
+                sink.put(&export::csv_header(&names, lang))?;
+                store.for_each_row(&f, |r| {
+                    tick();
+                    sink.put(&export::csv_row(&r, &names, a.unmasked))
+                })
+            }
+            ExportFormatArg::Json => store.for_each_case(&f, |rec| {
+                tick();
+                sink.put(&export::render_fragment(
+                    &rec,
+                    q.as_ref(),
+                    ExportFormat::Json,
+                    a.unmasked,
+                    lang,
+                ))
+            }),
+            ExportFormatArg::Md => {
+                let mut first = true;
+                store.for_each_case(&f, |rec| {
+                    tick();
+                    if !first {
+                        sink.put("\n---\n\n")?;
+                    }
+                    first = false;
+                    sink.put(&export::render_fragment(
+                        &rec,
+                        q.as_ref(),
+                        ExportFormat::Markdown,
+                        a.unmasked,
+                        lang,
+                    ))
+                })
+            }
+            ExportFormatArg::Html => {
+                sink.put(&export::html_head(
+                    lang.pick("案件导出", "Case export"),
+                    lang,
+                ))?;
+                store.for_each_case(&f, |rec| {
+                    tick();
+                    sink.put(&export::render_fragment(
+                        &rec,
+                        q.as_ref(),
+                        ExportFormat::Html,
+                        a.unmasked,
+                        lang,
+                    ))
+                })?;
+                sink.put(export::HTML_TAIL)
+            }
+        }
+    })();
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    match r {
+        Ok(()) => {
+            sink.finish()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            sink.abandon();
+            Err(store_fail(e))
+        }
+    }
+}
+
+fn verify_cmd(data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+    let store = open_store(data_dir)?;
+    let total = if std::io::stderr().is_terminal() {
+        store
+            .list_cases(&CaseFilter::default())
+            .map_or(0, |v| v.len() as u64)
+    } else {
+        0
+    };
+    let pb = progress(total);
+    let (n, problems) = verify::verify(&store, || {
+        if let Some(pb) = &pb {
+            pb.inc(1);
+        }
+    })
+    .map_err(store_fail)?;
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    if problems.is_empty() {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("已核验 {n} 份案件：签名和哈希链完好。"),
+                Lang::En =>
+                    format!("{n} cases verified: every signature and the chain are intact."),
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("核验失败：{n} 份案件中发现 {} 处问题。", problems.len()),
+            Lang::En => format!(
+                "verification failed: {} problem(s) in {n} cases",
+                problems.len()
+            ),
+        }
+    );
+    Ok(ExitCode::from(1))
+}
+
+fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+    let q = load_q(a.questionnaire.as_deref())?;
+    let f = filter_of(&a.filter, 0)?;
+    let store = open_store(data_dir)?;
+    let mut checked = 0usize;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    // Fact id -> (cases holding it, the first few case numbers).
+    let mut warnings: std::collections::BTreeMap<String, (usize, Vec<String>)> =
+        std::collections::BTreeMap::new();
+    let show = |v: Option<&J>| match v {
+        None | Some(J::Null) => "—".to_string(),
+        Some(J::String(s)) => s.clone(),
+        Some(J::Array(a)) if a.is_empty() => "[]".to_string(),
+        Some(v) => v.to_string(),
+    };
+    store
+        .for_each_case(&f, |rec| {
+            checked += 1;
+            let (answers, dropped) = input::answers_from_json(&q, &rec.facts);
+            for f in dropped {
+                let e = warnings.entry(f).or_insert((0, Vec::new()));
+                e.0 += 1;
+                if e.1.len() < 3 {
+                    e.1.push(rec.number.clone());
+                }
+            }
+            let today = rec.interview_date.unwrap_or_else(|| {
+                rec.signed_at
+                    .to_zoned_datetime(jiff::tz::TimeZone::system())
+                    .date()
+            });
+            let ev = eval::evaluate(&q, &answers, today);
+            let new = report::results_json(&q, &ev);
+            let mut keys: Vec<&String> = rec.results.keys().chain(new.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let (o, n) = (rec.results.get(k), new.get(k));
+                if o.unwrap_or(&J::Null) != n.unwrap_or(&J::Null) {
+                    rows.push(vec![rec.number.clone(), k.clone(), show(o), show(n)]);
+                }
+            }
+            Ok(())
+        })
+        .map_err(store_fail)?;
+    let mut out = String::new();
+    for (fact, (n, some)) in &warnings {
+        let more = if *n > some.len() { ", …" } else { "" };
+        out.push_str(&match lang {
+            Lang::Zh => format!(
+                "警告：新问卷中已不存在或不再接受的事实 `{fact}`：{n} 份案件（{}{more}），重新评估时视为未回答\n",
+                some.join(", ")
+            ),
+            Lang::En => format!(
+                "warning: fact `{fact}` is no longer in (or accepted by) the questionnaire: {n} case(s) ({}{more}); treated as unanswered\n",
+                some.join(", ")
+            ),
+        });
+    }
+    let changed: std::collections::BTreeSet<&String> = rows.iter().map(|r| &r[0]).collect();
+    if !rows.is_empty() {
+        let header = vec![
+            lang.pick("案件编号", "case").to_string(),
+            lang.pick("结果", "result").to_string(),
+            lang.pick("签发时", "at sign-off").to_string(),
+            format!("{} {}", q.meta.id, q.meta.version),
+        ];
+        out.push_str(&table(&header, &rows));
+    }
+    out.push_str(&match lang {
+        Lang::Zh => format!(
+            "按问卷 {} {} 重新评估 {checked} 份案件，{} 份结论会改变（案件库未作改动）。\n",
+            q.meta.id,
+            q.meta.version,
+            changed.len()
+        ),
+        Lang::En => format!(
+            "{checked} cases re-evaluated under {} {}: {} would change (the store was not changed).\n",
+            q.meta.id,
+            q.meta.version,
+            changed.len()
+        ),
+    });
+    write_stdout(&out)
+}
+
+fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+    let store = open_store(data_dir)?;
+    if let Some(id) = a.discard {
+        store.discard_draft(&id).map_err(store_fail)?;
+        println!("{} {id}", lang.pick("已删除草稿", "discarded draft"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let list = store.list_drafts().map_err(store_fail)?;
+    let header = vec![
+        lang.pick("草稿", "draft").to_string(),
+        lang.pick("更新时间", "updated").to_string(),
+        lang.pick("问卷", "questionnaire").to_string(),
+        lang.pick("已答", "answers").to_string(),
+        lang.pick("当前问题", "at").to_string(),
+        lang.pick("经办人", "clerk").to_string(),
+    ];
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.clone(),
+                d.updated_at.to_string(),
+                format!("{} {}", d.questionnaire_id, d.questionnaire_version),
+                d.answers.len().to_string(),
+                d.current.clone().unwrap_or_default(),
+                d.clerk.clone(),
+            ]
+        })
+        .collect();
+    let mut out = table(&header, &rows);
+    if rows.is_empty() {
+        out.push_str(lang.pick("（没有草稿）\n", "(no drafts)\n"));
+    }
+    write_stdout(&out)
 }

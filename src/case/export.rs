@@ -1,0 +1,676 @@
+//! Rendering cases for people and programs: text, JSON, Markdown, printable A4 HTML and
+//! CSV (UTF-8 with BOM, for Excel and WPS on Chinese Windows). Personal data is masked
+//! unless asked otherwise.
+
+use serde_json::Value as J;
+
+use super::model::{CaseRecord, mask_name};
+use super::store::IndexRow;
+use crate::eval::{Status, input};
+use crate::questionnaire::{Questionnaire, RuleKind};
+use crate::text::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
+    Csv,
+}
+
+/// The byte-order mark that makes Excel read CSV as UTF-8.
+pub const BOM: &str = "\u{feff}";
+
+/// One case in `f`. Personal data is masked unless `unmasked`. `q` gives question texts
+/// and labels when it is the questionnaire the case was recorded with (same id).
+pub fn render_case(
+    rec: &CaseRecord,
+    q: Option<&Questionnaire>,
+    f: ExportFormat,
+    unmasked: bool,
+    lang: Lang,
+) -> String {
+    match f {
+        ExportFormat::Json => {
+            serde_json::to_string_pretty(&case_json(rec, unmasked)).unwrap_or_default() + "\n"
+        }
+        ExportFormat::Csv => {
+            let names = result_names(q, rec);
+            let mut out = String::from(BOM);
+            out.push_str(&csv_header(&names, lang));
+            out.push_str(&csv_row(&row_of(rec), &names, unmasked));
+            out
+        }
+        ExportFormat::Text => view(rec, q, unmasked, lang).text(),
+        ExportFormat::Markdown => view(rec, q, unmasked, lang).markdown(),
+        ExportFormat::Html => html_document(
+            &format!("{} {}", lang.pick("案件", "Case"), rec.number),
+            &[view(rec, q, unmasked, lang).html()],
+            lang,
+        ),
+    }
+}
+
+/// A fragment for a multi-case Markdown or HTML export.
+pub fn render_fragment(
+    rec: &CaseRecord,
+    q: Option<&Questionnaire>,
+    f: ExportFormat,
+    unmasked: bool,
+    lang: Lang,
+) -> String {
+    match f {
+        ExportFormat::Html => view(rec, q, unmasked, lang).html(),
+        ExportFormat::Markdown => view(rec, q, unmasked, lang).markdown(),
+        ExportFormat::Json => {
+            serde_json::to_string(&case_json(rec, unmasked)).unwrap_or_default() + "\n"
+        }
+        ExportFormat::Text => view(rec, q, unmasked, lang).text(),
+        ExportFormat::Csv => csv_row(&row_of(rec), &result_names(q, rec), unmasked),
+    }
+}
+
+/// The record as JSON with its hash and signature. Masked copies say so and carry no
+/// signature (it would not match them).
+pub fn case_json(rec: &CaseRecord, unmasked: bool) -> J {
+    let mut r = rec.clone();
+    if !unmasked {
+        mask_record(&mut r);
+    }
+    let mut v = serde_json::to_value(&r).unwrap_or(J::Null);
+    if let J::Object(o) = &mut v {
+        o.insert("sha256".into(), J::String(rec.sha256.clone()));
+        if unmasked {
+            o.insert("signature".into(), J::String(rec.signature.clone()));
+        } else {
+            o.insert("masked".into(), J::Bool(true));
+        }
+    }
+    v
+}
+
+fn mask_value(v: &str, id: Option<&str>) -> String {
+    if let Some(d) = input::parse_date(v) {
+        return format!("{}-**-**", d.year());
+    }
+    let looks_like_id = v.len() >= 15 && v.chars().all(|c| c.is_ascii_alphanumeric());
+    if Some(v) == id || looks_like_id {
+        crate::idcard::mask(v)
+    } else {
+        mask_name(v)
+    }
+}
+
+/// Mask the applicant and every personal fact in place.
+pub fn mask_record(r: &mut CaseRecord) {
+    let id = r.applicant.id_number.clone();
+    for k in &r.personal_facts {
+        if let Some(J::String(s)) = r.facts.get_mut(k) {
+            *s = mask_value(s, id.as_deref());
+        }
+    }
+    r.applicant.name = mask_name(&r.applicant.name);
+    r.applicant.id_number = r.applicant.id_number.as_deref().map(crate::idcard::mask);
+}
+
+fn row_of(rec: &CaseRecord) -> IndexRow {
+    IndexRow {
+        seq: rec.seq,
+        number: rec.number.clone(),
+        signed_at: rec.signed_at,
+        interview_date: rec.interview_date,
+        applicant_name: rec.applicant.name.clone(),
+        applicant_id: rec.applicant.id_number.clone(),
+        pathway: rec.pathway().map(str::to_string),
+        status: rec.status().to_string(),
+        level: rec.result_str("level").map(str::to_string),
+        clerk: rec.clerk.user.clone(),
+        clerk_name: rec.clerk.display_name.clone(),
+        amends: rec.amends.clone(),
+        results: rec.results.clone(),
+    }
+}
+
+/// The result columns of a CSV export: `status`, `missing`, then the questionnaire's
+/// results (or the record's own when no questionnaire is given).
+pub fn result_names(q: Option<&Questionnaire>, rec: &CaseRecord) -> Vec<String> {
+    let mut names = vec!["status".to_string(), "missing".to_string()];
+    match q {
+        Some(q) => names.extend(q.results.iter().map(|r| r.name.clone())),
+        None => names.extend(
+            rec.results
+                .keys()
+                .filter(|k| *k != "status" && *k != "missing")
+                .cloned(),
+        ),
+    }
+    names
+}
+
+/// CSV header line (fixed columns in `lang`, then result names).
+pub fn csv_header(result_names: &[String], lang: Lang) -> String {
+    let fixed = [
+        lang.pick("案件编号", "case number"),
+        lang.pick("签发时间", "signed at"),
+        lang.pick("面谈日期", "interview date"),
+        lang.pick("申请人", "applicant"),
+        lang.pick("身份证号码", "ID number"),
+        lang.pick("申报方向", "pathway"),
+        lang.pick("经办人", "clerk"),
+        lang.pick("经办人姓名", "clerk name"),
+        lang.pick("更正案件", "amends"),
+    ];
+    let cells: Vec<String> = fixed
+        .iter()
+        .map(|s| s.to_string())
+        .chain(result_names.iter().cloned())
+        .collect();
+    csv_line(&cells)
+}
+
+/// One CSV line for an index row.
+pub fn csv_row(r: &IndexRow, result_names: &[String], unmasked: bool) -> String {
+    let (name, id) = if unmasked {
+        (
+            r.applicant_name.clone(),
+            r.applicant_id.clone().unwrap_or_default(),
+        )
+    } else {
+        (
+            mask_name(&r.applicant_name),
+            r.applicant_id
+                .as_deref()
+                .map(crate::idcard::mask)
+                .unwrap_or_default(),
+        )
+    };
+    let mut cells = vec![
+        r.number.clone(),
+        r.signed_at.to_string(),
+        r.interview_date.map(|d| d.to_string()).unwrap_or_default(),
+        name,
+        id,
+        r.pathway.clone().unwrap_or_default(),
+        r.clerk.clone(),
+        r.clerk_name.clone().unwrap_or_default(),
+        r.amends.clone().unwrap_or_default(),
+    ];
+    for n in result_names {
+        cells.push(match r.results.get(n) {
+            None | Some(J::Null) => String::new(),
+            Some(J::String(s)) => s.clone(),
+            Some(J::Array(a)) => a
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(";"),
+            Some(v) => v.to_string(),
+        });
+    }
+    csv_line(&cells)
+}
+
+/// RFC 4180 quoting, CRLF line ends; cells that a spreadsheet would run as a formula get
+/// a leading apostrophe.
+pub fn csv_line(cells: &[String]) -> String {
+    let mut out = String::new();
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let c = if c.starts_with(['=', '+', '@', '\t', '\r']) {
+            format!("'{c}")
+        } else {
+            c.clone()
+        };
+        if c.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&c.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&c);
+        }
+    }
+    out.push_str("\r\n");
+    out
+}
+
+// ----- the person-readable view, shared by text, Markdown and HTML -----
+
+enum Row {
+    Pair(String, String),
+    Item(String, Option<String>),
+    Para(String),
+}
+
+struct Block {
+    heading: String,
+    rows: Vec<Row>,
+}
+
+struct View {
+    title: String,
+    blocks: Vec<Block>,
+}
+
+fn json_plain(v: &J) -> String {
+    match v {
+        J::Null => "—".into(),
+        J::String(s) => s.clone(),
+        J::Array(a) => a.iter().map(json_plain).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+fn message(o: &serde_json::Map<String, J>, key: &str, lang: Lang) -> String {
+    let zh = o.get(key).and_then(J::as_str).unwrap_or("");
+    match lang {
+        Lang::En => o
+            .get(&format!("{key}_en"))
+            .and_then(J::as_str)
+            .unwrap_or(zh)
+            .to_string(),
+        Lang::Zh => zh.to_string(),
+    }
+}
+
+fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang) -> View {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let mut r = rec.clone();
+    if !unmasked {
+        mask_record(&mut r);
+    }
+    let q = q.filter(|q| q.meta.id == rec.questionnaire.id);
+    let mut blocks = Vec::new();
+
+    let mut head = vec![
+        Row::Pair(l("申请人", "Applicant"), r.applicant.name.clone()),
+        Row::Pair(
+            l("身份证号码", "ID number"),
+            r.applicant.id_number.clone().unwrap_or_else(|| "—".into()),
+        ),
+        Row::Pair(
+            l("面谈日期", "Interview date"),
+            r.interview_date.map_or("—".into(), |d| d.to_string()),
+        ),
+        Row::Pair(
+            l("问卷", "Questionnaire"),
+            format!(
+                "{} {} (SHA-256 {})",
+                r.questionnaire.id, r.questionnaire.version, r.questionnaire.sha256
+            ),
+        ),
+    ];
+    if let Some(a) = &r.amends {
+        head.push(Row::Pair(l("更正案件", "Amends case"), a.clone()));
+    }
+    blocks.push(Block {
+        heading: l("基本信息", "Case"),
+        rows: head,
+    });
+
+    // Answers in interview order, with the question asked.
+    let mut answers = Vec::new();
+    match q {
+        Some(q) => {
+            if q.sha256 != rec.questionnaire.sha256 {
+                answers.push(Row::Para(l(
+                    "注：问题文字取自当前问卷，与记录时的版本内容不同。",
+                    "Note: question texts come from the current questionnaire, which differs from the one recorded.",
+                )));
+            }
+            for f in &q.facts {
+                let Some(v) = r.facts.get(&f.id) else {
+                    continue;
+                };
+                let shown = match input::from_json(v) {
+                    Some(val) => f.display(&val, lang),
+                    None => json_plain(v),
+                };
+                let aside = r
+                    .set_aside
+                    .iter()
+                    .any(|x| x.as_str() == Some(f.id.as_str()));
+                let shown = if aside {
+                    format!(
+                        "{shown} {}",
+                        l("（分支未到达，未采用）", "(set aside: not reached)")
+                    )
+                } else {
+                    shown
+                };
+                answers.push(Row::Pair(f.prompt.get(lang).to_string(), shown));
+            }
+            for (k, v) in &r.facts {
+                if q.fact(k).is_none() {
+                    answers.push(Row::Pair(k.clone(), json_plain(v)));
+                }
+            }
+        }
+        None => {
+            answers.push(Row::Para(l(
+                "注：未找到记录时所用的问卷，按事实标识列出。",
+                "Note: the questionnaire recorded is not at hand; facts are listed by id.",
+            )));
+            for (k, v) in &r.facts {
+                answers.push(Row::Pair(k.clone(), json_plain(v)));
+            }
+        }
+    }
+    blocks.push(Block {
+        heading: l("面谈记录（按提问顺序）", "Answers (interview order)"),
+        rows: answers,
+    });
+
+    // Outcome.
+    let status = Status::parse(r.status());
+    let mut outcome = vec![Row::Pair(
+        l("结论", "Outcome"),
+        status.map_or_else(
+            || r.status().to_string(),
+            |s| format!("{} ({})", s.label(lang), s.code()),
+        ),
+    )];
+    let mut order: Vec<String> = vec!["missing".to_string()];
+    if let Some(q) = q {
+        order.extend(q.results.iter().map(|d| d.name.clone()));
+    }
+    for k in r.results.keys() {
+        if !order.contains(k) {
+            order.push(k.clone());
+        }
+    }
+    for k in &order {
+        let Some(v) = r.results.get(k) else { continue };
+        if k == "status"
+            || v.is_null()
+            || (k == "missing" && v.as_array().is_some_and(Vec::is_empty))
+        {
+            continue;
+        }
+        let (label, shown) = match q.and_then(|q| q.result(k).map(|d| (q, d))) {
+            Some((_, d)) => (
+                d.label
+                    .as_ref()
+                    .map_or(k.clone(), |t| t.get(lang).to_string()),
+                input::from_json(v).map_or_else(|| json_plain(v), |val| d.display(&val, lang)),
+            ),
+            None if k == "missing" => {
+                let ids: Vec<String> = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|i| {
+                        let id = i.as_str().unwrap_or("");
+                        q.and_then(|q| q.fact(id))
+                            .map_or(id.to_string(), |f| f.prompt.get(lang).to_string())
+                    })
+                    .collect();
+                (
+                    l("尚缺信息", "Still missing"),
+                    ids.join(lang.pick("；", "; ")),
+                )
+            }
+            None => (k.clone(), json_plain(v)),
+        };
+        outcome.push(Row::Pair(label, shown));
+    }
+    blocks.push(Block {
+        heading: l("结论", "Outcome"),
+        rows: outcome,
+    });
+
+    if !r.findings.is_empty() {
+        let rows = r
+            .findings
+            .iter()
+            .filter_map(J::as_object)
+            .map(|o| {
+                let code = o.get("code").and_then(J::as_str).unwrap_or("");
+                let kind = o.get("kind").and_then(J::as_str).unwrap_or("");
+                let cite = o.get("cite").and_then(J::as_str).unwrap_or("");
+                let kind =
+                    RuleKind::parse(kind).map_or(kind.to_string(), |k| k.label(lang).to_string());
+                let article = q
+                    .and_then(|q| q.article(cite))
+                    .map(|(_, t)| t.trim().to_string());
+                (
+                    format!("[{kind}] {cite} {code}: {}", message(o, "message", lang)),
+                    article,
+                )
+            })
+            .map(|(t, a)| Row::Item(t, a))
+            .collect();
+        blocks.push(Block {
+            heading: l("审查意见及依据", "Findings and articles"),
+            rows,
+        });
+    }
+    for (heading, list) in [
+        (l("需携带材料", "Materials to bring"), &r.materials),
+        (l("后续步骤", "Next steps"), &r.steps),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let rows = list
+            .iter()
+            .filter_map(J::as_object)
+            .map(|o| {
+                let cite = o
+                    .get("cite")
+                    .and_then(J::as_str)
+                    .map_or(String::new(), |c| format!(" ({c})"));
+                Row::Item(format!("{}{cite}", message(o, "text", lang)), None)
+            })
+            .collect();
+        blocks.push(Block { heading, rows });
+    }
+
+    let mut sign = vec![
+        Row::Pair(
+            l("经办人", "Clerk"),
+            match &r.clerk.display_name {
+                Some(n) => format!("{n} ({})", r.clerk.user),
+                None => r.clerk.user.clone(),
+            },
+        ),
+        Row::Pair(l("签发时间", "Signed at"), r.signed_at.to_string()),
+        Row::Pair(
+            l("诚信承诺确认时间", "Integrity pledge confirmed at"),
+            format!(
+                "{}{}",
+                r.pledge.confirmed_at,
+                r.pledge
+                    .cite
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(" ({c})"))
+            ),
+        ),
+    ];
+    if let Some(t) = &r.pledge.text {
+        sign.push(Row::Pair(l("承诺内容", "Pledge"), t.clone()));
+    }
+    if let Some(n) = &r.notes {
+        sign.push(Row::Pair(l("备注", "Notes"), n.clone()));
+    }
+    sign.push(Row::Pair(
+        l("签名公钥", "Public key"),
+        r.clerk.public_key.clone(),
+    ));
+    sign.push(Row::Pair("SHA-256".into(), rec.sha256.clone()));
+    sign.push(Row::Pair(
+        l("上一案件", "Previous case"),
+        r.prev
+            .as_ref()
+            .map_or("—".into(), |p| format!("{} ({})", p.number, p.sha256)),
+    ));
+    blocks.push(Block {
+        heading: l("签发", "Sign-off"),
+        rows: sign,
+    });
+    View {
+        title: format!("{} {}", l("案件", "Case"), rec.number),
+        blocks,
+    }
+}
+
+impl View {
+    fn text(&self) -> String {
+        let mut out = format!("{}\n{}\n", self.title, "=".repeat(40));
+        for b in &self.blocks {
+            out.push_str(&format!("\n{}:\n", b.heading));
+            for r in &b.rows {
+                match r {
+                    Row::Pair(k, v) => out.push_str(&format!("  {k}: {v}\n")),
+                    Row::Item(t, d) => {
+                        out.push_str(&format!("  - {t}\n"));
+                        if let Some(d) = d {
+                            for line in d.lines() {
+                                out.push_str(&format!("      {line}\n"));
+                            }
+                        }
+                    }
+                    Row::Para(t) => out.push_str(&format!("  {t}\n")),
+                }
+            }
+        }
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let cell = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+        let mut out = format!("# {}\n", self.title);
+        for b in &self.blocks {
+            out.push_str(&format!("\n## {}\n\n", b.heading));
+            let mut in_table = false;
+            for r in &b.rows {
+                match r {
+                    Row::Pair(k, v) => {
+                        if !in_table {
+                            out.push_str("| | |\n|---|---|\n");
+                            in_table = true;
+                        }
+                        out.push_str(&format!("| {} | {} |\n", cell(k), cell(v)));
+                    }
+                    Row::Item(t, d) => {
+                        in_table = false;
+                        out.push_str(&format!("- {}\n", t.replace('\n', " ")));
+                        if let Some(d) = d {
+                            for line in d.lines() {
+                                out.push_str(&format!("  > {line}\n"));
+                            }
+                        }
+                    }
+                    Row::Para(t) => {
+                        if in_table {
+                            out.push('\n');
+                        }
+                        in_table = false;
+                        out.push_str(&format!("*{t}*\n\n"));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn html(&self) -> String {
+        let mut out = format!("<section class=\"case\">\n<h1>{}</h1>\n", esc(&self.title));
+        for b in &self.blocks {
+            out.push_str(&format!("<h2>{}</h2>\n", esc(&b.heading)));
+            let mut open: Option<&str> = None;
+            for r in &b.rows {
+                let want = match r {
+                    Row::Pair(..) => Some("table"),
+                    Row::Item(..) => Some("ul"),
+                    Row::Para(_) => None,
+                };
+                if open != want {
+                    if let Some(t) = open {
+                        out.push_str(&format!("</{t}>\n"));
+                    }
+                    if let Some(t) = want {
+                        out.push_str(&format!("<{t}>\n"));
+                    }
+                    open = want;
+                }
+                match r {
+                    Row::Pair(k, v) => out.push_str(&format!(
+                        "<tr><th>{}</th><td>{}</td></tr>\n",
+                        esc(k),
+                        esc(v)
+                    )),
+                    Row::Item(t, d) => {
+                        out.push_str(&format!("<li>{}", esc(t)));
+                        if let Some(d) = d {
+                            out.push_str(&format!("<blockquote>{}</blockquote>", esc(d)));
+                        }
+                        out.push_str("</li>\n");
+                    }
+                    Row::Para(t) => out.push_str(&format!("<p class=\"note\">{}</p>\n", esc(t))),
+                }
+            }
+            if let Some(t) = open {
+                out.push_str(&format!("</{t}>\n"));
+            }
+        }
+        out.push_str("</section>\n");
+        out
+    }
+}
+
+/// Escape text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const CSS: &str = "@page { size: A4; margin: 18mm 15mm; }
+body { font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"Microsoft YaHei\", \"PingFang SC\", SimSun, sans-serif; font-size: 10.5pt; color: #000; max-width: 180mm; margin: 0 auto; line-height: 1.45; }
+h1 { font-size: 16pt; border-bottom: 2px solid #000; padding-bottom: 2mm; }
+h2 { font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 1px solid #888; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #999; padding: 1.2mm 2mm; text-align: left; vertical-align: top; word-break: break-all; }
+th { width: 38%; background: #f2f2f2; font-weight: normal; }
+blockquote { margin: 1mm 0 2mm 4mm; padding-left: 3mm; border-left: 2px solid #999; color: #333; white-space: pre-wrap; }
+.note { font-style: italic; color: #444; }
+.case { page-break-after: always; break-after: page; }
+.case:last-child { page-break-after: auto; break-after: auto; }
+tr, li { page-break-inside: avoid; break-inside: avoid; }
+@media screen { body { padding: 10mm; } }
+";
+
+/// A complete, self-contained HTML document (inline CSS, no scripts, no external files)
+/// holding the given case sections, one printed A4 page run per case.
+pub fn html_document(title: &str, sections: &[String], lang: Lang) -> String {
+    let mut out = html_head(title, lang);
+    for s in sections {
+        out.push_str(s);
+    }
+    out.push_str(HTML_TAIL);
+    out
+}
+
+/// The start of an HTML export (for streaming many cases).
+pub fn html_head(title: &str, lang: Lang) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
+        lang.pick("zh-CN", "en"),
+        esc(title)
+    )
+}
+
+/// The end of an HTML export.
+pub const HTML_TAIL: &str = "</body>\n</html>\n";

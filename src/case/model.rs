@@ -1,0 +1,225 @@
+//! Drafts, sign-off requests, signed case records and their summaries.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as J};
+
+use crate::eval::input;
+use crate::questionnaire::Questionnaire;
+use crate::value::Answers;
+
+/// Format tag inside every signed record.
+pub const RECORD_FORMAT: &str = "guantong-case/1";
+
+/// An interview in progress, saved after every answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub id: String,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub questionnaire_sha256: String,
+    /// As stored. Values come back from the store in their JSON form (dates as strings);
+    /// [`Draft::resume`] checks them against a questionnaire.
+    pub answers: Answers,
+    /// The fact the clerk was at.
+    pub current: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub clerk: String,
+}
+
+/// A draft checked against the questionnaire it is resumed with.
+#[derive(Clone, Debug)]
+pub struct Resumed {
+    pub answers: Answers,
+    /// Facts on record that the questionnaire no longer defines (or whose value no longer
+    /// fits): the wizard warns about them.
+    pub dropped: Vec<String>,
+    /// The questionnaire's content hash differs from the one the draft was started with.
+    pub questionnaire_changed: bool,
+}
+
+impl Draft {
+    pub fn new(q: &Questionnaire, clerk: &str, now: Timestamp) -> Draft {
+        Draft {
+            id: new_id(),
+            questionnaire_id: q.meta.id.clone(),
+            questionnaire_version: q.meta.version.clone(),
+            questionnaire_sha256: q.sha256.clone(),
+            answers: Answers::new(),
+            current: None,
+            created_at: now,
+            updated_at: now,
+            clerk: clerk.to_string(),
+        }
+    }
+
+    /// Check the stored answers against `q` (possibly newer than the draft).
+    pub fn resume(&self, q: &Questionnaire) -> Resumed {
+        let (answers, dropped) =
+            input::answers_from_json(q, &input::answers_to_json(&self.answers));
+        Resumed {
+            answers,
+            dropped,
+            questionnaire_changed: q.sha256 != self.questionnaire_sha256
+                || q.meta.id != self.questionnaire_id,
+        }
+    }
+}
+
+/// 16 random hex digits (falls back to the clock if the OS has no randomness to give).
+pub(crate) fn new_id() -> String {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        let n = Timestamp::now().as_nanosecond() as u64 ^ u64::from(std::process::id());
+        b = n.to_le_bytes();
+    }
+    hex::encode(b)
+}
+
+/// Everything needed to sign off one case.
+#[derive(Clone, Debug)]
+pub struct SignOff<'a> {
+    pub questionnaire: &'a Questionnaire,
+    pub answers: Answers,
+    pub applicant_name: String,
+    pub applicant_id: Option<String>,
+    pub pledge_confirmed_at: Timestamp,
+    pub clerk_display_name: Option<String>,
+    pub notes: Option<String>,
+    /// The number of the case this one corrects.
+    pub amends: Option<String>,
+    /// The draft to remove in the same transaction.
+    pub draft_id: Option<String>,
+    pub now: Timestamp,
+    /// The clock for the interview-date default and the case number's year.
+    pub today: Date,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub name: String,
+    pub id_number: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pledge {
+    pub confirmed_at: Timestamp,
+    pub cite: Option<String>,
+    /// The pledge text read out (Chinese), as the questionnaire had it.
+    pub text: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clerk {
+    pub user: String,
+    pub display_name: Option<String>,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+}
+
+/// The previous record in the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrevRef {
+    pub number: String,
+    pub sha256: String,
+}
+
+/// A signed-off case. The serialised form (RFC 8785 canonical JSON) is what is signed
+/// and hashed; `sha256` and `signature` are kept beside it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    pub format: String,
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    pub number: String,
+    pub signed_at: Timestamp,
+    pub questionnaire: QuestionnaireRef,
+    pub interview_date: Option<Date>,
+    /// The answers on record, keyed by fact id (JSON values).
+    pub facts: Map<String, J>,
+    /// Fact ids holding personal data (masked in exports).
+    pub personal_facts: Vec<String>,
+    /// Results and findings as evaluated at sign-off (the contract's JSON).
+    pub results: Map<String, J>,
+    pub findings: Vec<J>,
+    pub materials: Vec<J>,
+    pub steps: Vec<J>,
+    pub set_aside: Vec<J>,
+    pub applicant: Applicant,
+    pub pledge: Pledge,
+    pub clerk: Clerk,
+    pub notes: Option<String>,
+    pub amends: Option<String>,
+    pub prev: Option<PrevRef>,
+    #[serde(skip)]
+    pub sha256: String,
+    #[serde(skip)]
+    pub signature: String,
+}
+
+impl CaseRecord {
+    pub fn status(&self) -> &str {
+        self.results.get("status").and_then(J::as_str).unwrap_or("")
+    }
+    pub fn result_str(&self, name: &str) -> Option<&str> {
+        self.results.get(name).and_then(J::as_str)
+    }
+    pub fn pathway(&self) -> Option<&str> {
+        self.facts.get("pathway").and_then(J::as_str)
+    }
+    /// The canonical JSON that is signed (RFC 8785).
+    pub fn canonical(&self) -> Result<String, serde_json::Error> {
+        serde_jcs::to_string(self)
+    }
+}
+
+/// One line of `cases list`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub seq: i64,
+    pub number: String,
+    pub signed_at: Timestamp,
+    pub date: Option<Date>,
+    /// Masked (张*).
+    pub name: String,
+    /// Masked (4510**********0017).
+    pub id_number: Option<String>,
+    pub pathway: Option<String>,
+    pub status: String,
+    pub level: Option<String>,
+    pub clerk: String,
+    pub amends: Option<String>,
+}
+
+/// Which cases to list. Dates compare with the interview date; `search` matches name,
+/// ID number or case number (substring); `limit` 0 means all.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub status: Option<String>,
+    pub clerk: Option<String>,
+    pub search: Option<String>,
+    pub limit: usize,
+}
+
+/// Mask a person's name: the first character kept (张三丰 -> 张**).
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => {
+            let rest = chars.count().max(1);
+            format!("{first}{}", "*".repeat(rest))
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Helpers shared by the case-store tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use guantong::questionnaire::{self, Questionnaire};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_guantong");
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/store")
+        .join(name)
+}
+
+pub fn mini() -> Questionnaire {
+    questionnaire::load_file(&fixture("mini.toml")).expect("mini questionnaire loads")
+}
+
+/// A private config dir holding a fixed signing key (deterministic signatures).
+pub fn fixed_config(dir: &Path) -> PathBuf {
+    let cfg = dir.join("config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(cfg.join("signing.key"), hex_key()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        cfg.join("signing.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    cfg
+}
+
+pub fn hex_key() -> String {
+    "2a".repeat(32)
+}
+
+/// Point this test process at `cfg` for the clerk's key. Every test in a file uses the
+/// same directory, so concurrent tests agree on the value.
+pub fn use_config(cfg: &Path) {
+    // SAFETY: the tests of one file set the same value before any store call.
+    unsafe { std::env::set_var("GUANTONG_CONFIG_DIR", cfg) };
+}
+
+/// Run the binary with a data dir and config dir.
+pub fn run(data: &Path, cfg: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("GUANTONG_DATA_DIR", data)
+        .env("GUANTONG_CONFIG_DIR", cfg)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run guantong")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Sign one case through the binary; returns the number.
+pub fn sign(data: &Path, cfg: &Path, answers: &Path, name: &str) -> String {
+    let q = fixture("mini.toml");
+    let o = run(
+        data,
+        cfg,
+        &[
+            "cases",
+            "sign",
+            "--questionnaire",
+            q.to_str().unwrap(),
+            "--answers",
+            answers.to_str().unwrap(),
+            "--applicant-name",
+            name,
+            "--pledge-confirmed",
+        ],
+    );
+    assert!(o.status.success(), "sign failed: {}", stderr(&o));
+    stdout(&o).trim().to_string()
+}
+
+/// Compare with a golden file; `UPDATE_GOLDEN=1` rewrites it.
+pub fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/store")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+    assert_eq!(
+        expected,
+        actual,
+        "output differs from {} (UPDATE_GOLDEN=1 to accept)",
+        path.display()
+    );
+}
