@@ -357,6 +357,18 @@ fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
                 l("经办人", "clerk"),
                 l("更正", "amends"),
             ];
+            // for a person, the table reads labels (符合, 助理级); CSV keeps the codes
+            let q = matches!(a.format, ListFormat::Table)
+                .then(crate::questionnaire::embedded)
+                .and_then(Result::ok);
+            let status_label = |code: &str| match (&q, crate::eval::Status::parse(code)) {
+                (Some(_), Some(st)) => st.label(lang).to_string(),
+                _ => code.to_string(),
+            };
+            let level_label = |code: &str| match q.as_ref().and_then(|q| q.result("level")) {
+                Some(r) => r.display(&crate::value::Value::str(code), lang),
+                None => code.to_string(),
+            };
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
@@ -365,8 +377,8 @@ fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
                         r.date.map(|d| d.to_string()).unwrap_or_default(),
                         r.name.clone(),
                         r.pathway.clone().unwrap_or_default(),
-                        r.status.clone(),
-                        r.level.clone().unwrap_or_default(),
+                        status_label(&r.status),
+                        r.level.as_deref().map(level_label).unwrap_or_default(),
                         r.clerk.clone(),
                         r.amends.clone().unwrap_or_default(),
                     ]
