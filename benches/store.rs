@@ -3,7 +3,8 @@
 //!
 //! The store is built once per run in one transaction through the internal bulk API
 //! (`Store::sign_off_many`): each case is still evaluated, canonicalised, signed and
-//! chained exactly as a single sign-off is. `GUANTONG_BENCH_CASES` changes the count.
+//! chained exactly as a single sign-off is. `GUANTONG_BENCH_CASES` changes the count;
+//! `GUANTONG_BENCH_KEEP=DIR` builds the store in DIR and keeps it (to time the CLI on it).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -53,7 +54,10 @@ fn build() -> Fixture {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
     let q = questionnaire::load_file(&fixture("mini.toml")).unwrap();
-    let store = Store::open(&tmp.path().join("data")).unwrap();
+    let data = std::env::var_os("GUANTONG_BENCH_KEEP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| tmp.path().join("data"));
+    let store = Store::open(&data).unwrap();
     let key = clerk_key().unwrap();
     let sources = ["eligible.toml", "ineligible.toml"].map(|f| {
         let src = std::fs::read_to_string(fixture(f)).unwrap();

@@ -340,7 +340,6 @@ fn extreme_but_valid_dates_evaluate_without_error() {
 }
 
 #[test]
-#[ignore = "engine bug (minor): with a [facts] table, other top-level keys of the answers file are silently ignored instead of reported"]
 fn keys_beside_a_facts_table_are_not_silently_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("answers.toml");

@@ -486,3 +486,54 @@ fn headless_sign_takes_the_name_from_the_answers() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("applicant_name"), "{}", stderr(&o));
 }
+
+#[test]
+fn csv_cells_are_quoted_and_never_run_as_formulas() {
+    use guantong::case::export::csv_line;
+    let cells = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(csv_line(&cells(&["a", "b"])), "a,b\r\n");
+    assert_eq!(
+        csv_line(&cells(&["x,y", "say \"hi\""])),
+        "\"x,y\",\"say \"\"hi\"\"\"\r\n"
+    );
+    assert_eq!(
+        csv_line(&cells(&["=1+1", "@SUM(A1)", "+1"])),
+        "'=1+1,'@SUM(A1),'+1\r\n"
+    );
+    assert_eq!(csv_line(&cells(&["line\nbreak"])), "\"line\nbreak\"\r\n");
+    assert_eq!(guantong::case::mask_name("张三丰"), "张**");
+    assert_eq!(guantong::case::mask_name("张三"), "张*");
+    assert_eq!(guantong::case::mask_name("Li"), "L*");
+}
+
+#[test]
+fn set_aside_answers_are_marked() {
+    let dir = root().join("set-aside");
+    let store = Store::open(&dir).unwrap();
+    let q = mini();
+    let src =
+        "pathway = \"qualification_exam\"\nworks_in_baise = true\ninterview_date = 2026-06-15\n";
+    let answers = input::parse_answers(&q, "a.toml", src, date(2026, 6, 15)).unwrap();
+    let rec = store
+        .sign_off(&SignOff {
+            questionnaire: &q,
+            answers,
+            applicant_name: "赵六".into(),
+            applicant_id: None,
+            pledge_confirmed_at: ts("2026-06-15T03:00:00Z"),
+            clerk_display_name: None,
+            notes: None,
+            amends: None,
+            draft_id: None,
+            now: ts("2026-06-15T03:00:00Z"),
+            today: date(2026, 6, 15),
+        })
+        .unwrap();
+    assert_eq!(rec.status(), "refer");
+    let text = render_case(&rec, Some(&q), ExportFormat::Text, false, Lang::Zh);
+    assert!(
+        text.contains("是否在百色工作？: 是 （分支未到达，未采用）"),
+        "{text}"
+    );
+    assert!(text.contains("exam_conditions_apply"));
+}

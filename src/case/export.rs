@@ -328,6 +328,18 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
                     Some(val) => f.display(&val, lang),
                     None => json_plain(v),
                 };
+                let aside = r
+                    .set_aside
+                    .iter()
+                    .any(|x| x.as_str() == Some(f.id.as_str()));
+                let shown = if aside {
+                    format!(
+                        "{shown} {}",
+                        l("（分支未到达，未采用）", "(set aside: not reached)")
+                    )
+                } else {
+                    shown
+                };
                 answers.push(Row::Pair(f.prompt.get(lang).to_string(), shown));
             }
             for (k, v) in &r.facts {

@@ -357,6 +357,18 @@ fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
                 l("经办人", "clerk"),
                 l("更正", "amends"),
             ];
+            // for a person, the table reads labels (符合, 助理级); CSV keeps the codes
+            let q = matches!(a.format, ListFormat::Table)
+                .then(crate::questionnaire::embedded)
+                .and_then(Result::ok);
+            let status_label = |code: &str| match (&q, crate::eval::Status::parse(code)) {
+                (Some(_), Some(st)) => st.label(lang).to_string(),
+                _ => code.to_string(),
+            };
+            let level_label = |code: &str| match q.as_ref().and_then(|q| q.result("level")) {
+                Some(r) => r.display(&crate::value::Value::str(code), lang),
+                None => code.to_string(),
+            };
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
@@ -365,8 +377,8 @@ fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
                         r.date.map(|d| d.to_string()).unwrap_or_default(),
                         r.name.clone(),
                         r.pathway.clone().unwrap_or_default(),
-                        r.status.clone(),
-                        r.level.clone().unwrap_or_default(),
+                        status_label(&r.status),
+                        r.level.as_deref().map(level_label).unwrap_or_default(),
                         r.clerk.clone(),
                         r.amends.clone().unwrap_or_default(),
                     ]
@@ -688,7 +700,9 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
     let store = open_store(data_dir)?;
     let mut checked = 0usize;
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut warnings: Vec<String> = Vec::new();
+    // Fact id -> (cases holding it, the first few case numbers).
+    let mut warnings: std::collections::BTreeMap<String, (usize, Vec<String>)> =
+        std::collections::BTreeMap::new();
     let show = |v: Option<&J>| match v {
         None | Some(J::Null) => "—".to_string(),
         Some(J::String(s)) => s.clone(),
@@ -699,16 +713,12 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
         .for_each_case(&f, |rec| {
             checked += 1;
             let (answers, dropped) = input::answers_from_json(&q, &rec.facts);
-            if !dropped.is_empty() {
-                warnings.push(format!(
-                    "{}: {}: {}",
-                    rec.number,
-                    lang.pick(
-                        "新问卷中已不存在或不再适用的事实",
-                        "facts the questionnaire no longer has or accepts"
-                    ),
-                    dropped.join(", ")
-                ));
+            for f in dropped {
+                let e = warnings.entry(f).or_insert((0, Vec::new()));
+                e.0 += 1;
+                if e.1.len() < 3 {
+                    e.1.push(rec.number.clone());
+                }
             }
             let today = rec.interview_date.unwrap_or_else(|| {
                 rec.signed_at
@@ -730,8 +740,18 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
         })
         .map_err(store_fail)?;
     let mut out = String::new();
-    for w in &warnings {
-        out.push_str(&format!("{}: {w}\n", lang.pick("警告", "warning")));
+    for (fact, (n, some)) in &warnings {
+        let more = if *n > some.len() { ", …" } else { "" };
+        out.push_str(&match lang {
+            Lang::Zh => format!(
+                "警告：新问卷中已不存在或不再接受的事实 `{fact}`：{n} 份案件（{}{more}），重新评估时视为未回答\n",
+                some.join(", ")
+            ),
+            Lang::En => format!(
+                "warning: fact `{fact}` is no longer in (or accepted by) the questionnaire: {n} case(s) ({}{more}); treated as unanswered\n",
+                some.join(", ")
+            ),
+        });
     }
     let changed: std::collections::BTreeSet<&String> = rows.iter().map(|r| &r[0]).collect();
     if !rows.is_empty() {

@@ -773,7 +773,10 @@ impl Cx<'_> {
                                 .unwrap_or("");
                             self.error(
                                 p.span().start,
-                                format!("fact `{id}`: invalid pattern: {}", why.trim()),
+                                format!(
+                                    "fact `{id}`: invalid pattern: {}",
+                                    why.trim().trim_start_matches("error: ")
+                                ),
                             );
                             None
                         }
