@@ -511,6 +511,7 @@ fn quit_saves_the_draft_and_resume_continues() {
         answers: answers.clone(),
         current: current.clone(),
         dropped: vec![],
+        questionnaire_changed: false,
     })));
     assert_eq!(current_fact(&b), Some("sex"));
     assert_eq!(b.draft_id.as_deref(), Some("d9"));

@@ -323,6 +323,12 @@ impl App {
         self.from_review = false;
         self.reevaluate();
         self.offered = self.ev.blockers_idx(&self.q);
+        if d.questionnaire_changed {
+            self.notice = Some(Notice {
+                text: self.s().draft_changed.to_string(),
+                error: true,
+            });
+        }
         if !d.dropped.is_empty() {
             self.notice = Some(Notice {
                 text: format!(

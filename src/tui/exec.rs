@@ -123,6 +123,7 @@ impl Executor {
                     answers: r.answers,
                     current: d.current.clone(),
                     dropped: r.dropped,
+                    questionnaire_changed: r.questionnaire_changed,
                 };
                 self.draft = Some(d);
                 Some(Msg::DraftLoaded(Box::new(loaded)))

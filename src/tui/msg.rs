@@ -97,6 +97,8 @@ pub struct LoadedDraft {
     pub current: Option<String>,
     /// Answers the questionnaire no longer accepts.
     pub dropped: Vec<String>,
+    /// The draft was started with another version of the questionnaire.
+    pub questionnaire_changed: bool,
 }
 
 /// A case as the cases screen lists it (the name already masked).
