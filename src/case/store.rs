@@ -26,6 +26,9 @@ use crate::eval::{self, input, report};
 pub const DB_FILE: &str = "guantong.db";
 /// `PRAGMA application_id` of a guantong store ("GTNG").
 pub const APPLICATION_ID: i64 = 0x4754_4E47;
+/// Held (flock) while a process opens and migrates the store.
+const LOCK_FILE: &str = "guantong.lock";
+
 /// The schema version this program writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = 1;
 
@@ -188,6 +191,19 @@ impl Store {
             .map(|m| m.mode() & 0o2000 != 0)
             .unwrap_or(false);
         let path = dir.join(DB_FILE);
+        // Creating the file, switching it to WAL and migrating it must not race with
+        // another process doing the same (a journal-mode switch can fail with "database is
+        // locked" without waiting): hold an OS lock on a sidecar file meanwhile.
+        let lock_path = dir.join(LOCK_FILE);
+        let lock = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(if shared { 0o660 } else { 0o600 })
+            .open(&lock_path)
+            .map_err(|e| io_err(&lock_path, e))?;
+        lock.lock().map_err(|e| io_err(&lock_path, e))?;
         let fresh_file = match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -222,6 +238,7 @@ impl Store {
             shared,
         };
         store.init()?;
+        drop(lock);
         Ok(store)
     }
 
