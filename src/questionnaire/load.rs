@@ -716,19 +716,12 @@ impl Cx<'_> {
                         &format!("fact `{id}` choice `{}`", c.value.get_ref()),
                     );
                 }
-                let cite = match &f.cite {
-                    Some(c) => {
-                        self.check_cite(c, &articles);
-                        c.get_ref().clone()
-                    }
-                    None => {
-                        self.error(
-                            f.id.span().start,
-                            format!("fact `{id}` has no `cite` (the article it rests on)"),
-                        );
-                        String::new()
-                    }
-                };
+                let cite = self.required_cite(
+                    &f.cite,
+                    &articles,
+                    f.id.span().start,
+                    &format!("fact `{id}`"),
+                );
                 let order_check = |cx: &mut Cx, c: &Compiled, s: &S<String>, what: &str| {
                     for r in &c.facts {
                         if *r >= index {
@@ -847,19 +840,12 @@ impl Cx<'_> {
                 );
                 RuleKind::Note
             });
-            let cite = match &r.cite {
-                Some(c) => {
-                    self.check_cite(c, &articles);
-                    c.get_ref().clone()
-                }
-                None => {
-                    self.error(
-                        r.code.span().start,
-                        format!("rule `{code}` has no `cite` (the article it rests on)"),
-                    );
-                    String::new()
-                }
-            };
+            let cite = self.required_cite(
+                &r.cite,
+                &articles,
+                r.code.span().start,
+                &format!("rule `{code}`"),
+            );
             if let Some((c, ty)) =
                 compile(self, &r.when, Place::Plain, &format!("rule `{code}` when"))
             {
@@ -1081,6 +1067,29 @@ impl Cx<'_> {
                 what,
                 &format!("must be a bool, found {ty}"),
             );
+        }
+    }
+
+    /// A cite that must be present (facts and rules): checked, or an error at `at`.
+    fn required_cite(
+        &mut self,
+        c: &Option<S<String>>,
+        articles: &[(String, String)],
+        at: usize,
+        what: &str,
+    ) -> String {
+        match c {
+            Some(c) => {
+                self.check_cite(c, articles);
+                c.get_ref().clone()
+            }
+            None => {
+                self.error(
+                    at,
+                    format!("{what} has no `cite` (the article it rests on)"),
+                );
+                String::new()
+            }
         }
     }
 
