@@ -11,6 +11,11 @@ fn char_width(c: char) -> usize {
     UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
+/// Punctuation that must not begin a line.
+fn no_line_start(c: char) -> bool {
+    "，。、；：？！）」』】》〉”’…,.;:!?)".contains(c)
+}
+
 /// Wrap `text` to `max` cells. Explicit newlines are kept; English breaks at spaces where
 /// it can, CJK anywhere. Never returns an empty vector for non-empty input.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
@@ -33,9 +38,22 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                         w -= sw;
                     }
                     _ => {
+                        // Closing punctuation never starts a line (kinsoku): carry the
+                        // character before it down with it.
+                        let carried = match line.chars().next_back() {
+                            Some(prev) if no_line_start(c) && line.chars().count() > 1 => {
+                                line.pop();
+                                Some(prev)
+                            }
+                            _ => None,
+                        };
                         out.push(line.trim_end().to_string());
                         line = String::new();
                         w = 0;
+                        if let Some(prev) = carried {
+                            line.push(prev);
+                            w = char_width(prev);
+                        }
                     }
                 }
                 last_space = None;
