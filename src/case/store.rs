@@ -203,6 +203,11 @@ impl Store {
             .mode(if shared { 0o660 } else { 0o600 })
             .open(&lock_path)
             .map_err(|e| io_err(&lock_path, e))?;
+        if shared {
+            // the umask must not take the group's write access (the next clerk opens it
+            // read-write); only the file's owner can change it, and need not again
+            let _ = lock.set_permissions(std::fs::Permissions::from_mode(0o660));
+        }
         lock.lock().map_err(|e| io_err(&lock_path, e))?;
         let fresh_file = match std::fs::OpenOptions::new()
             .write(true)
