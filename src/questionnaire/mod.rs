@@ -1,6 +1,7 @@
 //! The questionnaire: TOML model, loading with `file:line:col` errors, the checks behind
 //! `guantong check`, and the interview flow.
 
+mod build;
 pub mod flow;
 pub mod load;
 pub mod model;
