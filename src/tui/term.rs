@@ -64,7 +64,9 @@ fn install_panic_hook() {
 /// Run the wizard on the terminal until the clerk quits.
 pub fn run(mut app: App, exec: Executor) -> ExitCode {
     let exec = Arc::new(Mutex::new(exec));
-    if let Err(e) = watch_signals(Arc::clone(&exec)) {
+    // The signal thread holds only a weak reference, so that on a normal quit the executor
+    // (and with it the store's connection, which checkpoints the WAL) is dropped here.
+    if let Err(e) = watch_signals(Arc::downgrade(&exec)) {
         eprintln!("guantong: cannot watch signals: {e}");
         return ExitCode::from(1);
     }
@@ -124,14 +126,14 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
 
 /// SIGHUP: save the draft and exit now (the link is gone; nobody will see a goodbye).
 /// SIGTERM: save, restore the terminal, exit.
-fn watch_signals(exec: Arc<Mutex<Executor>>) -> io::Result<()> {
+fn watch_signals(exec: std::sync::Weak<Mutex<Executor>>) -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             if let Some(sig) = signals.forever().next() {
-                {
+                if let Some(exec) = exec.upgrade() {
                     let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
                     ex.save_now();
                 }
