@@ -170,7 +170,7 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     (
         "ask_if_not_bool",
-        "25:11: error: ask_if: must be a bool, found int",
+        "25:11: error: fact `a` ask_if: must be a bool, found int",
     ),
     (
         "section_ask_if_own_fact",

@@ -310,7 +310,7 @@ pub fn parse_answers(
             errors.push(at(
                 off,
                 k,
-                format!("unsupported value for a {} fact", f.kind.name()),
+                format!("unsupported value for this {} fact", f.kind.name()),
             ));
             continue;
         };

@@ -517,7 +517,7 @@ impl Cx<'_> {
             let first = facts.len();
             let ask_if = sec.ask_if.as_ref().and_then(|a| {
                 let (c, ty) = comp.compile(self, a, Place::Plain, &format!("section `{}` ask_if", sec.id.get_ref()))?;
-                self.expect_bool(a, &ty, "ask_if");
+                self.expect_bool(a, &ty, &format!("section `{}` ask_if", sec.id.get_ref()));
                 if let Some(late) = c.facts.iter().find(|f| usize::from(**f) >= first) {
                     let name = &heads[usize::from(*late)].id;
                     self.error(a.span().start, format!("section `{}` ask_if reads `{name}`, which is not asked before this section", sec.id.get_ref()));
@@ -563,7 +563,7 @@ impl Cx<'_> {
                 let ask = f.ask_if.as_ref().and_then(|a| {
                     let (c, ty) =
                         comp.compile(self, a, Place::Plain, &format!("fact `{id}` ask_if"))?;
-                    self.expect_bool(a, &ty, "ask_if");
+                    self.expect_bool(a, &ty, &format!("fact `{id}` ask_if"));
                     order_check(self, &c, a, "ask_if");
                     Some(c)
                 });
@@ -606,7 +606,7 @@ impl Cx<'_> {
                         Place::Plain,
                         &format!("fact `{id}` validate"),
                     ) {
-                        self.expect_bool(&v.check, &ty, "validate");
+                        self.expect_bool(&v.check, &ty, &format!("fact `{id}` validate"));
                         validate.push(Validation {
                             check: c,
                             message: v.message.get_ref().clone(),
@@ -680,7 +680,7 @@ impl Cx<'_> {
             if let Some((c, ty)) =
                 comp.compile(self, &r.when, Place::Plain, &format!("rule `{code}` when"))
             {
-                self.expect_bool(&r.when, &ty, "when");
+                self.expect_bool(&r.when, &ty, &format!("rule `{code}` when"));
                 rules.push(Rule {
                     code: code.clone(),
                     kind,
@@ -763,7 +763,7 @@ impl Cx<'_> {
             let when = it.when.as_ref().and_then(|w| {
                 let (c, ty) =
                     comp.compile(cx, w, Place::Result, &format!("{what} {} when", i + 1))?;
-                cx.expect_bool(w, &ty, "when");
+                cx.expect_bool(w, &ty, &format!("{what} {} when", i + 1));
                 Some(c)
             });
             out.push(Item {
