@@ -178,7 +178,7 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     (
         "when_not_bool",
-        "23:9: error: when: must be a bool, found int",
+        "23:9: error: rule `r` when: must be a bool, found int",
     ),
     (
         "data_member_missing",
