@@ -53,31 +53,7 @@ fn clock() -> Clock {
     }
 }
 
-const S2T: &[(&str, &str)] = &[
-    ("applicant_name", "张三"),
-    ("pathway", "skill_to_title"),
-    ("interview_date", ""),
-    ("id_number", ""),
-    ("birth_date", "1988-05-20"),
-    ("sex", "male"),
-    ("assessment_failed", "n"),
-    ("under_sanction", "n"),
-    ("retired", "n"),
-    ("skill_level", "level3"),
-    ("skill_cert_date", "2022-03-01"),
-    ("skill_work_years", ""),
-    ("awards", ""),
-    ("title_series", "engineering"),
-    ("specialty_matches", "y"),
-    ("meets_industry_standard", "y"),
-    ("works_in_baise", "y"),
-    ("employment", "employed"),
-    ("fraud_findings", "0"),
-    ("title_revoked", "n"),
-    ("same_level_other_application", "n"),
-    ("continuing_ed_done", "y"),
-    ("technical_school_class", "none"),
-];
+const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
 
 fn main() {
     // First frame: load the embedded questionnaire, build the state (first evaluation),

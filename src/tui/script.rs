@@ -8,6 +8,35 @@ use super::app::{App, Screen};
 use super::msg::Msg;
 use super::screens::question::Editor;
 
+/// A complete skill-to-title interview, in interview order (fact id, what the clerk
+/// enters; see [`answer_keys`]): an advanced worker eligible for an assistant title. Shared
+/// by the state tests, the snapshots and the benchmark.
+pub const EXAMPLE_S2T: &[(&str, &str)] = &[
+    ("applicant_name", "张三"),
+    ("pathway", "skill_to_title"),
+    ("interview_date", ""),
+    ("id_number", ""),
+    ("birth_date", "1988-05-20"),
+    ("sex", "male"),
+    ("assessment_failed", "n"),
+    ("under_sanction", "n"),
+    ("retired", "n"),
+    ("skill_level", "level3"),
+    ("skill_cert_date", "2022-03-01"),
+    ("skill_work_years", ""),
+    ("awards", ""),
+    ("title_series", "engineering"),
+    ("specialty_matches", "y"),
+    ("meets_industry_standard", "y"),
+    ("works_in_baise", "y"),
+    ("employment", "employed"),
+    ("fraud_findings", "0"),
+    ("title_revoked", "n"),
+    ("same_level_other_application", "n"),
+    ("continuing_ed_done", "y"),
+    ("technical_school_class", "none"),
+];
+
 /// The id of the question on screen, if a question is on screen.
 pub fn current_fact(app: &App) -> Option<&str> {
     if app.screen != Screen::Question || app.overlay.is_some() {
