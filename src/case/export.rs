@@ -31,28 +31,30 @@ pub fn render_case(
     unmasked: bool,
     lang: Lang,
 ) -> String {
+    // a whole document is a fragment with its wrapper (JSON alone is pretty-printed)
+    let fragment = || render_fragment(rec, q, f, unmasked, lang);
     match f {
         ExportFormat::Json => {
             serde_json::to_string_pretty(&case_json(rec, unmasked)).unwrap_or_default() + "\n"
         }
         ExportFormat::Csv => {
-            let names = result_names(q, rec);
-            let mut out = String::from(BOM);
-            out.push_str(&csv_header(&names, lang));
-            out.push_str(&csv_row(&row_of(rec), &names, unmasked));
-            out
+            format!(
+                "{BOM}{}{}",
+                csv_header(&result_names(q, rec), lang),
+                fragment()
+            )
         }
-        ExportFormat::Text => view(rec, q, unmasked, lang).text(),
-        ExportFormat::Markdown => view(rec, q, unmasked, lang).markdown(),
         ExportFormat::Html => html_document(
             &format!("{} {}", lang.pick("案件", "Case"), rec.number),
-            &[view(rec, q, unmasked, lang).html()],
+            &[fragment()],
             lang,
         ),
+        ExportFormat::Text | ExportFormat::Markdown => fragment(),
     }
 }
 
-/// A fragment for a multi-case Markdown or HTML export.
+/// One case as part of a multi-case export (a CSV row, a JSON line, an HTML or Markdown
+/// section); [`render_case`] wraps it into a document.
 pub fn render_fragment(
     rec: &CaseRecord,
     q: Option<&Questionnaire>,
