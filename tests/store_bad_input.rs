@@ -153,20 +153,12 @@ fn bad_answers_are_refused_as_evaluate_refuses_them() {
     let q = fixture("mini.toml");
     let bad = fixture("bad-answers.toml");
     let before = std::fs::read(&db).unwrap();
-    let o = run(
+    let o = sign_with(
         &data,
         &cfg,
-        &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            bad.to_str().unwrap(),
-            "--applicant-name",
-            "张三",
-            "--pledge-confirmed",
-        ],
+        &q,
+        &bad,
+        &["--applicant-name", "张三", "--pledge-confirmed"],
     );
     assert_eq!(o.status.code(), Some(2));
     let ev = std::process::Command::new(BIN)
@@ -188,20 +180,12 @@ fn bad_answers_are_refused_as_evaluate_refuses_them() {
         "pathway = \"qualification_exam\"\nid_number = \"110105194912310021\"\n",
     )
     .unwrap();
-    let o = run(
+    let o = sign_with(
         &data,
         &cfg,
-        &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            bad_id.to_str().unwrap(),
-            "--applicant-name",
-            "张三",
-            "--pledge-confirmed",
-        ],
+        &q,
+        &bad_id,
+        &["--applicant-name", "张三", "--pledge-confirmed"],
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("id_number"), "{}", stderr(&o));
@@ -223,32 +207,15 @@ fn bad_answers_are_refused_as_evaluate_refuses_them() {
     );
     assert_eq!(o.status.code(), Some(2));
     let good = fixture("eligible.toml");
-    let o = run(
-        &data,
-        &cfg,
-        &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            good.to_str().unwrap(),
-            "--applicant-name",
-            "张三",
-        ],
-    );
+    let o = sign_with(&data, &cfg, &q, &good, &["--applicant-name", "张三"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--pledge-confirmed"));
-    let o = run(
+    let o = sign_with(
         &data,
         &cfg,
+        &q,
+        &good,
         &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            good.to_str().unwrap(),
             "--applicant-name",
             "张三",
             "--pledge-confirmed",

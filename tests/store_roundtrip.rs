@@ -430,18 +430,12 @@ fn headless_sign_takes_the_name_from_the_answers() {
     let dir = root().join("name-from-answers");
     let cfg = root().join("config");
     let q = fixture("mini.toml");
-    let o = run(
+    let o = sign_with(
         &dir,
         &cfg,
-        &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            fixture("named.toml").to_str().unwrap(),
-            "--pledge-confirmed",
-        ],
+        &q,
+        &fixture("named.toml"),
+        &["--pledge-confirmed"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let n = stdout(&o).trim().to_string();
@@ -452,36 +446,22 @@ fn headless_sign_takes_the_name_from_the_answers() {
         Some("11010519491231002X")
     );
     // Without a name anywhere: refused.
-    let o = run(
+    let o = sign_with(
         &dir,
         &cfg,
-        &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            fixture("ineligible.toml").to_str().unwrap(),
-            "--pledge-confirmed",
-        ],
+        &q,
+        &fixture("ineligible.toml"),
+        &["--pledge-confirmed"],
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--applicant-name"));
     // A name on the command line that contradicts the answers: refused.
-    let o = run(
+    let o = sign_with(
         &dir,
         &cfg,
-        &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            fixture("named.toml").to_str().unwrap(),
-            "--applicant-name",
-            "李四",
-            "--pledge-confirmed",
-        ],
+        &q,
+        &fixture("named.toml"),
+        &["--applicant-name", "李四", "--pledge-confirmed"],
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("applicant_name"), "{}", stderr(&o));

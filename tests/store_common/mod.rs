@@ -61,23 +61,29 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `guantong cases sign --questionnaire Q --answers A EXTRA…` through the binary.
+pub fn sign_with(data: &Path, cfg: &Path, q: &Path, answers: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "cases",
+        "sign",
+        "--questionnaire",
+        q.to_str().unwrap(),
+        "--answers",
+        answers.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(data, cfg, &args)
+}
+
 /// Sign one case through the binary; returns the number.
 pub fn sign(data: &Path, cfg: &Path, answers: &Path, name: &str) -> String {
     let q = fixture("mini.toml");
-    let o = run(
+    let o = sign_with(
         data,
         cfg,
-        &[
-            "cases",
-            "sign",
-            "--questionnaire",
-            q.to_str().unwrap(),
-            "--answers",
-            answers.to_str().unwrap(),
-            "--applicant-name",
-            name,
-            "--pledge-confirmed",
-        ],
+        &q,
+        answers,
+        &["--applicant-name", name, "--pledge-confirmed"],
     );
     assert!(o.status.success(), "sign failed: {}", stderr(&o));
     stdout(&o).trim().to_string()
