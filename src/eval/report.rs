@@ -30,6 +30,11 @@ pub fn results_json(q: &Questionnaire, ev: &Evaluation) -> Map<String, J> {
     for (r, t) in q.results.iter().zip(&ev.results) {
         results.insert(r.name.clone(), t.known().map_or(J::Null, |v| v.to_json()));
     }
+    if let Some(tl) = &ev.timeline {
+        for f in crate::expr::check::TimelineField::ALL {
+            results.insert(f.name().into(), tl.get(f).to_json());
+        }
+    }
     results
 }
 

@@ -29,6 +29,7 @@ pub struct RawQuestionnaire {
     pub materials: Vec<RawItem>,
     #[serde(default)]
     pub steps: Vec<RawItem>,
+    pub schedule: Option<RawSchedule>,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +41,9 @@ pub struct RawMeta {
     pub policy: RawPolicy,
     pub valid_from: Option<toml::value::Datetime>,
     pub valid_to: Option<toml::value::Datetime>,
+    /// The article that says when the policy is in force (with `valid_from`/`valid_to`).
+    pub validity_cite: Option<S<String>>,
+    pub validity_message: Option<S<Text>>,
     #[serde(default)]
     pub required_results: Vec<S<String>>,
     pub applicant_name: Option<S<String>>,
@@ -131,6 +135,8 @@ pub struct RawResult {
     pub name: S<String>,
     pub expr: S<String>,
     pub label: Option<S<Text>>,
+    /// The label while the applicant cannot apply (ineligible or incomplete).
+    pub aim_label: Option<S<Text>>,
     #[serde(default)]
     pub values: BTreeMap<String, Text>,
 }
@@ -141,4 +147,30 @@ pub struct RawItem {
     pub when: Option<S<String>>,
     pub text: S<Text>,
     pub cite: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSchedule {
+    pub applies: Option<S<String>>,
+    pub interview: Option<S<String>>,
+    pub opens: S<String>,
+    pub closes: S<String>,
+    #[serde(default)]
+    pub windows: Vec<RawWindow>,
+    pub horizon: Option<S<i64>>,
+    pub rank: S<String>,
+    pub levels: Vec<S<String>>,
+    #[serde(default)]
+    pub lifted_by_time: Vec<S<String>>,
+    pub cite: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    pub year: S<i64>,
+    pub opens: S<toml::value::Datetime>,
+    pub closes: S<toml::value::Datetime>,
+    pub counting_date: Option<S<toml::value::Datetime>>,
 }
