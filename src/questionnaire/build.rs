@@ -1221,6 +1221,42 @@ impl Cx<'_> {
     }
 }
 
+impl Cx<'_> {
+    /// Every slot of every sentence names a result (or, with a schedule, a timeline
+    /// result).
+    pub(super) fn templates(
+        &mut self,
+        raw: &RawQuestionnaire,
+        results: &[ResultDef],
+        schedule: bool,
+    ) {
+        for (i, it) in raw.sentences.iter().enumerate() {
+            let t = it.text.get_ref();
+            let texts = [Some(t.zh()), t.en()];
+            for s in texts.into_iter().flatten() {
+                match super::template::parse(s) {
+                    Err(e) => self.error(it.text.span().start, format!("sentence {}: {e}", i + 1)),
+                    Ok(pieces) => {
+                        for p in pieces {
+                            let super::template::Piece::Slot { name, .. } = p else {
+                                continue;
+                            };
+                            let known = results.iter().any(|r| r.name == name)
+                                || (schedule && check::TimelineField::parse(&name).is_some());
+                            if !known {
+                                self.error(
+                                    it.text.span().start,
+                                    format!("sentence {}: `{{{name}}}` names no result", i + 1),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn contains_timeline(n: &crate::expr::Node) -> bool {
     use crate::expr::Node;
     match n {

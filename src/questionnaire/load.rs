@@ -273,6 +273,8 @@ impl Cx<'_> {
             rules.push(r);
         }
         let schedule = self.schedule(&raw, &mut comp, &results, &rules, &facts, &articles);
+        let sentences = self.items(&raw.sentences, "sentence", &mut comp, &articles);
+        self.templates(&raw, &results, schedule.is_some());
         self.warnings(&raw, &comp, &meta);
         Some(Questionnaire {
             file: self.file.clone(),
@@ -289,6 +291,7 @@ impl Cx<'_> {
             results,
             materials,
             steps,
+            sentences,
             schedule,
             warnings: Vec::new(),
         })

@@ -325,6 +325,8 @@ pub struct Questionnaire {
     pub results: Vec<ResultDef>,
     pub materials: Vec<Item>,
     pub steps: Vec<Item>,
+    /// Sentences that read the outcome aloud: templates with `{result}` slots.
+    pub sentences: Vec<Item>,
     pub schedule: Option<Schedule>,
     /// Warnings found while loading (the file is usable).
     pub warnings: Vec<crate::diag::Diagnostic>,

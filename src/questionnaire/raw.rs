@@ -29,6 +29,9 @@ pub struct RawQuestionnaire {
     pub materials: Vec<RawItem>,
     #[serde(default)]
     pub steps: Vec<RawItem>,
+    /// Sentences that read the outcome aloud (templates).
+    #[serde(default)]
+    pub sentences: Vec<RawItem>,
     pub schedule: Option<RawSchedule>,
 }
 
