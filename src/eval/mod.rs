@@ -2,6 +2,7 @@
 //! `evaluate`, `test` and the re-check of stored cases all call.
 
 pub mod input;
+pub mod migrate;
 pub mod report;
 mod state;
 pub mod timeline;

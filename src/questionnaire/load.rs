@@ -275,6 +275,7 @@ impl Cx<'_> {
         let schedule = self.schedule(&raw, &mut comp, &results, &rules, &facts, &articles);
         let sentences = self.items(&raw.sentences, "sentence", &mut comp, &articles);
         self.templates(&raw, &results, schedule.is_some());
+        let migrations = self.migrations(&raw, &names, &facts);
         self.warnings(&raw, &comp, &meta);
         Some(Questionnaire {
             file: self.file.clone(),
@@ -293,6 +294,7 @@ impl Cx<'_> {
             steps,
             sentences,
             schedule,
+            migrations,
             warnings: Vec::new(),
         })
     }
