@@ -491,6 +491,7 @@ fn quit_saves_the_draft_and_resume_continues() {
         current: current.clone(),
         dropped: vec![],
         questionnaire_changed: false,
+        renamed: vec![],
     })));
     assert_eq!(current_fact(&b), Some("sex"));
     assert_eq!(b.draft_id.as_deref(), Some("d9"));
