@@ -1,6 +1,7 @@
 //! Facts + questionnaire -> results and findings. The one evaluator that the wizard,
 //! `evaluate`, `test` and the re-check of stored cases all call.
 
+pub mod flow;
 pub mod input;
 pub mod migrate;
 pub mod report;
@@ -184,8 +185,9 @@ pub fn evaluate_day_by_day(q: &Questionnaire, answers: &Answers, today: Date) ->
 
 #[cfg(test)]
 mod tests {
+    use super::flow;
     use super::*;
-    use crate::questionnaire::{flow, load_str};
+    use crate::questionnaire::load_str;
     use jiff::civil::date;
 
     const Q: &str = r#"

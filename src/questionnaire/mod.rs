@@ -1,11 +1,17 @@
 //! The questionnaire: TOML model, loading with `file:line:col` errors, the checks behind
-//! `guantong check`, and the interview flow.
+//! `guantong check`, and migrations.
 
-mod build;
-pub mod flow;
+mod compile;
+mod cx;
+mod facts;
 pub mod load;
+mod meta;
+mod migrations;
 pub mod model;
+mod names;
 mod raw;
+mod rules;
+mod schedule;
 pub mod template;
 
 pub use load::{embedded, load_file, load_str};

@@ -14,8 +14,9 @@ use super::screens::question::QuestionState;
 use super::screens::signoff::SignOffState;
 use super::theme::Theme;
 use super::widgets::choice_list::ChoiceList;
+use crate::eval::flow;
 use crate::eval::{self, Evaluation};
-use crate::questionnaire::{Questionnaire, flow};
+use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 use crate::value::Answers;
 

@@ -11,7 +11,7 @@ use super::app::{App, Overlay, Screen};
 use super::screens::{self, outcome::status_style, question::Editor};
 use super::{strings, wrap};
 use crate::eval::Status;
-use crate::questionnaire::flow;
+use crate::eval::flow;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;

@@ -6,7 +6,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use crate::eval::Source;
-use crate::questionnaire::{Fact, FactKind, flow};
+use crate::eval::flow;
+use crate::questionnaire::{Fact, FactKind};
 use crate::tui::app::{App, BlockerIdx, Overlay, Screen};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::widgets::choice_list::{ChoiceList, key_label};

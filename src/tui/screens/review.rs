@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use crate::eval::Source;
-use crate::questionnaire::flow;
+use crate::eval::flow;
 use crate::tui::app::{App, Notice, Screen};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::wrap;

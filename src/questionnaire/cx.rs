@@ -1,0 +1,234 @@
+//! The loader's context: the file, its text and the diagnostics found so far, with the
+//! helpers every phase uses to report a problem at its place in the file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::raw::S;
+use crate::diag::{Diagnostic, Severity, caret_excerpt, line_col};
+use crate::expr::check::Ty;
+use crate::text::Text;
+use crate::value::Value;
+
+/// Limits that keep loading fast whatever a file contains.
+pub const MAX_FACTS: usize = 2000;
+pub const MAX_DERIVED: usize = 1000;
+pub const MAX_RULES: usize = 2000;
+
+pub(super) struct Cx<'a> {
+    pub file: String,
+    pub src: &'a str,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Byte offset in the file of byte `value_offset` inside the string token at `token`.
+pub fn map_offset(src: &str, token: &Range<usize>, value_offset: usize) -> usize {
+    let Some(tok) = src.get(token.clone()) else {
+        return token.start;
+    };
+    let (delim, basic) = if tok.starts_with("\"\"\"") {
+        (3, true)
+    } else if tok.starts_with("'''") {
+        (3, false)
+    } else if tok.starts_with('"') {
+        (1, true)
+    } else if tok.starts_with('\'') {
+        (1, false)
+    } else {
+        return token.start;
+    };
+    let mut pos = token.start + delim;
+    if delim == 3 {
+        let after = src.get(pos..).unwrap_or("");
+        if after.starts_with("\r\n") {
+            pos += 2;
+        } else if after.starts_with('\n') {
+            pos += 1;
+        }
+    }
+    if !basic {
+        let mut at = (pos + value_offset).min(token.end);
+        while at > pos && !src.is_char_boundary(at) {
+            at -= 1;
+        }
+        return at;
+    }
+    let mut value_pos = 0;
+    while value_pos < value_offset && pos < token.end {
+        let Some(rest) = src.get(pos..token.end) else {
+            break;
+        };
+        let Some(c) = rest.chars().next() else { break };
+        if c == '\\' {
+            let next = rest[1..].chars().next().unwrap_or(' ');
+            match next {
+                'u' | 'U' => {
+                    let n = if next == 'u' { 4 } else { 8 };
+                    let decoded = rest
+                        .get(2..2 + n)
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .and_then(char::from_u32)
+                        .map_or(1, char::len_utf8);
+                    pos += 2 + n;
+                    value_pos += decoded;
+                }
+                '\n' | '\r' | ' ' | '\t' => {
+                    let skip = rest[1..]
+                        .find(|c: char| !c.is_whitespace())
+                        .unwrap_or(rest.len() - 1);
+                    pos += 1 + skip;
+                }
+                _ => {
+                    pos += 2;
+                    value_pos += 1;
+                }
+            }
+        } else {
+            pos += c.len_utf8();
+            value_pos += c.len_utf8();
+        }
+    }
+    pos.min(token.end)
+}
+
+pub(super) fn snake_case(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+pub(super) fn toml_to_value(v: &toml::Value) -> Result<Value, String> {
+    Ok(match v {
+        toml::Value::String(s) => Value::str(s),
+        toml::Value::Integer(i) => Value::Int(*i),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Float(_) => return Err("floats are not supported (use integers)".into()),
+        toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => Value::Date(
+                jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8)
+                    .map_err(|e| format!("invalid date: {e}"))?,
+            ),
+            _ => return Err("only dates (no times) are supported".into()),
+        },
+        toml::Value::Array(items) => Value::list(
+            items
+                .iter()
+                .map(toml_to_value)
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        toml::Value::Table(t) => Value::Map(Arc::new(
+            t.iter()
+                .map(|(k, v)| Ok((k.clone(), toml_to_value(v)?)))
+                .collect::<Result<BTreeMap<_, _>, String>>()?,
+        )),
+    })
+}
+
+pub fn toml_date(dt: &toml::value::Datetime) -> Option<jiff::civil::Date> {
+    match (dt.date, dt.time) {
+        (Some(d), None) => jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
+        _ => None,
+    }
+}
+
+impl Cx<'_> {
+    pub(super) fn push(
+        &mut self,
+        offset: usize,
+        severity: Severity,
+        message: String,
+        excerpt: Option<String>,
+    ) {
+        let (line, col) = line_col(self.src, offset);
+        self.diags.push(Diagnostic {
+            file: self.file.clone(),
+            line,
+            col,
+            severity,
+            message,
+            excerpt,
+        });
+    }
+    pub(super) fn error(&mut self, offset: usize, message: impl Into<String>) {
+        self.push(offset, Severity::Error, message.into(), None);
+    }
+    pub(super) fn warn(&mut self, offset: usize, message: impl Into<String>) {
+        self.push(offset, Severity::Warning, message.into(), None);
+    }
+    /// An error at `start..end` of the expression in the string token `tok`.
+    pub(super) fn expr_error(
+        &mut self,
+        tok: &Range<usize>,
+        start: usize,
+        end: usize,
+        what: &str,
+        message: &str,
+    ) {
+        let a = map_offset(self.src, tok, start);
+        let b = map_offset(self.src, tok, end).max(a);
+        let excerpt = caret_excerpt(self.src, a, b);
+        self.push(
+            a,
+            Severity::Error,
+            format!("{what}: {message}"),
+            Some(excerpt),
+        );
+    }
+    pub(super) fn english(&mut self, t: &S<Text>, what: &str) {
+        if t.get_ref().lacks_english() {
+            self.warn(t.span().start, format!("{what} has no English text"));
+        }
+    }
+
+    pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: &str) {
+        if !matches!(ty, Ty::Bool | Ty::Null) {
+            let end = s.get_ref().len();
+            self.expr_error(
+                &s.span(),
+                0,
+                end,
+                what,
+                &format!("must be a bool, found {ty}"),
+            );
+        }
+    }
+
+    /// A cite that must be present (facts and rules): checked, or an error at `at`.
+    pub(super) fn required_cite(
+        &mut self,
+        c: &Option<S<String>>,
+        articles: &[(String, String)],
+        at: usize,
+        what: &str,
+    ) -> String {
+        match c {
+            Some(c) => {
+                self.check_cite(c, articles);
+                c.get_ref().clone()
+            }
+            None => {
+                self.error(
+                    at,
+                    format!("{what} has no `cite` (the article it rests on)"),
+                );
+                String::new()
+            }
+        }
+    }
+
+    pub(super) fn check_cite(&mut self, c: &S<String>, articles: &[(String, String)]) {
+        if c.get_ref().trim().is_empty() {
+            self.error(c.span().start, "empty cite");
+        } else if !articles.is_empty()
+            && !articles
+                .iter()
+                .any(|(k, _)| c.get_ref().starts_with(k.as_str()))
+        {
+            self.error(
+                c.span().start,
+                format!("cite `{}` names no article in [articles]", c.get_ref()),
+            );
+        }
+    }
+}

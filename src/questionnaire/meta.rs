@@ -1,0 +1,206 @@
+//! Phase 4: the meta table (required results, applicant facts, pledge, validity period
+//! and its refer rule), and the warnings about what nothing reads.
+use std::collections::BTreeSet;
+
+use super::compile::{Compiler, Names};
+use super::cx::{Cx, toml_date};
+use super::model::*;
+use super::raw::*;
+use crate::diag::Diagnostic;
+use crate::expr::check::{self, Place};
+
+impl Cx<'_> {
+    /// The meta table's checks: required results, applicant facts, pledge, validity.
+    pub(super) fn meta(
+        &mut self,
+        raw: &RawQuestionnaire,
+        names: &Names,
+        result_names: &BTreeSet<String>,
+        articles: &[(String, String)],
+    ) -> Meta {
+        let (heads, fact_map) = (&names.heads, &names.fact_map);
+        let m = &raw.meta;
+        if !m.id.get_ref().is_ascii() || m.id.get_ref().is_empty() {
+            self.error(m.id.span().start, "meta.id must be non-empty ASCII");
+        }
+        self.english(&m.title, "meta.title");
+        self.english(&m.policy.name, "meta.policy.name");
+        for r in &m.required_results {
+            let n = r.get_ref();
+            let timeline = raw.schedule.is_some() && check::TimelineField::parse(n).is_some();
+            if !result_names.contains(n) && n != "status" && n != "missing" && !timeline {
+                self.error(
+                    r.span().start,
+                    format!("required result `{n}` is not defined in [[results]]"),
+                );
+            }
+        }
+        let person_fact = |cx: &mut Cx, s: &Option<S<String>>, what: &str| -> Option<u16> {
+            let s = s.as_ref()?;
+            match fact_map.get(s.get_ref()) {
+                Some(i) if heads[usize::from(*i)].kind == FactKind::Text => Some(*i),
+                Some(_) => {
+                    cx.error(
+                        s.span().start,
+                        format!("meta.{what}: fact `{}` must be text", s.get_ref()),
+                    );
+                    None
+                }
+                None => {
+                    cx.error(
+                        s.span().start,
+                        format!("meta.{what}: no fact `{}`", s.get_ref()),
+                    );
+                    None
+                }
+            }
+        };
+        let applicant_name = person_fact(self, &m.applicant_name, "applicant_name");
+        let applicant_id = person_fact(self, &m.applicant_id, "applicant_id");
+        if let Some(p) = &m.pledge {
+            self.english(p, "meta.pledge");
+        }
+        if let Some(c) = &m.pledge_cite {
+            self.check_cite(c, articles);
+        }
+        let date = |cx: &mut Cx, d: &Option<toml::value::Datetime>, what: &str| {
+            let d = d.as_ref()?;
+            let r = toml_date(d);
+            if r.is_none() {
+                let off = cx.src.find(what).unwrap_or(0);
+                cx.error(off, format!("meta.{what} must be a date"));
+            }
+            r
+        };
+        let valid_from = date(self, &m.valid_from, "valid_from");
+        let valid_to = date(self, &m.valid_to, "valid_to");
+        if let (Some(a), Some(b)) = (valid_from, valid_to)
+            && a > b
+        {
+            let off = self.src.find("valid_from").unwrap_or(0);
+            self.error(off, "meta.valid_from is after meta.valid_to");
+        }
+
+        Meta {
+            id: m.id.get_ref().clone(),
+            version: m.version.clone(),
+            title: m.title.get_ref().clone(),
+            policy_name: m.policy.name.get_ref().clone(),
+            policy_document: m.policy.document.clone(),
+            valid_from,
+            valid_to,
+            required_results: m
+                .required_results
+                .iter()
+                .map(|r| r.get_ref().clone())
+                .collect(),
+            applicant_name,
+            applicant_id,
+            pledge: m.pledge.as_ref().map(|p| p.get_ref().clone()),
+            pledge_cite: m.pledge_cite.as_ref().map(|p| p.get_ref().clone()),
+        }
+    }
+
+    /// Warnings: facts nothing reads, choices nothing mentions (only meaningful when every
+    /// expression compiled).
+    pub(super) fn warnings(&mut self, raw: &RawQuestionnaire, comp: &Compiler, meta: &Meta) {
+        let heads = &comp.names.heads;
+        let (facts_read, mentioned) = (&comp.facts_read, &comp.mentioned);
+        let (applicant_name, applicant_id) = (meta.applicant_name, meta.applicant_id);
+        // ---- warnings: facts nothing reads, choices nothing mentions (only meaningful
+        // when every expression compiled)
+        let complete = !self.diags.iter().any(Diagnostic::is_error);
+        for (i, f) in raw.sections.iter().flat_map(|s| &s.facts).enumerate() {
+            let i = i as u16;
+            let is_person = applicant_name == Some(i) || applicant_id == Some(i);
+            if !complete {
+                break;
+            }
+            if !facts_read.contains(&i) && !is_person {
+                self.warn(
+                    f.id.span().start,
+                    format!("fact `{}` is read by no expression", f.id.get_ref()),
+                );
+            }
+            if heads[usize::from(i)].kind == FactKind::Enum
+                || heads[usize::from(i)].kind == FactKind::EnumList
+            {
+                for c in &f.choices {
+                    if !mentioned.contains(&(i, c.value.get_ref().clone())) {
+                        self.warn(
+                            c.value.span().start,
+                            format!(
+                                "choice `{}` of `{}` is mentioned by no expression",
+                                c.value.get_ref(),
+                                f.id.get_ref()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A declared validity period becomes a refer rule on the application day:
+    /// `policy_not_in_force`.
+    pub(super) fn validity_rule(
+        &mut self,
+        raw: &RawQuestionnaire,
+        meta: &Meta,
+        comp: &mut Compiler,
+        articles: &[(String, String)],
+    ) -> Option<Rule> {
+        let (from, to) = (meta.valid_from, meta.valid_to);
+        if from.is_none() && to.is_none() {
+            return None;
+        }
+        let lit = |d: jiff::civil::Date| format!("date({}, {}, {})", d.year(), d.month(), d.day());
+        let src = match (from, to) {
+            (Some(a), Some(b)) => format!(
+                "application_date < {} || application_date > {}",
+                lit(a),
+                lit(b)
+            ),
+            (Some(a), None) => format!("application_date < {}", lit(a)),
+            (None, Some(b)) => format!("application_date > {}", lit(b)),
+            (None, None) => return None,
+        };
+        let at = self.src.find("valid_").unwrap_or(0);
+        let cite = match &raw.meta.validity_cite {
+            Some(c) => {
+                self.check_cite(c, articles);
+                c.get_ref().clone()
+            }
+            None => {
+                self.warn(
+                    at,
+                    "meta.valid_from/valid_to: no meta.validity_cite, so the finding policy_not_in_force cites no article",
+                );
+                String::new()
+            }
+        };
+        let span = raw.meta.validity_cite.as_ref().map_or(at..at, |c| c.span());
+        let (c, _) = comp.compile(self, &S::new(span, src), Place::Plain, "meta validity")?;
+        let show = |d: Option<jiff::civil::Date>| d.map_or("…".to_string(), |d| d.to_string());
+        let message = raw.meta.validity_message.as_ref().map_or_else(
+            || {
+                crate::text::Text::new(
+                    &format!("申报日不在本政策有效期（{}至{}）内，请转办。", show(from), show(to)),
+                    &format!(
+                        "The application day falls outside the policy's period in force ({} to {}): refer.",
+                        show(from),
+                        show(to)
+                    ),
+                )
+            },
+            |m| m.get_ref().clone(),
+        );
+        Some(Rule {
+            code: "policy_not_in_force".into(),
+            kind: RuleKind::Refer,
+            when: c,
+            cite,
+            message,
+        })
+    }
+}
