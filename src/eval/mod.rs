@@ -2,9 +2,11 @@
 //! `evaluate`, `test` and the re-check of stored cases all call.
 
 pub mod input;
+pub mod migrate;
 pub mod report;
 mod state;
 pub mod timeline;
+pub mod view;
 
 use jiff::civil::Date;
 
@@ -111,6 +113,8 @@ pub struct Evaluation {
     /// Indices of the materials and steps whose condition holds.
     pub materials: Vec<usize>,
     pub steps: Vec<usize>,
+    /// Indices of the sentences whose condition holds.
+    pub sentences: Vec<usize>,
     /// When and for what the applicant may apply (questionnaires with a `[schedule]`).
     pub timeline: Option<Timeline>,
 }
@@ -312,9 +316,18 @@ message = { zh = "转办", en = "refer" }
         );
         assert_eq!(
             ev.status,
-            Status::Refer,
-            "optional nick left empty is null, not unknown"
+            Status::Incomplete,
+            "an optional fact with no answer is unknown"
         );
+        assert_eq!(ev.missing, vec![idx(&q, "nick")]);
+        // an explicit null answers it: "not given"
+        b.insert("nick".into(), Value::Null);
+        let ev = evaluate(&q, &b, date(2026, 6, 1));
+        assert_eq!(ev.status, Status::Refer, "nick not given is null");
+        // unreached facts are known to be absent: a rule on them is decided
+        let fy = usize::from(idx(&q, "failed_year"));
+        assert_eq!(ev.facts[fy].value, Tri::Known(Value::Null));
+        assert_eq!(ev.facts[fy].source, Source::Unreached);
     }
 
     #[test]

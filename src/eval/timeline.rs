@@ -210,6 +210,7 @@ fn finish(
     };
     let materials = holds(&q.materials);
     let steps = holds(&q.steps);
+    let sentences = holds(&q.sentences);
     let interview_date = q
         .schedule
         .as_ref()
@@ -231,6 +232,7 @@ fn finish(
         result_errors,
         materials,
         steps,
+        sentences,
         timeline,
     }
 }

@@ -730,12 +730,12 @@ impl Cx<'_> {
                         "`{name}` is computed from the rules; it cannot be a result expression"
                     ),
                 );
-            } else if check::TimelineField::parse(name).is_some() {
+            } else if raw.schedule.is_some() && check::TimelineField::parse(name).is_some() {
                 self.error(
                     r.name.span().start,
                     format!("`{name}` is a timeline result the engine computes from [schedule]; it cannot be a result expression"),
                 );
-            } else if check::is_reserved(name) {
+            } else if check::RESERVED_NAMES.contains(&name.as_str()) {
                 self.error(r.name.span().start, format!("`{name}` is a reserved name"));
             }
             if !result_names.insert(name.clone()) {
@@ -1189,12 +1189,19 @@ impl Cx<'_> {
             (None, None) => return None,
         };
         let at = self.src.find("valid_").unwrap_or(0);
-        let cite = self.required_cite(
-            &raw.meta.validity_cite,
-            articles,
-            at,
-            "meta.valid_from/valid_to",
-        );
+        let cite = match &raw.meta.validity_cite {
+            Some(c) => {
+                self.check_cite(c, articles);
+                c.get_ref().clone()
+            }
+            None => {
+                self.warn(
+                    at,
+                    "meta.valid_from/valid_to: no meta.validity_cite, so the finding policy_not_in_force cites no article",
+                );
+                String::new()
+            }
+        };
         let span = raw.meta.validity_cite.as_ref().map_or(at..at, |c| c.span());
         let (c, _) = comp.compile(self, &S::new(span, src), Place::Plain, "meta validity")?;
         let show = |d: Option<jiff::civil::Date>| d.map_or("…".to_string(), |d| d.to_string());
@@ -1218,6 +1225,154 @@ impl Cx<'_> {
             cite,
             message,
         })
+    }
+}
+
+impl Cx<'_> {
+    /// Every slot of every sentence names a result (or, with a schedule, a timeline
+    /// result).
+    pub(super) fn templates(
+        &mut self,
+        raw: &RawQuestionnaire,
+        results: &[ResultDef],
+        schedule: bool,
+    ) {
+        for (i, it) in raw.sentences.iter().enumerate() {
+            let t = it.text.get_ref();
+            let texts = [Some(t.zh()), t.en()];
+            for s in texts.into_iter().flatten() {
+                match super::template::parse(s) {
+                    Err(e) => self.error(it.text.span().start, format!("sentence {}: {e}", i + 1)),
+                    Ok(pieces) => {
+                        for p in pieces {
+                            let super::template::Piece::Slot { name, .. } = p else {
+                                continue;
+                            };
+                            let known = results.iter().any(|r| r.name == name)
+                                || (schedule && check::TimelineField::parse(&name).is_some());
+                            if !known {
+                                self.error(
+                                    it.text.span().start,
+                                    format!("sentence {}: `{{{name}}}` names no result", i + 1),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Cx<'_> {
+    /// Migration steps: each `set` expression is checked against this questionnaire's
+    /// facts plus the earlier version's facts it names.
+    pub(super) fn migrations(
+        &mut self,
+        raw: &RawQuestionnaire,
+        names: &Names,
+        facts: &[Fact],
+    ) -> Vec<Migration> {
+        let mut out = Vec::new();
+        for m in &raw.migrations {
+            let from = m.from.get_ref().clone();
+            let to =
+                m.to.as_ref()
+                    .map_or_else(|| raw.meta.version.clone(), |t| t.get_ref().clone());
+            if from == to {
+                self.error(
+                    m.from.span().start,
+                    format!("migration from `{from}` leads to the same version"),
+                );
+                continue;
+            }
+            let mut heads: Vec<FactHead> = names
+                .heads
+                .iter()
+                .map(|h| FactHead {
+                    id: h.id.clone(),
+                    kind: h.kind,
+                    choices: h.choices.clone(),
+                })
+                .collect();
+            let mut fact_map = names.fact_map.clone();
+            let mut old_facts = Vec::new();
+            for (id, kind) in &m.facts {
+                let Some(k) = FactKind::parse(kind.get_ref())
+                    .filter(|k| !matches!(k, FactKind::Enum | FactKind::EnumList))
+                else {
+                    self.error(
+                        kind.span().start,
+                        format!("migration from `{from}`: fact `{id}`: type must be bool, integer, date or text"),
+                    );
+                    continue;
+                };
+                if fact_map.contains_key(id) {
+                    self.error(
+                        kind.span().start,
+                        format!("migration from `{from}`: `{id}` is a fact of this version; list only the facts it no longer has"),
+                    );
+                    continue;
+                }
+                fact_map.insert(id.clone(), heads.len() as u16);
+                heads.push(FactHead {
+                    id: id.clone(),
+                    kind: k,
+                    choices: Vec::new(),
+                });
+                old_facts.push((id.clone(), k));
+            }
+            let scope = Names {
+                heads,
+                fact_map,
+                derived_map: HashMap::new(),
+                rule_map: HashMap::new(),
+                data: names.data.clone(),
+                status_choices: names.status_choices.clone(),
+                schedule: false,
+            };
+            let mut comp = Compiler::new(&scope);
+            let mut set = Vec::new();
+            for s in &m.set {
+                let Some(target) = facts.iter().find(|f| &f.id == s.fact.get_ref()) else {
+                    self.error(
+                        s.fact.span().start,
+                        format!(
+                            "migration from `{from}`: no fact `{}` to set",
+                            s.fact.get_ref()
+                        ),
+                    );
+                    continue;
+                };
+                let what = format!("migration from `{from}` to `{}`", target.id);
+                if let Some((c, ty)) = comp.compile(self, &s.expr, Place::Fact, &what) {
+                    let fits = matches!(
+                        (target.kind, &ty),
+                        (_, Ty::Null | Ty::Any)
+                            | (FactKind::Bool, Ty::Bool)
+                            | (FactKind::Integer, Ty::Int)
+                            | (FactKind::Date, Ty::Date)
+                            | (FactKind::Text | FactKind::Enum, Ty::Str | Ty::Enum(_))
+                            | (FactKind::EnumList, Ty::List(_))
+                    );
+                    if !fits {
+                        self.error(
+                            s.expr.span().start,
+                            format!("{what}: is {ty}, but the fact is {}", target.kind.name()),
+                        );
+                        continue;
+                    }
+                    set.push((target.index, c));
+                }
+            }
+            out.push(Migration {
+                from,
+                to,
+                old_facts,
+                set,
+            });
+        }
+        out
     }
 }
 

@@ -273,6 +273,9 @@ impl Cx<'_> {
             rules.push(r);
         }
         let schedule = self.schedule(&raw, &mut comp, &results, &rules, &facts, &articles);
+        let sentences = self.items(&raw.sentences, "sentence", &mut comp, &articles);
+        self.templates(&raw, &results, schedule.is_some());
+        let migrations = self.migrations(&raw, &names, &facts);
         self.warnings(&raw, &comp, &meta);
         Some(Questionnaire {
             file: self.file.clone(),
@@ -289,7 +292,9 @@ impl Cx<'_> {
             results,
             materials,
             steps,
+            sentences,
             schedule,
+            migrations,
             warnings: Vec::new(),
         })
     }

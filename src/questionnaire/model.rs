@@ -303,6 +303,18 @@ impl Schedule {
     }
 }
 
+/// One step carrying answers from an earlier version over to a later one.
+#[derive(Clone, Debug)]
+pub struct Migration {
+    pub from: String,
+    pub to: String,
+    /// The earlier version's facts this one lacks: id and type. In `set` expressions they
+    /// have the indices after this questionnaire's facts, in this order.
+    pub old_facts: Vec<(String, FactKind)>,
+    /// Facts to set, each from an expression over the earlier answers.
+    pub set: Vec<(u16, Compiled)>,
+}
+
 /// The status values, in the enum order used by the checker.
 pub const STATUS_VALUES: [&str; 4] = ["ineligible", "incomplete", "refer", "eligible"];
 
@@ -325,7 +337,10 @@ pub struct Questionnaire {
     pub results: Vec<ResultDef>,
     pub materials: Vec<Item>,
     pub steps: Vec<Item>,
+    /// Sentences that read the outcome aloud: templates with `{result}` slots.
+    pub sentences: Vec<Item>,
     pub schedule: Option<Schedule>,
+    pub migrations: Vec<Migration>,
     /// Warnings found while loading (the file is usable).
     pub warnings: Vec<crate::diag::Diagnostic>,
 }

@@ -29,7 +29,13 @@ pub struct RawQuestionnaire {
     pub materials: Vec<RawItem>,
     #[serde(default)]
     pub steps: Vec<RawItem>,
+    /// Sentences that read the outcome aloud (templates).
+    #[serde(default)]
+    pub sentences: Vec<RawItem>,
     pub schedule: Option<RawSchedule>,
+    /// How answers given under earlier versions carry over to this one.
+    #[serde(default)]
+    pub migrations: Vec<RawMigration>,
 }
 
 #[derive(Deserialize)]
@@ -173,4 +179,26 @@ pub struct RawWindow {
     pub opens: S<toml::value::Datetime>,
     pub closes: S<toml::value::Datetime>,
     pub counting_date: Option<S<toml::value::Datetime>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMigration {
+    /// The version whose answers this step carries over.
+    pub from: S<String>,
+    /// The version it leads to (default: this questionnaire's).
+    pub to: Option<S<String>>,
+    /// Facts of that version this one no longer has, with their types: read by `set`,
+    /// then removed.
+    #[serde(default)]
+    pub facts: BTreeMap<String, S<String>>,
+    #[serde(default)]
+    pub set: Vec<RawMigrationSet>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMigrationSet {
+    pub fact: S<String>,
+    pub expr: S<String>,
 }
