@@ -51,6 +51,39 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Size limits on what guantong reads, well above real files (Baise's questionnaire is
+/// 80 KB, an answers file 1 KB) and above the hostile-input benchmarks, so that a file
+/// that could only hang the program is refused with a message instead.
+pub const MAX_QUESTIONNAIRE_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_ANSWERS_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Read a text file of at most `limit` bytes; a larger one is an error naming the limit.
+pub fn read_limited(path: &std::path::Path, limit: u64) -> Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    f.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The message for a file over a size limit.
+pub fn too_large(limit: u64) -> String {
+    format!(
+        "the file is larger than the limit of {} MiB guantong reads",
+        limit / (1024 * 1024)
+    )
+}
+
 /// Line and column (1-based; the column counts characters) of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(src, offset.min(src.len()));
@@ -59,6 +92,33 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col = src[line_start..offset].chars().count() + 1;
     (line, col)
+}
+
+/// Where each line starts, found once: any number of diagnostics on a large file each cost
+/// a binary search, not a scan from the top.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+    /// As [`line_col`], for the `src` this index was built from.
+    pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(src, offset.min(src.len()));
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let col = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line.max(1), col)
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -85,6 +145,15 @@ pub fn caret_excerpt(src: &str, start: usize, end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_index_agrees_with_the_scan() {
+        let src = "a = 1\n\nwhen = \"等级 == x\"\nlast";
+        let idx = LineIndex::new(src);
+        for off in 0..=src.len() + 3 {
+            assert_eq!(idx.line_col(src, off), line_col(src, off), "offset {off}");
+        }
+    }
 
     #[test]
     fn columns_count_characters_and_carets_count_cells() {

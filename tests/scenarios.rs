@@ -44,6 +44,22 @@ fn project_scenarios_pass() {
     );
 }
 
+/// The ten-window horizon cannot be reached with Baise answers: its own questionnaire.
+#[test]
+fn horizon_scenarios_pass() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/horizon");
+    let q = questionnaire::load_file(&root.join("questionnaire.toml"))
+        .expect("the horizon questionnaire loads");
+    let files = scenario::collect(&[root.join("cases")]).expect("horizon cases");
+    assert!(files.len() >= 7, "{} horizon cases", files.len());
+    let failures: Vec<String> = scenario::run_files(&q, &files, today())
+        .iter()
+        .filter(|o| !o.passed())
+        .map(|o| format!("{}: {:?}", o.file.display(), o.mismatches))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn shared_acceptance_scenarios_pass() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/scenarios");

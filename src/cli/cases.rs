@@ -256,10 +256,11 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
     }
     let q = load_q(a.questionnaire.as_deref())?;
     let file = a.answers.display().to_string();
-    let src = std::fs::read_to_string(&a.answers).map_err(|e| {
-        eprintln!("{file}: error: cannot read the answers file: {e}");
-        Fail(2)
-    })?;
+    let src =
+        crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES).map_err(|e| {
+            eprintln!("{file}: error: cannot read the answers file: {e}");
+            Fail(2)
+        })?;
     let today = super::today();
     let answers = input::parse_answers(&q, &file, &src, today).map_err(|errors| {
         for e in errors {

@@ -30,7 +30,7 @@ pub fn run(a: EvaluateArgs, lang: Lang) -> ExitCode {
         return ExitCode::from(1);
     };
     let file = a.answers.display().to_string();
-    let src = match std::fs::read_to_string(&a.answers) {
+    let src = match crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{file}: error: cannot read the answers file: {e}");

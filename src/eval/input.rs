@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use toml::Spanned;
 
-use crate::diag::line_col;
+use crate::diag::LineIndex;
 use crate::questionnaire::{Fact, FactKind, Questionnaire};
 use crate::text::{Lang, Text};
 use crate::value::{Answers, Value};
@@ -259,8 +259,18 @@ pub fn parse_answers(
     src: &str,
     today: Date,
 ) -> Result<Answers, Vec<AnswerError>> {
+    if src.len() as u64 > crate::diag::MAX_ANSWERS_BYTES {
+        return Err(vec![AnswerError {
+            file: file.to_string(),
+            line: 0,
+            col: 0,
+            fact: String::new(),
+            message: crate::diag::too_large(crate::diag::MAX_ANSWERS_BYTES),
+        }]);
+    }
+    let lines = LineIndex::new(src);
     let at = |offset: usize, fact: &str, message: String| {
-        let (line, col) = line_col(src, offset);
+        let (line, col) = lines.line_col(src, offset);
         AnswerError {
             file: file.to_string(),
             line,

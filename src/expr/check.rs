@@ -423,9 +423,10 @@ impl Checker<'_> {
                 let (b, bt) = self.expr(base)?;
                 let (i, it) = self.expr(idx)?;
                 let elem = match (&bt, &it) {
-                    (Ty::List(t), Ty::Int | Ty::Null) => (**t).clone(),
+                    (Ty::List(t), Ty::Int | Ty::Null | Ty::Any) => (**t).clone(),
+                    (Ty::Any, _) => Ty::Any,
                     // a key that the table lacks reads as null
-                    (Ty::Map(t), Ty::Str | Ty::Enum(_) | Ty::Null) => (**t).clone(),
+                    (Ty::Map(t), Ty::Str | Ty::Enum(_) | Ty::Null | Ty::Any) => (**t).clone(),
                     (Ty::Record, _) => {
                         return err(base.span, "this data table mixes value types: use `.field`");
                     }
@@ -436,8 +437,10 @@ impl Checker<'_> {
             Ast::Unary(op, a) => {
                 let (n, t) = self.expr(a)?;
                 match (op, &t) {
-                    (UnOp::Not, Ty::Bool | Ty::Null) => (Node::Not(Box::new(n)), Ty::Bool),
-                    (UnOp::Neg, Ty::Int | Ty::Null) => (Node::Neg(Box::new(n)), Ty::Int),
+                    (UnOp::Not, Ty::Bool | Ty::Null | Ty::Any) => {
+                        (Node::Not(Box::new(n)), Ty::Bool)
+                    }
+                    (UnOp::Neg, Ty::Int | Ty::Null | Ty::Any) => (Node::Neg(Box::new(n)), Ty::Int),
                     (UnOp::Not, _) => return err(span, format!("`!` needs a bool, found {t}")),
                     (UnOp::Neg, _) => return err(span, format!("`-` needs an int, found {t}")),
                 }
@@ -445,7 +448,7 @@ impl Checker<'_> {
             Ast::Binary(op, a, b) => self.binary(*op, a, b, span)?,
             Ast::Cond(c, a, b) => {
                 let (cn, ct) = self.expr(c)?;
-                if !matches!(ct, Ty::Bool | Ty::Null) {
+                if !matches!(ct, Ty::Bool | Ty::Null | Ty::Any) {
                     return err(
                         c.span,
                         format!("the condition before `?` must be a bool, found {ct}"),
@@ -578,7 +581,7 @@ impl Checker<'_> {
         Ok(match op {
             BinOp::And | BinOp::Or => {
                 for (t, s) in [(&at, a.span), (&bt, b.span)] {
-                    if !matches!(t, Ty::Bool | Ty::Null) {
+                    if !matches!(t, Ty::Bool | Ty::Null | Ty::Any) {
                         return err(s, format!("`{}` needs bools, found {t}", op.symbol()));
                     }
                 }
@@ -600,7 +603,8 @@ impl Checker<'_> {
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 match (&at, &bt) {
                     (Ty::Int, Ty::Int) | (Ty::Date, Ty::Date) => {}
-                    (Ty::Int | Ty::Date | Ty::Null, Ty::Null) | (Ty::Null, Ty::Int | Ty::Date) => {}
+                    (Ty::Int | Ty::Date | Ty::Null | Ty::Any, Ty::Null | Ty::Any)
+                    | (Ty::Null | Ty::Any, Ty::Int | Ty::Date) => {}
                     _ => {
                         return err(
                             span,
@@ -637,7 +641,7 @@ impl Checker<'_> {
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 for (t, s) in [(&at, a.span), (&bt, b.span)] {
-                    if !matches!(t, Ty::Int | Ty::Null) {
+                    if !matches!(t, Ty::Int | Ty::Null | Ty::Any) {
                         let hint = if *t == Ty::Date {
                             " (use add_days, add_months or add_years for dates)"
                         } else {

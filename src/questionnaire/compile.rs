@@ -28,6 +28,8 @@ pub(super) struct Names {
     pub status_choices: Vec<String>,
     /// A `[schedule]` is declared: results may read the timeline.
     pub schedule: bool,
+    /// How many `[[derived]]` there are (duplicate names included: each has its slot).
+    pub derived_count: usize,
 }
 
 /// Per derived value: the derived values and facts it reads, transitively, and its place
@@ -101,7 +103,7 @@ impl Scope for Sc<'_> {
 
 impl<'n> Compiler<'n> {
     pub fn new(names: &'n Names) -> Compiler<'n> {
-        let n = names.derived_map.len();
+        let n = names.derived_count;
         Compiler {
             names,
             derived_types: vec![None; n],

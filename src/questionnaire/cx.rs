@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::raw::S;
-use crate::diag::{Diagnostic, Severity, caret_excerpt, line_col};
+use crate::diag::{Diagnostic, LineIndex, Severity, caret_excerpt};
 use crate::expr::check::Ty;
 use crate::text::Text;
 use crate::value::Value;
@@ -19,8 +19,14 @@ pub const MAX_RULES: usize = 2000;
 pub(super) struct Cx<'a> {
     pub file: String,
     pub src: &'a str,
+    pub lines: LineIndex,
     pub diags: Vec<Diagnostic>,
+    /// Kinds of warning the file silences (`[meta] quiet`).
+    pub quiet: Vec<String>,
 }
+
+/// The kinds of warning a questionnaire may silence with `[meta] quiet = [...]`.
+pub const WARNING_KINDS: [&str; 3] = ["missing_english", "unread_fact", "unmentioned_choice"];
 
 /// Byte offset in the file of byte `value_offset` inside the string token at `token`.
 pub fn map_offset(src: &str, token: &Range<usize>, value_offset: usize) -> usize {
@@ -98,31 +104,38 @@ pub(super) fn snake_case(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-pub(super) fn toml_to_value(v: &toml::Value) -> Result<Value, String> {
-    Ok(match v {
+/// A `[data]` value as the expressions see it. A value it cannot hold becomes null, with
+/// its path and the reason added to `bad`.
+pub(super) fn toml_to_value(v: &toml::Value, path: &str, bad: &mut Vec<(String, String)>) -> Value {
+    let mut fail = |why: &str| {
+        bad.push((path.to_string(), why.to_string()));
+        Value::Null
+    };
+    match v {
         toml::Value::String(s) => Value::str(s),
         toml::Value::Integer(i) => Value::Int(*i),
         toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Float(_) => return Err("floats are not supported (use integers)".into()),
-        toml::Value::Datetime(dt) => match (dt.date, dt.time) {
-            (Some(d), None) => Value::Date(
-                jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8)
-                    .map_err(|e| format!("invalid date: {e}"))?,
-            ),
-            _ => return Err("only dates (no times) are supported".into()),
+        toml::Value::Float(_) => {
+            fail("decimals are not supported: use integers (money as an integer number of fen, 分)")
+        }
+        toml::Value::Datetime(dt) => match (dt.date, dt.time, toml_date(dt)) {
+            (Some(_), None, Some(d)) => Value::Date(d),
+            (Some(_), None, None) => fail("not a valid date"),
+            _ => fail("only dates (no times) are supported"),
         },
         toml::Value::Array(items) => Value::list(
             items
                 .iter()
-                .map(toml_to_value)
-                .collect::<Result<Vec<_>, _>>()?,
+                .enumerate()
+                .map(|(i, x)| toml_to_value(x, &format!("{path}[{i}]"), bad))
+                .collect(),
         ),
         toml::Value::Table(t) => Value::Map(Arc::new(
             t.iter()
-                .map(|(k, v)| Ok((k.clone(), toml_to_value(v)?)))
-                .collect::<Result<BTreeMap<_, _>, String>>()?,
+                .map(|(k, x)| (k.clone(), toml_to_value(x, &format!("{path}.{k}"), bad)))
+                .collect::<BTreeMap<_, _>>(),
         )),
-    })
+    }
 }
 
 pub fn toml_date(dt: &toml::value::Datetime) -> Option<jiff::civil::Date> {
@@ -140,7 +153,7 @@ impl Cx<'_> {
         message: String,
         excerpt: Option<String>,
     ) {
-        let (line, col) = line_col(self.src, offset);
+        let (line, col) = self.lines.line_col(self.src, offset);
         self.diags.push(Diagnostic {
             file: self.file.clone(),
             line,
@@ -152,6 +165,12 @@ impl Cx<'_> {
     }
     pub(super) fn error(&mut self, offset: usize, message: impl Into<String>) {
         self.push(offset, Severity::Error, message.into(), None);
+    }
+    /// A warning of a kind the file may silence.
+    pub(super) fn warn_kind(&mut self, kind: &str, offset: usize, message: impl Into<String>) {
+        if !self.quiet.iter().any(|q| q == kind) {
+            self.warn(offset, message);
+        }
     }
     pub(super) fn warn(&mut self, offset: usize, message: impl Into<String>) {
         self.push(offset, Severity::Warning, message.into(), None);
@@ -177,12 +196,32 @@ impl Cx<'_> {
     }
     pub(super) fn english(&mut self, t: &S<Text>, what: &str) {
         if t.get_ref().lacks_english() {
-            self.warn(t.span().start, format!("{what} has no English text"));
+            self.warn_kind(
+                "missing_english",
+                t.span().start,
+                format!("{what} has no English text"),
+            );
         }
     }
 
+    /// Where a `[data]` value stands in the file: the last key of `path` after `[data]`.
+    pub(super) fn data_key_offset(&self, path: &str) -> usize {
+        let start = self.src.find("[data]").unwrap_or(0);
+        let key = path
+            .rsplit('.')
+            .next()
+            .unwrap_or(path)
+            .split('[')
+            .next()
+            .unwrap_or("");
+        self.src[start..]
+            .find(&format!("{key} "))
+            .or_else(|| self.src[start..].find(&format!("{key}=")))
+            .map_or(start, |i| start + i)
+    }
+
     pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: &str) {
-        if !matches!(ty, Ty::Bool | Ty::Null) {
+        if !matches!(ty, Ty::Bool | Ty::Null | Ty::Any) {
             let end = s.get_ref().len();
             self.expr_error(
                 &s.span(),

@@ -26,7 +26,12 @@ impl Cx<'_> {
         let mut nodes: Vec<Option<check::Checked>> = vec![None; n];
         for &i in order {
             let i = usize::from(i);
-            let Some(p) = &parsed[i] else { continue };
+            let Some(p) = &parsed[i] else {
+                // a derived value that does not parse: readers type it as anything, so its
+                // own error is not followed by false cycles and type errors
+                comp.derived_types[i] = Some(Ty::Any);
+                continue;
+            };
             let checked = check::check(p, &comp.scope(Place::Plain));
             match checked {
                 Ok(c) => {

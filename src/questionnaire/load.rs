@@ -11,15 +11,22 @@ pub use super::cx::{MAX_DERIVED, MAX_FACTS, MAX_RULES, map_offset, toml_date};
 use super::model::*;
 use super::raw::*;
 use crate::diag::{Diagnostic, Severity, caret_excerpt};
-use crate::value::Value;
 
 /// Load a questionnaire from its text. `Err` holds every diagnostic (errors and warnings)
 /// when there is at least one error; `Ok` keeps the warnings in `warnings`.
 pub fn load_str(file: &str, src: &str) -> Result<Questionnaire, Vec<Diagnostic>> {
+    if src.len() as u64 > crate::diag::MAX_QUESTIONNAIRE_BYTES {
+        return Err(vec![file_error(
+            file,
+            crate::diag::too_large(crate::diag::MAX_QUESTIONNAIRE_BYTES),
+        )]);
+    }
     let mut cx = Cx {
         file: file.to_string(),
         src,
+        lines: crate::diag::LineIndex::new(src),
         diags: Vec::new(),
+        quiet: Vec::new(),
     };
     let q = cx.build();
     cx.diags.sort_by_key(|d| (d.line, d.col));
@@ -35,16 +42,23 @@ pub fn load_str(file: &str, src: &str) -> Result<Questionnaire, Vec<Diagnostic>>
 /// Load a questionnaire file from disk.
 pub fn load_file(path: &std::path::Path) -> Result<Questionnaire, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    match std::fs::read_to_string(path) {
+    match crate::diag::read_limited(path, crate::diag::MAX_QUESTIONNAIRE_BYTES) {
         Ok(src) => load_str(&file, &src),
-        Err(e) => Err(vec![Diagnostic {
-            file,
-            line: 0,
-            col: 0,
-            severity: Severity::Error,
-            message: format!("cannot read the file: {e}"),
-            excerpt: None,
-        }]),
+        Err(e) => Err(vec![file_error(
+            &file,
+            format!("cannot read the file: {e}"),
+        )]),
+    }
+}
+
+fn file_error(file: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        file: file.to_string(),
+        line: 0,
+        col: 0,
+        severity: Severity::Error,
+        message,
+        excerpt: None,
     }
 }
 
@@ -68,14 +82,28 @@ impl Cx<'_> {
             }
         };
         let sha256 = hex::encode(Sha256::digest(self.src.as_bytes()));
-        let data = match toml_to_value(&toml::Value::Table(raw.data.clone())) {
-            Ok(v) => v,
-            Err(e) => {
-                let off = self.src.find("[data]").unwrap_or(0);
-                self.error(off, format!("[data]: {e}"));
-                Value::Null
+        for q in &raw.meta.quiet {
+            if super::cx::WARNING_KINDS.contains(&q.get_ref().as_str()) {
+                self.quiet.push(q.get_ref().clone());
+            } else {
+                self.error(
+                    q.span().start,
+                    format!(
+                        "meta.quiet: `{}` is not a kind of warning ({})",
+                        q.get_ref(),
+                        super::cx::WARNING_KINDS.join(", ")
+                    ),
+                );
             }
-        };
+        }
+        // a value [data] cannot hold is reported once, where it stands, and read as null
+        // by the expressions (so it brings no follow-on errors)
+        let mut bad = Vec::new();
+        let data = toml_to_value(&toml::Value::Table(raw.data.clone()), "data", &mut bad);
+        for (path, e) in bad {
+            let off = self.data_key_offset(&path);
+            self.error(off, format!("[{path}]: {e}"));
+        }
         let articles: Vec<(String, String)> = raw.articles.clone().into_iter().collect();
 
         let (heads, fact_map) = self.fact_heads(&raw)?;
@@ -89,6 +117,7 @@ impl Cx<'_> {
             data,
             status_choices: STATUS_VALUES.iter().map(|s| s.to_string()).collect(),
             schedule: raw.schedule.is_some(),
+            derived_count: raw.derived.len(),
         };
         let mut comp = Compiler::new(&names);
         let derived = self.check_derived(&raw, &mut comp, &parsed, &order);
@@ -105,6 +134,10 @@ impl Cx<'_> {
         let sentences = self.items(&raw.sentences, "sentence", &mut comp, &articles);
         self.templates(&raw, &results, schedule.is_some());
         let migrations = self.migrations(&raw, &names, &facts);
+        if let Some(s) = &schedule {
+            // the schedule reads the interview date
+            comp.facts_read.insert(s.interview);
+        }
         self.warnings(&raw, &comp, &meta);
         Some(Questionnaire {
             file: self.file.clone(),

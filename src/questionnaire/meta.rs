@@ -117,7 +117,8 @@ impl Cx<'_> {
                 break;
             }
             if !facts_read.contains(&i) && !is_person {
-                self.warn(
+                self.warn_kind(
+                    "unread_fact",
                     f.id.span().start,
                     format!("fact `{}` is read by no expression", f.id.get_ref()),
                 );
@@ -127,7 +128,8 @@ impl Cx<'_> {
             {
                 for c in &f.choices {
                     if !mentioned.contains(&(i, c.value.get_ref().clone())) {
-                        self.warn(
+                        self.warn_kind(
+                            "unmentioned_choice",
                             c.value.span().start,
                             format!(
                                 "choice `{}` of `{}` is mentioned by no expression",

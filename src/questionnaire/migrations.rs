@@ -73,6 +73,7 @@ impl Cx<'_> {
                 data: names.data.clone(),
                 status_choices: names.status_choices.clone(),
                 schedule: false,
+                derived_count: 0,
             };
             let mut comp = Compiler::new(&scope);
             let mut set = Vec::new();

@@ -49,6 +49,9 @@ pub struct RawMeta {
     pub valid_to: Option<toml::value::Datetime>,
     /// The article that says when the policy is in force (with `valid_from`/`valid_to`).
     pub validity_cite: Option<S<String>>,
+    /// Kinds of warning to silence (see `WARNING_KINDS`).
+    #[serde(default)]
+    pub quiet: Vec<S<String>>,
     pub validity_message: Option<S<Text>>,
     #[serde(default)]
     pub required_results: Vec<S<String>>,

@@ -87,7 +87,8 @@ impl Cx<'_> {
             }
             for (k, t) in &r.values {
                 if t.lacks_english() {
-                    self.warn(
+                    self.warn_kind(
+                        "missing_english",
                         r.name.span().start,
                         format!("result `{name}` value `{k}` has no English label"),
                     );
