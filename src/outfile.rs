@@ -174,12 +174,35 @@ pub struct OutFile {
     dest: PathBuf,
     /// Whether `dest` existed (as a regular file) when we started.
     replaces: bool,
+    /// Replace whatever is at `dest` but a directory ([`OutFile::create_in_own_dir`]).
+    any_entry: bool,
 }
 
 impl OutFile {
     /// Start writing `dest` (see the module's description for what is refused).
     pub fn create(dest: &Path) -> Result<OutFile, OutFileError> {
         let replaces = check_target(dest)?;
+        OutFile::start(dest, replaces, false)
+    }
+
+    /// Start writing `dest` in a directory guantong keeps ([`ensure_dir`]): a symlink, FIFO
+    /// or other file planted there under the name is replaced, not refused (the rename
+    /// swaps the directory entry and never opens what was there), so that nobody can stop
+    /// the clerk's printout by planting one. Only a directory in the way is an error.
+    pub fn create_in_own_dir(dest: &Path) -> Result<OutFile, OutFileError> {
+        if let Ok(m) = fs::symlink_metadata(dest)
+            && m.is_dir()
+        {
+            return Err(OutFileError::NotRegular {
+                path: dest.to_path_buf(),
+                kind_zh: "目录",
+                kind_en: "directory",
+            });
+        }
+        OutFile::start(dest, true, true)
+    }
+
+    fn start(dest: &Path, replaces: bool, any_entry: bool) -> Result<OutFile, OutFileError> {
         let dir = match dest.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -194,7 +217,19 @@ impl OutFile {
             tmp: Some(tmp),
             dest: dest.to_path_buf(),
             replaces,
+            any_entry,
         })
+    }
+
+    /// Let the file's group read it (mode 0640 instead of 0600): for a directory an office
+    /// group shares. Set on the temporary file, so the file is never more open than that.
+    pub fn group_readable(&mut self) -> Result<(), OutFileError> {
+        if let Some(t) = &self.tmp {
+            t.as_file()
+                .set_permissions(fs::Permissions::from_mode(0o640))
+                .map_err(io_err(&self.dest))?;
+        }
+        Ok(())
     }
 
     /// The path being written.
@@ -218,7 +253,7 @@ impl OutFile {
         let r = (|| {
             tmp.as_file().sync_all().map_err(io_err(&dest))?;
             // once more just before the rename: a symlink or FIFO put there while we wrote
-            let replaces = check_target(&dest)?;
+            let replaces = self.any_entry || check_target(&dest)?;
             let persisted = if self.replaces || replaces {
                 tmp.persist(&dest).map(drop)
             } else {

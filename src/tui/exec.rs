@@ -195,8 +195,8 @@ impl Executor {
     }
 
     /// The printable summary (HTML, personal data masked) in `<data dir>/printouts/`: the
-    /// clerk's own directory (0700), or in a shared store one the office group shares
-    /// (2770). Never written through a symlink: the directory must be a real one, and the
+    /// clerk's own directory (0700; the file 0600), or in a shared store one the office
+    /// group shares (2770; the file 0640). Never written through a symlink: the directory must be a real one, and the
     /// file is written privately and renamed into place ([`crate::outfile`]).
     fn write_printable(&self, q: &Questionnaire, number: &str) -> Result<PathBuf, String> {
         let rec = self.store.get_case(number).map_err(|e| e.to_string())?;
@@ -215,7 +215,11 @@ impl Executor {
             })
             .collect();
         let path = dir.join(format!("{safe}.html"));
-        let mut f = OutFile::create(&path).map_err(|e| e.to_string())?;
+        let mut f = OutFile::create_in_own_dir(&path).map_err(|e| e.to_string())?;
+        if self.store.is_shared() {
+            // the office group shares the directory, so that colleagues can print it
+            f.group_readable().map_err(|e| e.to_string())?;
+        }
         f.write_all(html.as_bytes())
             .map_err(|e| format!("{}: {e}", path.display()))?;
         f.commit().map_err(|e| e.to_string())?;
