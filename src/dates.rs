@@ -41,6 +41,52 @@ pub fn whole_years(from: Date, to: Date) -> i64 {
     }
 }
 
+/// The number of complete months from `from` to `to` (negative when `to` is earlier);
+/// month ends clamp as in [`add_months`] (01-31 -> 02-28 is one month).
+pub fn whole_months(from: Date, to: Date) -> i64 {
+    let mut k = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month())
+        - i64::from(from.month());
+    match add_months(from, k) {
+        Some(m) if m <= to => k,
+        _ => {
+            k -= 1;
+            k
+        }
+    }
+}
+
+/// Days since 1970-01-01 (negative before). Exact for every `Date`.
+pub fn day_number(d: Date) -> i64 {
+    // Howard Hinnant's days_from_civil.
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `n` days after 1970-01-01; `None` outside the supported range.
+pub fn from_day_number(n: i64) -> Option<Date> {
+    // Howard Hinnant's civil_from_days.
+    let z = n + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date::new(i16::try_from(y).ok()?, m as i8, day as i8).ok()
+}
+
 /// Build a date; the day clamps to the month's last day. `None` for a month outside 1..=12.
 pub fn make_date(y: i64, m: i64, d: i64) -> Option<Date> {
     if !(1..=12).contains(&m) || d < 1 {
@@ -115,6 +161,44 @@ mod tests {
         assert_eq!(whole_years(date(2020, 2, 29), date(2021, 2, 28)), 1);
         assert_eq!(whole_years(date(2020, 2, 29), date(2024, 2, 28)), 3);
         assert_eq!(whole_years(date(2020, 2, 29), date(2024, 2, 29)), 4);
+    }
+
+    #[test]
+    fn whole_months_counts_complete_months() {
+        assert_eq!(whole_months(date(2026, 4, 10), date(2026, 11, 8)), 6);
+        assert_eq!(whole_months(date(2026, 4, 10), date(2026, 11, 10)), 7);
+        assert_eq!(whole_months(date(2025, 1, 31), date(2025, 2, 28)), 1);
+        assert_eq!(whole_months(date(2025, 1, 31), date(2025, 2, 27)), 0);
+        assert_eq!(whole_months(date(2026, 4, 10), date(2026, 4, 9)), -1);
+        assert_eq!(whole_months(date(2019, 5, 1), date(2026, 11, 8)), 90);
+    }
+
+    #[test]
+    fn day_numbers_round_trip() {
+        assert_eq!(day_number(date(1970, 1, 1)), 0);
+        assert_eq!(day_number(date(1970, 1, 2)), 1);
+        assert_eq!(day_number(date(1969, 12, 31)), -1);
+        assert_eq!(
+            day_number(date(2000, 3, 1)) - day_number(date(2000, 2, 28)),
+            2
+        );
+        for d in [
+            date(-9999, 1, 1),
+            date(1, 1, 1),
+            date(1900, 2, 28),
+            date(2024, 2, 29),
+            date(2026, 11, 29),
+            date(9999, 12, 31),
+        ] {
+            assert_eq!(from_day_number(day_number(d)), Some(d), "{d}");
+        }
+        let mut d = date(2023, 12, 25);
+        for _ in 0..800 {
+            let next = from_day_number(day_number(d) + 1);
+            assert_eq!(next, d.tomorrow().ok());
+            d = next.unwrap_or(d);
+        }
+        assert_eq!(from_day_number(day_number(date(9999, 12, 31)) + 1), None);
     }
 
     #[test]

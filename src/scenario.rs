@@ -102,9 +102,12 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
         Ok(a) => a,
         Err(errors) => {
             let facts: Vec<String> = errors.iter().map(|e| e.fact.clone()).collect();
-            match expect.get("error").and_then(toml::Value::as_str) {
-                Some(fact) if facts.iter().any(|f| f == fact) => {}
-                Some(fact) => miss("error", fact.to_string(), show(&facts)),
+            // `error` names a fact, or lists facts any one of which may be named (a
+            // mismatch between two facts may be reported on either)
+            let wanted = expect.get("error").map(strings);
+            match wanted {
+                Some(w) if w.iter().any(|x| facts.contains(x)) => {}
+                Some(w) => miss("error", format!("one of {}", show(&w)), show(&facts)),
                 None => {
                     let first = errors.first().map(ToString::to_string).unwrap_or_default();
                     let more = match errors.len() {
@@ -117,10 +120,10 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
             return out;
         }
     };
-    if let Some(fact) = expect.get("error").and_then(toml::Value::as_str) {
+    if let Some(w) = expect.get("error") {
         miss(
             "error",
-            format!("an input error naming {fact}"),
+            format!("an input error naming one of {}", show(&strings(w))),
             "none".into(),
         );
         return out;

@@ -286,7 +286,7 @@ fn waiting_sets_name_exactly_the_absent_facts_needed() {
 }
 
 #[test]
-fn an_optional_fact_left_empty_is_null_not_unknown() {
+fn an_optional_fact_is_unknown_until_answered_null_when_not_given() {
     let mut src = HEAD.to_string();
     src += &fact("a", "bool", "");
     src += &fact("o", "bool", "optional = true");
@@ -294,6 +294,19 @@ fn an_optional_fact_left_empty_is_null_not_unknown() {
     src += &rule("known_o", "known(o)");
     let q = load(&src);
     let ev = eval::evaluate(&q, &Answers::new(), TODAY);
+    assert!(
+        matches!(ev.facts[1].value, Tri::Unknown(_)),
+        "no answer: unknown"
+    );
+    assert_eq!(ev.rules[0].fired, None);
+    assert_eq!(
+        ids(&q, ev.rules[0].waiting.iter()),
+        BTreeSet::from(["a".to_string(), "o".to_string()])
+    );
+    // the explicit answer "not given" is null
+    let mut not_given = Answers::new();
+    not_given.insert("o".into(), Value::Null);
+    let ev = eval::evaluate(&q, &not_given, TODAY);
     assert_eq!(ev.facts[1].value, Tri::Known(Value::Null));
     // null counts as false: `null || a` waits for a only
     assert_eq!(ev.rules[0].fired, None);
@@ -759,9 +772,14 @@ fn in_and_any_of_with_lists() {
             Some(false)
         ]
     );
-    // an empty list, and an optional list left empty (null)
-    for a in ["awards = []", ""] {
-        let ev = eval::evaluate(&q, &answers(&q, a), TODAY);
+    // an empty list, and an optional list answered "not given" (null)
+    let mut not_given = Answers::new();
+    not_given.insert("awards".into(), Value::Null);
+    for (a, given) in [
+        ("awards = []", answers(&q, "awards = []")),
+        ("null", not_given),
+    ] {
+        let ev = eval::evaluate(&q, &given, TODAY);
         assert_eq!(ev.rules[1].fired, Some(false), "{a:?}");
         assert_eq!(ev.rules[5].fired, Some(false), "{a:?}");
     }

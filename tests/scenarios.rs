@@ -82,10 +82,25 @@ fn embedded_questionnaire_is_clean() {
         "theory_exam_exempt",
         "education_equivalent",
         "retirement_date",
-        "window_opens",
-        "window_closes",
     ] {
         assert!(q.result(r).is_some(), "contract result {r} is defined");
+    }
+    // the timeline results come from the application schedule
+    assert!(q.schedule.is_some(), "baise.toml declares its schedule");
+    let ev = guantong::eval::evaluate(&q, &Default::default(), jiff::civil::date(2026, 6, 15));
+    let results = guantong::eval::report::results_json(&q, &ev);
+    for r in [
+        "window_opens",
+        "window_closes",
+        "application_year",
+        "apply_from",
+        "apply_by",
+        "qualifies_on",
+        "qualifies_level",
+        "next_level",
+        "next_level_on",
+    ] {
+        assert!(results.contains_key(r), "contract result {r} is printed");
     }
 }
 

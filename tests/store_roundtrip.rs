@@ -342,7 +342,7 @@ fn cli_round_trip_show_export_recheck() {
         csv.lines()
             .next()
             .unwrap()
-            .ends_with("level,fee_yuan,window_opens,window_closes")
+            .ends_with("level,fee_yuan,window_start,window_end")
     );
 
     // recheck under next year's rules: side by side, store untouched.

@@ -70,7 +70,7 @@ fn skill_to_title_end_to_end_with_sign_off() {
     match fx.last() {
         Some(Effect::SaveDraft { answers, .. }) => {
             assert_eq!(answers.get("skill_level"), Some(&Value::str("level3")));
-            assert_eq!(answers.get("skill_work_years"), Some(&Value::Int(4)));
+            assert_eq!(answers.get("skill_work_break_months"), Some(&Value::Int(0)));
         }
         other => panic!("last effect {other:?}"),
     }
@@ -256,17 +256,20 @@ fn defaults_are_prefilled_and_marked() {
         e => panic!("{e:?}"),
     }
     script(&mut a, &S2T[2..11]);
-    assert_eq!(current_fact(&a), Some("skill_work_years"));
+    assert_eq!(current_fact(&a), Some("skill_work_break_months"));
     let qs = a.question.as_ref().unwrap();
     assert_eq!(qs.prefill, Prefill::Default);
     match &qs.editor {
-        Editor::Field(f) => assert_eq!(f.input.value(), "4"),
+        Editor::Field(f) => assert_eq!(f.input.value(), "0"),
         e => panic!("{e:?}"),
     }
-    // The clerk may lower it.
+    // The clerk may type over it.
     let keys = answer_keys(&a, "3");
     send(&mut a, keys);
-    assert_eq!(a.answers.get("skill_work_years"), Some(&Value::Int(3)));
+    assert_eq!(
+        a.answers.get("skill_work_break_months"),
+        Some(&Value::Int(3))
+    );
 }
 
 #[test]
@@ -325,7 +328,7 @@ fn integer_input_is_checked() {
     script(&mut a, &S2T[..11]);
     let keys = answer_keys(&a, "abc");
     send(&mut a, keys);
-    assert_eq!(current_fact(&a), Some("skill_work_years"));
+    assert_eq!(current_fact(&a), Some("skill_work_break_months"));
     assert!(a.question.as_ref().unwrap().error.is_some());
 }
 
@@ -488,6 +491,7 @@ fn quit_saves_the_draft_and_resume_continues() {
         current: current.clone(),
         dropped: vec![],
         questionnaire_changed: false,
+        renamed: vec![],
     })));
     assert_eq!(current_fact(&b), Some("sex"));
     assert_eq!(b.draft_id.as_deref(), Some("d9"));

@@ -38,6 +38,9 @@ pub struct Resumed {
     pub dropped: Vec<String>,
     /// The questionnaire's content hash differs from the one the draft was started with.
     pub questionnaire_changed: bool,
+    /// Answers carried over from the draft's questionnaire version by the questionnaire's
+    /// migrations (`old → new`).
+    pub renamed: Vec<String>,
 }
 
 impl Draft {
@@ -57,13 +60,25 @@ impl Draft {
 
     /// Check the stored answers against `q` (possibly newer than the draft).
     pub fn resume(&self, q: &Questionnaire) -> Resumed {
+        // a draft started under an earlier version goes on under this one, its answers
+        // carried over through the questionnaire's migrations
+        let migrated =
+            if q.meta.id == self.questionnaire_id && q.meta.version != self.questionnaire_version {
+                crate::eval::migrate::apply(q, &self.questionnaire_version, &self.answers)
+            } else {
+                crate::eval::migrate::Migrated {
+                    answers: self.answers.clone(),
+                    ..Default::default()
+                }
+            };
         let (answers, dropped) =
-            input::answers_from_json(q, &input::answers_to_json(&self.answers));
+            input::answers_from_json(q, &input::answers_to_json(&migrated.answers));
         Resumed {
             answers,
             dropped,
             questionnaire_changed: q.sha256 != self.questionnaire_sha256
                 || q.meta.id != self.questionnaire_id,
+            renamed: migrated.describe(),
         }
     }
 }

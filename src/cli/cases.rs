@@ -745,10 +745,26 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
         Some(J::Array(a)) if a.is_empty() => "[]".to_string(),
         Some(v) => v.to_string(),
     };
+    // case number -> the answers carried over by the questionnaire's migrations
+    let mut carried: Vec<(String, Vec<String>)> = Vec::new();
     store
         .for_each_case(&f, |rec| {
             checked += 1;
-            let (answers, dropped) = input::answers_from_json(&q, &rec.facts);
+            let migrated = if rec.questionnaire.id == q.meta.id
+                && rec.questionnaire.version != q.meta.version
+            {
+                let raw: crate::value::Answers = rec
+                    .facts
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), input::from_json(v)?)))
+                    .collect();
+                let m = crate::eval::migrate::apply(&q, &rec.questionnaire.version, &raw);
+                Some(input::answers_to_json(&m.answers)).zip(Some(m.describe()))
+            } else {
+                None
+            };
+            let facts = migrated.as_ref().map_or(&rec.facts, |(f, _)| f);
+            let (answers, dropped) = input::answers_from_json(&q, facts);
             for f in dropped {
                 let e = warnings.entry(f).or_insert((0, Vec::new()));
                 e.0 += 1;
@@ -766,11 +782,18 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
             let mut keys: Vec<&String> = rec.results.keys().chain(new.keys()).collect();
             keys.sort();
             keys.dedup();
+            let before = rows.len();
             for k in keys {
                 let (o, n) = (rec.results.get(k), new.get(k));
                 if o.unwrap_or(&J::Null) != n.unwrap_or(&J::Null) {
                     rows.push(vec![rec.number.clone(), k.clone(), show(o), show(n)]);
                 }
+            }
+            if let Some((_, renamed)) = migrated
+                && rows.len() > before
+                && !renamed.is_empty()
+            {
+                carried.push((rec.number.clone(), renamed));
             }
             Ok(())
         })
@@ -798,6 +821,15 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
             format!("{} {}", q.meta.id, q.meta.version),
         ];
         out.push_str(&table(&header, &rows));
+    }
+    if !carried.is_empty() {
+        out.push_str(lang.pick(
+            "按问卷的迁移规则换算的回答：\n",
+            "answers carried over by the questionnaire's migrations:\n",
+        ));
+        for (number, renamed) in &carried {
+            out.push_str(&format!("  {number}: {}\n", renamed.join(", ")));
+        }
     }
     out.push_str(&match lang {
         Lang::Zh => format!(

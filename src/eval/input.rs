@@ -295,6 +295,18 @@ pub fn answers_to_json(answers: &Answers) -> serde_json::Map<String, serde_json:
 
 type SpannedTable = BTreeMap<String, Spanned<toml::Value>>;
 
+/// The bare key at the start of the line holding byte `offset` (`key = value`).
+fn key_at(src: &str, offset: usize) -> Option<String> {
+    let start = src.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = src.get(start..)?.lines().next()?.trim_start();
+    let key: String = line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let rest = line.get(key.len()..)?.trim_start();
+    (!key.is_empty() && rest.starts_with('=')).then_some(key)
+}
+
 #[derive(serde::Deserialize)]
 struct Wrapped {
     facts: SpannedTable,
@@ -323,7 +335,15 @@ pub fn parse_answers(
         Ok(t) => t,
         Err(e) => {
             let off = e.span().map_or(0, |s| s.start);
-            return Err(vec![at(off, "", format!("TOML: {}", e.message().trim()))]);
+            // a value TOML itself refuses (2026-02-29) still names its fact
+            let fact = key_at(src, off)
+                .filter(|k| q.fact(k).is_some())
+                .unwrap_or_default();
+            return Err(vec![at(
+                off,
+                &fact,
+                format!("TOML: {}", e.message().trim()),
+            )]);
         }
     };
     let table = if top.contains_key("facts") && q.fact("facts").is_none() {
@@ -424,6 +444,14 @@ mod tests {
         assert!(e.get(Lang::En).contains("character 2") && e.get(Lang::En).contains("U+001B"));
         let e = check_text(" \u{3000} ").unwrap_err();
         assert!(e.get(Lang::En).contains("no visible character"), "{e:?}");
+    }
+
+    #[test]
+    fn key_at_finds_the_key_of_a_line() {
+        let src = "[facts]\npathway = \"x\"\n  interview_date = 2026-02-29\n";
+        let off = src.find("2026").unwrap_or(0);
+        assert_eq!(key_at(src, off).as_deref(), Some("interview_date"));
+        assert_eq!(key_at(src, 2), None);
     }
 
     #[test]

@@ -2,13 +2,18 @@
 //! `evaluate`, `test` and the re-check of stored cases all call.
 
 pub mod input;
+pub mod migrate;
 pub mod report;
+mod state;
+pub mod timeline;
+pub mod view;
 
 use jiff::civil::Date;
 
-use crate::expr::eval::{Env, EvalError, eval};
+pub use timeline::Timeline;
+
 use crate::expr::{FactSet, Tri};
-use crate::questionnaire::{Compiled, Questionnaire, RuleKind, STATUS_VALUES};
+use crate::questionnaire::{Questionnaire, RuleKind, STATUS_VALUES};
 use crate::value::{Answers, Value};
 
 /// Whether the branching reaches a fact.
@@ -23,11 +28,14 @@ pub enum Reach {
 /// Where a fact's effective value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
+    /// Answered (an explicit null answers an optional question with "not given").
     Answer,
     Default,
-    /// An optional fact left empty: null.
-    Empty,
+    /// Reached, no answer and no default: unknown.
     Absent,
+    /// The branching does not reach the fact: known to be absent (null), unless its
+    /// default gives a value.
+    Unreached,
 }
 
 #[derive(Clone, Debug)]
@@ -43,7 +51,7 @@ pub struct FactState {
     pub invalid: Vec<usize>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RuleOutcome {
     /// `Some(true)` fired, `Some(false)` did not, `None` undecided.
     pub fired: Option<bool>,
@@ -81,12 +89,20 @@ impl Status {
             Status::Eligible => lang.pick("符合", "eligible"),
         }
     }
+    /// An application can be made (possibly after a referral).
+    pub fn open(self) -> bool {
+        matches!(self, Status::Eligible | Status::Refer)
+    }
 }
 
 /// The outcome of one evaluation.
 #[derive(Clone, Debug)]
 pub struct Evaluation {
     pub interview_date: Option<Date>,
+    /// The application day the results and findings are reported for (`apply_from` when
+    /// the applicant can apply in the window, else its first day; the interview date
+    /// where there is no window).
+    pub day: Option<Date>,
     pub facts: Vec<FactState>,
     pub rules: Vec<RuleOutcome>,
     pub status: Status,
@@ -97,6 +113,10 @@ pub struct Evaluation {
     /// Indices of the materials and steps whose condition holds.
     pub materials: Vec<usize>,
     pub steps: Vec<usize>,
+    /// Indices of the sentences whose condition holds.
+    pub sentences: Vec<usize>,
+    /// When and for what the applicant may apply (questionnaires with a `[schedule]`).
+    pub timeline: Option<Timeline>,
 }
 
 impl Evaluation {
@@ -104,6 +124,14 @@ impl Evaluation {
     pub fn result<'a>(&'a self, q: &Questionnaire, name: &str) -> Option<&'a Value> {
         let i = q.results.iter().position(|r| r.name == name)?;
         self.results[i].known()
+    }
+    /// A result or timeline result by name.
+    pub fn value(&self, q: &Questionnaire, name: &str) -> Option<Value> {
+        if let Some(v) = self.result(q, name) {
+            return Some(v.clone());
+        }
+        let f = crate::expr::check::TimelineField::parse(name)?;
+        self.timeline.as_ref().map(|t| t.get(f))
     }
     /// Rules that fired, in questionnaire order.
     pub fn fired<'a>(
@@ -139,260 +167,19 @@ impl Evaluation {
     }
 }
 
-struct State<'a> {
-    q: &'a Questionnaire,
-    facts: Vec<Tri>,
-    derived: Vec<Option<Result<Tri, EvalError>>>,
-    status: Tri,
-    fired: Vec<Tri>,
-    today: Date,
-}
-
-impl Env for State<'_> {
-    fn fact(&self, i: u16) -> Tri {
-        self.facts
-            .get(usize::from(i))
-            .cloned()
-            .unwrap_or_else(|| Tri::Unknown(FactSet::single(i)))
-    }
-    fn derived(&self, i: u16) -> Result<Tri, EvalError> {
-        match self.derived.get(usize::from(i)) {
-            Some(Some(r)) => r.clone(),
-            _ => Err(EvalError {
-                message: format!("derived value {i} evaluated out of order"),
-            }),
-        }
-    }
-    fn status(&self) -> Tri {
-        self.status.clone()
-    }
-    fn fired(&self, rule: u16) -> Tri {
-        self.fired
-            .get(usize::from(rule))
-            .cloned()
-            .unwrap_or(Tri::Known(Value::Null))
-    }
-    fn today(&self) -> Date {
-        self.today
-    }
-}
-
-impl State<'_> {
-    fn run(&mut self, c: &Compiled) -> Result<Tri, EvalError> {
-        for &d in &c.needs {
-            let d = usize::from(d);
-            if self.derived[d].is_none() {
-                let r = eval(&self.q.derived[d].expr.node, self);
-                self.derived[d] = Some(r);
-            }
-        }
-        eval(&c.node, self)
-    }
-
-    fn condition(&mut self, c: Option<&Compiled>) -> Reach {
-        let Some(c) = c else { return Reach::Reached };
-        match self.run(c) {
-            Ok(Tri::Known(Value::Bool(true))) => Reach::Reached,
-            Ok(Tri::Known(_)) | Err(_) => Reach::NotReached,
-            Ok(Tri::Unknown(m)) => Reach::Pending(m),
-        }
-    }
-}
-
-fn and_reach(a: Reach, b: Reach) -> Reach {
-    match (a, b) {
-        (Reach::NotReached, _) | (_, Reach::NotReached) => Reach::NotReached,
-        (Reach::Reached, r) | (r, Reach::Reached) => r,
-        (Reach::Pending(mut x), Reach::Pending(y)) => {
-            x.union(&y);
-            Reach::Pending(x)
-        }
-    }
-}
-
 /// Evaluate `answers` against `q`. `today` is used only by defaults that call `today()`
-/// (the interview date); rules never read the clock.
+/// (the interview date); rules never read the clock. Where the questionnaire declares an
+/// application schedule, every condition is measured on the day of application and the
+/// evaluation carries the timeline (see [`timeline`]).
 pub fn evaluate(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation {
-    let n = q.facts.len();
-    let mut st = State {
-        q,
-        facts: Vec::with_capacity(n),
-        derived: vec![None; q.derived.len()],
-        status: Tri::Known(Value::Null),
-        fired: Vec::new(),
-        today,
-    };
-    let mut states = Vec::with_capacity(n);
-    let mut section_reach: Vec<Option<Reach>> = vec![None; q.sections.len()];
-    for f in &q.facts {
-        let sec = &q.sections[f.section];
-        let sreach = match &section_reach[f.section] {
-            Some(r) => r.clone(),
-            None => {
-                let r = st.condition(sec.ask_if.as_ref());
-                section_reach[f.section] = Some(r.clone());
-                r
-            }
-        };
-        let reach = and_reach(sreach, st.condition(f.ask_if.as_ref()));
-        let answer = answers.get(&f.id);
-        let default_value = |st: &mut State| -> Option<Tri> {
-            let d = f.default.as_ref()?;
-            match st.run(d) {
-                Ok(Tri::Known(Value::Null)) | Err(_) => None,
-                Ok(t) => Some(t),
-            }
-        };
-        let (value, source, set_aside) = match (&reach, answer) {
-            (Reach::Reached, Some(v)) => (Tri::Known(v.clone()), Source::Answer, false),
-            // answered, but whether the branching reaches it waits for earlier facts:
-            // only those are missing, not this one
-            (Reach::Pending(p), Some(_)) => (Tri::Unknown(p.clone()), Source::Answer, false),
-            (reach, answer) => {
-                let set_aside = answer.is_some() && *reach == Reach::NotReached;
-                match default_value(&mut st) {
-                    Some(Tri::Known(v)) => (Tri::Known(v), Source::Default, set_aside),
-                    Some(Tri::Unknown(mut m)) => {
-                        m.insert(f.index);
-                        (Tri::Unknown(m), Source::Absent, set_aside)
-                    }
-                    None if f.optional && *reach == Reach::Reached => {
-                        (Tri::Known(Value::Null), Source::Empty, false)
-                    }
-                    None => {
-                        let mut m = FactSet::single(f.index);
-                        if let Reach::Pending(p) = reach {
-                            m.union(p);
-                        }
-                        (Tri::Unknown(m), Source::Absent, set_aside)
-                    }
-                }
-            }
-        };
-        st.facts.push(value.clone());
-        states.push(FactState {
-            reach,
-            value,
-            source,
-            set_aside,
-            invalid: Vec::new(),
-        });
-    }
+    timeline::run(q, answers, today, timeline::Mode::Events)
+}
 
-    // validations of the answers given
-    for (i, f) in q.facts.iter().enumerate() {
-        if states[i].source != Source::Answer {
-            continue;
-        }
-        for (vi, v) in f.validate.iter().enumerate() {
-            if let Ok(t) = st.run(&v.check)
-                && t.truth() == Some(false)
-            {
-                states[i].invalid.push(vi);
-            }
-        }
-    }
-
-    // rules
-    let mut rules = Vec::with_capacity(q.rules.len());
-    for r in &q.rules {
-        let outcome = match st.run(&r.when) {
-            Ok(t) => match t.truth() {
-                Some(b) => RuleOutcome {
-                    fired: Some(b),
-                    waiting: FactSet::default(),
-                    error: None,
-                },
-                None => RuleOutcome {
-                    fired: None,
-                    waiting: t.waiting().cloned().unwrap_or_default(),
-                    error: None,
-                },
-            },
-            Err(e) => RuleOutcome {
-                fired: None,
-                waiting: FactSet::default(),
-                error: Some(e.message),
-            },
-        };
-        st.fired.push(match outcome.fired {
-            Some(b) => Tri::Known(Value::Bool(b)),
-            None => Tri::Unknown(outcome.waiting.clone()),
-        });
-        rules.push(outcome);
-    }
-    let fired = |k: RuleKind| {
-        q.rules
-            .iter()
-            .zip(&rules)
-            .any(|(r, o)| r.kind == k && o.fired == Some(true))
-    };
-    let undecided = rules.iter().any(|o| o.fired.is_none());
-    let status = if fired(RuleKind::Blocker) {
-        Status::Ineligible
-    } else if undecided {
-        Status::Incomplete
-    } else if fired(RuleKind::Refer) {
-        Status::Refer
-    } else {
-        Status::Eligible
-    };
-    let mut missing_set = FactSet::default();
-    if status == Status::Incomplete {
-        for o in &rules {
-            if o.fired.is_none() {
-                missing_set.union(&o.waiting);
-            }
-        }
-    }
-    st.status = Tri::Known(Value::str(status.code()));
-
-    // results
-    let mut results = Vec::with_capacity(q.results.len());
-    let mut result_errors = Vec::with_capacity(q.results.len());
-    for r in &q.results {
-        match st.run(&r.expr) {
-            Ok(t) => {
-                results.push(t);
-                result_errors.push(None);
-            }
-            Err(e) => {
-                results.push(Tri::Known(Value::Null));
-                result_errors.push(Some(e.message));
-            }
-        }
-    }
-    let mut holds = |items: &[crate::questionnaire::Item]| -> Vec<usize> {
-        items
-            .iter()
-            .enumerate()
-            .filter(|(_, it)| match &it.when {
-                None => true,
-                Some(c) => st.run(c).ok().and_then(|t| t.truth()) == Some(true),
-            })
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let materials = holds(&q.materials);
-    let steps = holds(&q.steps);
-
-    let interview_date = q.fact_index("interview_date").and_then(|i| {
-        states[usize::from(i)]
-            .value
-            .known()
-            .and_then(Value::as_date)
-    });
-    Evaluation {
-        interview_date,
-        facts: states,
-        rules,
-        status,
-        missing: missing_set.iter().collect(),
-        results,
-        result_errors,
-        materials,
-        steps,
-    }
+/// The same evaluation, stepping the application day one day at a time and trusting no
+/// cached value across days: the oracle the fast timeline is tested against.
+#[doc(hidden)]
+pub fn evaluate_day_by_day(q: &Questionnaire, answers: &Answers, today: Date) -> Evaluation {
+    timeline::run(q, answers, today, timeline::Mode::DayByDay)
 }
 
 #[cfg(test)]
@@ -529,9 +316,18 @@ message = { zh = "转办", en = "refer" }
         );
         assert_eq!(
             ev.status,
-            Status::Refer,
-            "optional nick left empty is null, not unknown"
+            Status::Incomplete,
+            "an optional fact with no answer is unknown"
         );
+        assert_eq!(ev.missing, vec![idx(&q, "nick")]);
+        // an explicit null answers it: "not given"
+        b.insert("nick".into(), Value::Null);
+        let ev = evaluate(&q, &b, date(2026, 6, 1));
+        assert_eq!(ev.status, Status::Refer, "nick not given is null");
+        // unreached facts are known to be absent: a rule on them is decided
+        let fy = usize::from(idx(&q, "failed_year"));
+        assert_eq!(ev.facts[fy].value, Tri::Known(Value::Null));
+        assert_eq!(ev.facts[fy].source, Source::Unreached);
     }
 
     #[test]

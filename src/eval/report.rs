@@ -30,6 +30,11 @@ pub fn results_json(q: &Questionnaire, ev: &Evaluation) -> Map<String, J> {
     for (r, t) in q.results.iter().zip(&ev.results) {
         results.insert(r.name.clone(), t.known().map_or(J::Null, |v| v.to_json()));
     }
+    if let Some(tl) = &ev.timeline {
+        for f in crate::expr::check::TimelineField::ALL {
+            results.insert(f.name().into(), tl.get(f).to_json());
+        }
+    }
     results
 }
 
@@ -42,6 +47,28 @@ pub fn findings_json(q: &Questionnaire, ev: &Evaluation) -> Vec<J> {
             o.insert("kind".into(), J::String(r.kind.name().into()));
             o.insert("cite".into(), J::String(r.cite.clone()));
             text_json(&r.message, "message", &mut o);
+            J::Object(o)
+        })
+        .collect()
+}
+
+/// The sentences that read the outcome, in Chinese and (when written) English.
+fn sentences(q: &Questionnaire, ev: &Evaluation) -> Vec<J> {
+    ev.sentences
+        .iter()
+        .map(|i| {
+            let t = &q.sentences[*i].text;
+            let mut o = Map::new();
+            o.insert(
+                "text".into(),
+                J::String(super::view::fill(q, ev, t.zh(), Lang::Zh)),
+            );
+            if let Some(en) = t.en() {
+                o.insert(
+                    "text_en".into(),
+                    J::String(super::view::fill(q, ev, en, Lang::En)),
+                );
+            }
             J::Object(o)
         })
         .collect()
@@ -99,6 +126,7 @@ pub fn to_json(q: &Questionnaire, ev: &Evaluation) -> J {
         "findings": findings_json(q, ev),
         "materials": items(&q.materials, &ev.materials),
         "steps": items(&q.steps, &ev.steps),
+        "sentences": sentences(q, ev),
         "rules": rules,
         "pending_results": pending,
         "set_aside": ids(q, ev.set_aside()),
@@ -106,86 +134,68 @@ pub fn to_json(q: &Questionnaire, ev: &Evaluation) -> J {
     })
 }
 
-/// A summary for a person, in `lang`.
+/// A summary for a person, in `lang`: the outcome view as text.
 pub fn to_text(q: &Questionnaire, ev: &Evaluation, lang: Lang) -> String {
-    let mut out = String::new();
+    let v = super::view::build(q, ev, lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let colon = l("：", ": ");
+    let mut out = String::new();
     out.push_str(&format!("{}\n", q.meta.title.get(lang)));
-    if let Some(d) = ev.interview_date {
-        out.push_str(&format!("{}: {d}\n", l("面谈日期", "Interview date")));
+    if let Some(d) = v.interview_date {
+        out.push_str(&format!("{}{colon}{d}\n", l("面谈日期", "Interview date")));
     }
     out.push_str(&format!(
-        "{}: {} ({})\n",
+        "{}{colon}{}\n",
         l("结论", "Outcome"),
-        ev.status.label(lang),
-        ev.status.code()
+        v.status_label
     ));
-    for (r, t) in q.results.iter().zip(&ev.results) {
-        let Some(v) = t.known() else { continue };
-        if v.is_null() {
-            continue;
-        }
-        let label = r
-            .label
-            .as_ref()
-            .map_or(r.name.clone(), |t| t.get(lang).to_string());
-        out.push_str(&format!("{label}: {}\n", r.display(v, lang)));
+    for s in &v.sentences {
+        out.push_str(&format!("  {s}\n"));
     }
-    let fired: Vec<_> = ev.fired(q).collect();
-    if !fired.is_empty() {
-        out.push_str(&format!("\n{}:\n", l("审查意见", "Findings")));
-        for r in fired {
+    for r in &v.results {
+        out.push_str(&format!("{}{colon}{}\n", r.label, r.value));
+    }
+    if !v.findings.is_empty() {
+        out.push_str(&format!("\n{}{colon}\n", l("审查意见", "Findings")));
+        for f in &v.findings {
             out.push_str(&format!(
-                "  [{}] {} {}: {}\n",
-                r.kind.label(lang),
-                r.cite,
-                r.code,
-                r.message.get(lang)
+                "  [{}] {}{colon}{}\n",
+                f.kind_label, f.cite, f.message
             ));
         }
     }
-    if ev.status == Status::Incomplete {
-        out.push_str(&format!("\n{}:\n", l("尚缺信息", "Still missing")));
-        for i in &ev.missing {
-            let f = &q.facts[usize::from(*i)];
-            out.push_str(&format!("  {} — {}\n", f.id, f.prompt.get(lang)));
+    if ev.status == Status::Incomplete && !v.missing.is_empty() {
+        out.push_str(&format!("\n{}{colon}\n", l("尚缺信息", "Still missing")));
+        for m in &v.missing {
+            out.push_str(&format!("  - {}\n", m.prompt));
         }
     }
-    for (title, list, which) in [
-        (
-            l("需携带材料", "Materials to bring"),
-            &q.materials,
-            &ev.materials,
-        ),
-        (l("后续步骤", "Next steps"), &q.steps, &ev.steps),
+    for (title, items) in [
+        (l("需携带材料", "Materials to bring"), &v.materials),
+        (l("后续步骤", "Next steps"), &v.steps),
     ] {
-        if which.is_empty() {
+        if items.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{title}:\n"));
-        for i in which {
-            let it = &list[*i];
-            let cite = it
-                .cite
-                .as_ref()
-                .map_or(String::new(), |c| format!(" ({c})"));
-            out.push_str(&format!("  - {}{cite}\n", it.text.get(lang)));
+        out.push_str(&format!("\n{title}{colon}\n"));
+        for it in items {
+            let cite = it.cite.as_ref().map_or(String::new(), |c| match lang {
+                Lang::Zh => format!("（{c}）"),
+                Lang::En => format!(" ({c})"),
+            });
+            out.push_str(&format!("  - {}{cite}\n", it.text));
         }
     }
-    let aside: Vec<_> = ev.set_aside().collect();
-    if !aside.is_empty() {
+    if !v.set_aside.is_empty() {
         out.push_str(&format!(
-            "\n{}: ",
+            "\n{}{colon}",
             l(
                 "未采用的回答（分支未到达）",
                 "Answers set aside (not reached)"
             )
         ));
-        let names: Vec<&str> = aside
-            .iter()
-            .map(|i| q.facts[usize::from(*i)].id.as_str())
-            .collect();
-        out.push_str(&names.join(", "));
+        let names: Vec<&str> = v.set_aside.iter().map(|f| f.prompt.as_str()).collect();
+        out.push_str(&names.join(l("；", "; ")));
         out.push('\n');
     }
     out

@@ -88,6 +88,7 @@ pub enum Builtin {
     IdBirthDate,
     IdSex,
     Today,
+    WholeMonths,
 }
 
 impl Builtin {
@@ -112,6 +113,7 @@ impl Builtin {
             "id_birth_date" => IdBirthDate,
             "id_sex" => IdSex,
             "today" => Today,
+            "whole_months" => WholeMonths,
             _ => return None,
         })
     }
@@ -125,6 +127,13 @@ pub enum Node {
     Derived(u16),
     Status,
     Fired(u16),
+    /// The day the application is made (see `eval::timeline`).
+    AppDate,
+    /// The day years are counted to: the application year's declared counting date, or
+    /// the application day.
+    CountingDate,
+    /// A timeline result (results, materials and steps only).
+    Timeline(TimelineField),
     Not(Box<Node>),
     Neg(Box<Node>),
     And(Box<Node>, Box<Node>),
@@ -134,6 +143,71 @@ pub enum Node {
     List(Vec<Node>),
     Index(Box<Node>, Box<Node>),
     Call(Builtin, Vec<Node>),
+}
+
+/// The results the engine computes from the application schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimelineField {
+    ApplicationYear,
+    WindowOpens,
+    WindowCloses,
+    ApplyFrom,
+    ApplyBy,
+    QualifiesOn,
+    QualifiesLevel,
+    NextLevel,
+    NextLevelOn,
+}
+
+impl TimelineField {
+    pub const ALL: [TimelineField; 9] = [
+        TimelineField::ApplicationYear,
+        TimelineField::WindowOpens,
+        TimelineField::WindowCloses,
+        TimelineField::ApplyFrom,
+        TimelineField::ApplyBy,
+        TimelineField::QualifiesOn,
+        TimelineField::QualifiesLevel,
+        TimelineField::NextLevel,
+        TimelineField::NextLevelOn,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            TimelineField::ApplicationYear => "application_year",
+            TimelineField::WindowOpens => "window_opens",
+            TimelineField::WindowCloses => "window_closes",
+            TimelineField::ApplyFrom => "apply_from",
+            TimelineField::ApplyBy => "apply_by",
+            TimelineField::QualifiesOn => "qualifies_on",
+            TimelineField::QualifiesLevel => "qualifies_level",
+            TimelineField::NextLevel => "next_level",
+            TimelineField::NextLevelOn => "next_level_on",
+        }
+    }
+    pub fn parse(name: &str) -> Option<TimelineField> {
+        TimelineField::ALL.into_iter().find(|f| f.name() == name)
+    }
+    pub fn ty(self) -> Ty {
+        match self {
+            TimelineField::ApplicationYear => Ty::Int,
+            TimelineField::QualifiesLevel | TimelineField::NextLevel => Ty::Str,
+            _ => Ty::Date,
+        }
+    }
+}
+
+/// Names the engine gives a meaning: no fact, derived value or result may take them.
+pub const RESERVED_NAMES: [&str; 5] = [
+    "data",
+    "status",
+    "missing",
+    "application_date",
+    "counting_date",
+];
+
+/// Is `name` reserved (including the timeline results)?
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED_NAMES.contains(&name) || TimelineField::parse(name).is_some()
 }
 
 /// What an expression may see, and where it stands.
@@ -150,17 +224,25 @@ pub trait Scope {
     fn rule(&self, code: &str) -> Vec<u16>;
     /// The enum id of `status` (results only).
     fn status_enum(&self) -> u16;
-    /// What this expression is for: controls `today()`, `status`, `fired()`.
+    /// What this expression is for: controls `today()`, `status`, `fired()`, the
+    /// application day and the timeline results.
     fn place(&self) -> Place;
+    /// Whether the questionnaire declares an application schedule (timeline results).
+    fn has_schedule(&self) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
-    /// `default` of a fact: may call `today()`.
+    /// `default` of a fact: may call `today()`; never the application day.
     Default,
-    /// `results`: may read `status` and `fired()`.
+    /// `ask_if` and `validate` of facts and sections: the interview itself, before any
+    /// application day exists.
+    Fact,
+    /// `results`, materials and steps: may read `status`, `fired()` and the timeline.
     Result,
-    /// Everything else.
+    /// Derived values and rules: may read the application day.
     Plain,
 }
 
@@ -179,6 +261,8 @@ pub struct Checked {
     pub derived: BTreeSet<u16>,
     /// Enum choices named by literals: (enum id, choice).
     pub mentioned: Vec<(u16, String)>,
+    /// Reads `application_date` or `counting_date` directly (not through derived values).
+    pub time: bool,
 }
 
 /// Names an expression refers to (facts or derived), before resolution: for ordering
@@ -214,6 +298,7 @@ pub fn check(e: &Spanned, scope: &dyn Scope) -> Result<Checked, CheckError> {
         facts: BTreeSet::new(),
         derived: BTreeSet::new(),
         mentioned: Vec::new(),
+        time: false,
     };
     let (node, ty) = c.expr(e)?;
     Ok(Checked {
@@ -222,6 +307,7 @@ pub fn check(e: &Spanned, scope: &dyn Scope) -> Result<Checked, CheckError> {
         facts: c.facts,
         derived: c.derived,
         mentioned: c.mentioned,
+        time: c.time,
     })
 }
 
@@ -230,6 +316,7 @@ struct Checker<'a> {
     facts: BTreeSet<u16>,
     derived: BTreeSet<u16>,
     mentioned: Vec<(u16, String)>,
+    time: bool,
 }
 
 fn err<T>(span: Span, message: impl Into<String>) -> Result<T, CheckError> {
@@ -440,7 +527,41 @@ impl Checker<'_> {
                 Ok((Node::Status, Ty::Enum(self.scope.status_enum())))
             }
             "status" => err(span, "`status` can be read only by results"),
-            _ => err(span, format!("undefined name `{name}`")),
+            "application_date" | "counting_date" => match self.scope.place() {
+                Place::Plain | Place::Result => {
+                    self.time = true;
+                    Ok((
+                        if name == "application_date" {
+                            Node::AppDate
+                        } else {
+                            Node::CountingDate
+                        },
+                        Ty::Date,
+                    ))
+                }
+                Place::Default | Place::Fact => err(
+                    span,
+                    format!(
+                        "`{name}` can be read only by derived values, rules and results (questions are asked before any application day)"
+                    ),
+                ),
+            },
+            _ => match TimelineField::parse(name) {
+                Some(f) if self.scope.place() == Place::Result && self.scope.has_schedule() => {
+                    Ok((Node::Timeline(f), f.ty()))
+                }
+                Some(_) if self.scope.place() == Place::Result => err(
+                    span,
+                    format!("`{name}` is a timeline result: declare a [schedule] to use it"),
+                ),
+                Some(_) => err(
+                    span,
+                    format!(
+                        "`{name}` is a timeline result: only results, materials and steps can read it"
+                    ),
+                ),
+                None => err(span, format!("undefined name `{name}`")),
+            },
         }
     }
 
@@ -580,7 +701,7 @@ impl Checker<'_> {
         use Builtin::*;
         use Ty::*;
         let (params, ret): (Vec<Ty>, Ty) = match f {
-            WholeYears => (vec![Date, Date], Int),
+            WholeYears | WholeMonths => (vec![Date, Date], Int),
             AddMonths | AddYears | AddDays => (vec![Date, Int], Date),
             MakeDate => (vec![Int, Int, Int], Date),
             Year | Month | Day => (vec![Date], Int),

@@ -4,11 +4,12 @@
 //! false. Arithmetic is checked: nothing here can panic or overflow.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
 use super::ast::BinOp;
-use super::check::{Builtin, Node};
+use super::check::{Builtin, Node, TimelineField};
 use crate::value::Value;
 use crate::{dates, idcard};
 
@@ -99,13 +100,193 @@ fn fail<T>(message: impl Into<String>) -> Result<T, EvalError> {
 }
 
 /// What evaluation reads: facts, derived values (already computed: the caller evaluates
-/// derived values in dependency order), status, rule outcomes, the clock.
+/// derived values in dependency order), status, rule outcomes, the clock, and the
+/// application day.
 pub trait Env {
     fn fact(&self, i: u16) -> Tri;
-    fn derived(&self, i: u16) -> Result<Tri, EvalError>;
+    fn derived(&self, i: u16) -> Result<(Tri, Drift), EvalError>;
     fn status(&self) -> Tri;
     fn fired(&self, rule: u16) -> Tri;
     fn today(&self) -> Date;
+    /// The day the application is made: known, or unknown waiting for the facts that
+    /// give it (the interview date).
+    fn day(&self) -> Tri {
+        Tri::Known(Value::Date(self.today()))
+    }
+    /// `counting_date` and how it moves.
+    fn counting(&self) -> (Tri, Drift) {
+        (self.day(), Drift::moving_day())
+    }
+    fn timeline(&self, _f: TimelineField) -> Tri {
+        Tri::Known(Value::Null)
+    }
+    /// The last application day that matters: searches for the next change stop here.
+    fn horizon(&self) -> Option<Date> {
+        None
+    }
+}
+
+/// How a value moves as the application day `t` moves forward.
+///
+/// The timeline steps from one day on which something may change to the next, instead of
+/// evaluating every day: every node reports `until`, the first day after `t` on which its
+/// value may differ. A date or integer that follows the day itself (`application_date`,
+/// `add_months(application_date, 3)`, `whole_years(d, application_date)`) is *moving*: a
+/// monotone non-decreasing function of the day, kept as a [`Recipe`] that can be
+/// evaluated at any day, so that a comparison against it can find its exact switching day
+/// by bisection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drift {
+    /// First day after `t` on which the value may change (or the recipe stop applying);
+    /// `None`: not before the horizon.
+    pub until: Option<Date>,
+    /// The value follows the day through this recipe (until `until`).
+    pub moving: Option<Arc<Recipe>>,
+}
+
+impl Drift {
+    pub const FIXED: Drift = Drift {
+        until: None,
+        moving: None,
+    };
+    pub fn until(d: Option<Date>) -> Drift {
+        Drift {
+            until: d,
+            moving: None,
+        }
+    }
+    pub fn moving_day() -> Drift {
+        Drift {
+            until: None,
+            moving: Some(Arc::new(Recipe::Day)),
+        }
+    }
+}
+
+/// The earlier of two change days (`None` is "never").
+pub fn earliest(a: Option<Date>, b: Option<Date>) -> Option<Date> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (x, None) | (None, x) => x,
+    }
+}
+
+/// A value as a monotone non-decreasing function of the application day.
+#[derive(Debug, PartialEq)]
+pub enum Recipe {
+    Day,
+    AddDays(Arc<Recipe>, i64),
+    AddMonths(Arc<Recipe>, i64),
+    WholeYears(Date, Arc<Recipe>),
+    WholeMonths(Date, Arc<Recipe>),
+    Year(Arc<Recipe>),
+    Add(Arc<Recipe>, i64),
+    /// Multiplied by a positive constant.
+    Scale(Arc<Recipe>, i64),
+    Extreme {
+        min: bool,
+        args: Vec<Arg>,
+    },
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Arg {
+    Fixed(Value),
+    Moving(Arc<Recipe>),
+}
+
+impl Recipe {
+    /// The value on day `t` (`None`: out of range).
+    pub fn at(&self, t: Date) -> Option<Value> {
+        Some(match self {
+            Recipe::Day => Value::Date(t),
+            Recipe::AddDays(r, n) => Value::Date(dates::add_days(r.at(t)?.as_date()?, *n)?),
+            Recipe::AddMonths(r, n) => Value::Date(dates::add_months(r.at(t)?.as_date()?, *n)?),
+            Recipe::WholeYears(a, r) => Value::Int(dates::whole_years(*a, r.at(t)?.as_date()?)),
+            Recipe::WholeMonths(a, r) => Value::Int(dates::whole_months(*a, r.at(t)?.as_date()?)),
+            Recipe::Year(r) => Value::Int(i64::from(r.at(t)?.as_date()?.year())),
+            Recipe::Add(r, k) => Value::Int(r.at(t)?.as_int()?.checked_add(*k)?),
+            Recipe::Scale(r, k) => Value::Int(r.at(t)?.as_int()?.checked_mul(*k)?),
+            Recipe::Extreme { min, args } => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(match a {
+                        Arg::Fixed(v) => v.clone(),
+                        Arg::Moving(r) => r.at(t)?,
+                    });
+                }
+                extreme(*min, &vals)
+            }
+        })
+    }
+}
+
+/// The first day in `(t, hi]` on which `changed` holds, for a predicate that, once true,
+/// stays true (bisection over day numbers).
+fn first_change(t: Date, hi: Date, changed: impl Fn(Date) -> bool) -> Option<Date> {
+    let (mut lo, mut hi_n) = (dates::day_number(t), dates::day_number(hi));
+    if hi_n <= lo || !changed(hi) {
+        return None;
+    }
+    while hi_n - lo > 1 {
+        let mid = lo + (hi_n - lo) / 2;
+        match dates::from_day_number(mid) {
+            Some(m) if changed(m) => hi_n = mid,
+            Some(_) => lo = mid,
+            None => return dates::from_day_number(lo + 1),
+        }
+    }
+    dates::from_day_number(hi_n)
+}
+
+/// The day before `d`, or `hi` if that is earlier.
+fn bound(hi: Date, until: Option<Date>) -> Date {
+    match until.and_then(|u| dates::from_day_number(dates::day_number(u) - 1)) {
+        Some(b) => b.min(hi),
+        None => hi,
+    }
+}
+
+/// Where a search can look: the current application day and the horizon.
+#[derive(Clone, Copy)]
+struct Clock {
+    t: Date,
+    hi: Date,
+}
+
+fn clock(env: &dyn Env) -> Option<Clock> {
+    let t = env.day().known()?.as_date()?;
+    Some(Clock {
+        t,
+        hi: env.horizon().unwrap_or(t),
+    })
+}
+
+/// The first day the value may change, for a value whose drift may be moving.
+fn settle(v: &Tri, d: &Drift, clk: Option<Clock>) -> Option<Date> {
+    let Some(r) = &d.moving else { return d.until };
+    let (Some(clk), Tri::Known(now)) = (clk, v) else {
+        return d.until;
+    };
+    if **r == Recipe::Day {
+        return earliest(d.until, dates::add_days(clk.t, 1));
+    }
+    let hi = bound(clk.hi, d.until);
+    first_change(clk.t, hi, |x| r.at(x).as_ref() != Some(now)).or(d.until)
+}
+
+/// The first day after the current application day on which a value may change.
+pub fn settled_until(v: &Tri, d: &Drift, env: &dyn Env) -> Option<Date> {
+    settle(v, d, clock(env))
+}
+
+/// The earliest settled change of several values.
+fn settle_all<'a>(outs: impl IntoIterator<Item = &'a (Tri, Drift)>, clk: Option<Clock>) -> Drift {
+    let mut until = None;
+    for (v, d) in outs {
+        until = earliest(until, settle(v, d, clk));
+    }
+    Drift::until(until)
 }
 
 fn truth_of(v: &Value) -> bool {
@@ -118,82 +299,132 @@ const RED_ZONE: usize = 64 * 1024;
 const GROW: usize = 1024 * 1024;
 
 pub fn eval(node: &Node, env: &dyn Env) -> Result<Tri, EvalError> {
+    eval_drift(node, env).map(|(t, _)| t)
+}
+
+/// Evaluate, and say how the value moves with the application day.
+pub fn eval_drift(node: &Node, env: &dyn Env) -> Result<(Tri, Drift), EvalError> {
     stacker::maybe_grow(RED_ZONE, GROW, || eval_node(node, env))
 }
 
-fn eval_node(node: &Node, env: &dyn Env) -> Result<Tri, EvalError> {
+fn known(v: Value, d: Drift) -> (Tri, Drift) {
+    (Tri::Known(v), d)
+}
+
+fn eval_node(node: &Node, env: &dyn Env) -> Result<(Tri, Drift), EvalError> {
     Ok(match node {
-        Node::Const(v) => Tri::Known(v.clone()),
-        Node::Fact(i) => env.fact(*i),
+        Node::Const(v) => known(v.clone(), Drift::FIXED),
+        Node::Fact(i) => (env.fact(*i), Drift::FIXED),
         Node::Derived(i) => env.derived(*i)?,
-        Node::Status => env.status(),
-        Node::Fired(i) => env.fired(*i),
-        Node::Not(a) => match eval(a, env)? {
-            Tri::Known(v) => Tri::Known(Value::Bool(!truth_of(&v))),
-            u => u,
+        Node::Status => (env.status(), Drift::FIXED),
+        Node::Fired(i) => (env.fired(*i), Drift::FIXED),
+        Node::Timeline(f) => (env.timeline(*f), Drift::FIXED),
+        Node::AppDate => match env.day() {
+            t @ Tri::Known(Value::Date(_)) => (t, Drift::moving_day()),
+            t => (t, Drift::FIXED),
         },
-        Node::Neg(a) => match eval(a, env)? {
-            Tri::Known(Value::Int(n)) => match n.checked_neg() {
-                Some(n) => Tri::Known(Value::Int(n)),
-                None => return fail("integer overflow in `-`"),
-            },
-            Tri::Known(_) => Tri::Known(Value::Null),
-            u => u,
-        },
+        Node::CountingDate => env.counting(),
+        Node::Not(a) => {
+            let x = eval_drift(a, env)?;
+            let d = Drift::until(settle(&x.0, &x.1, clock(env)));
+            match x.0 {
+                Tri::Known(v) => known(Value::Bool(!truth_of(&v)), d),
+                u => (u, d),
+            }
+        }
+        Node::Neg(a) => {
+            let x = eval_drift(a, env)?;
+            let d = Drift::until(settle(&x.0, &x.1, clock(env)));
+            match x.0 {
+                Tri::Known(Value::Int(n)) => match n.checked_neg() {
+                    Some(n) => known(Value::Int(n), d),
+                    None => return fail("integer overflow in `-`"),
+                },
+                Tri::Known(_) => known(Value::Null, d),
+                u => (u, d),
+            }
+        }
         Node::And(a, b) => logic(a, b, env, false)?,
         Node::Or(a, b) => logic(a, b, env, true)?,
-        Node::Cond(c, a, b) => match eval(c, env)? {
-            Tri::Known(v) => {
-                if truth_of(&v) {
-                    eval(a, env)?
-                } else {
-                    eval(b, env)?
+        Node::Cond(c, a, b) => {
+            let (cv, cd) = eval_drift(c, env)?;
+            let clk = clock(env);
+            match cv {
+                Tri::Known(v) => {
+                    let (bv, bd) = eval_drift(if truth_of(&v) { a } else { b }, env)?;
+                    let until = earliest(settle(&Tri::Known(v), &cd, clk), bd.until);
+                    (
+                        bv,
+                        Drift {
+                            until,
+                            moving: bd.moving,
+                        },
+                    )
                 }
-            }
-            Tri::Unknown(mut missing) => {
-                let x = eval(a, env)?;
-                let y = eval(b, env)?;
-                match (x, y) {
-                    (Tri::Known(x), Tri::Known(y)) if x == y => Tri::Known(x),
-                    (x, y) => {
-                        for t in [x, y] {
-                            if let Tri::Unknown(m) = t {
-                                missing.union(&m);
+                Tri::Unknown(mut missing) => {
+                    let x = eval_drift(a, env)?;
+                    let y = eval_drift(b, env)?;
+                    let d = settle_all([&x, &y], clk);
+                    let d = Drift::until(earliest(
+                        d.until,
+                        settle(&Tri::Unknown(missing.clone()), &cd, clk),
+                    ));
+                    match (x.0, y.0) {
+                        (Tri::Known(x), Tri::Known(y)) if x == y => known(x, d),
+                        (x, y) => {
+                            for t in [x, y] {
+                                if let Tri::Unknown(m) = t {
+                                    missing.union(&m);
+                                }
                             }
+                            (Tri::Unknown(missing), d)
                         }
-                        Tri::Unknown(missing)
                     }
                 }
             }
-        },
+        }
         Node::Bin(op, a, b) => {
-            let x = eval(a, env)?;
-            let y = eval(b, env)?;
-            match (x, y) {
-                (Tri::Known(x), Tri::Known(y)) => Tri::Known(binary(*op, &x, &y)?),
-                (x, y) => Tri::Unknown(merge_unknown([x, y])),
+            let x = eval_drift(a, env)?;
+            let y = eval_drift(b, env)?;
+            let clk = clock(env);
+            match (&x, &y) {
+                ((Tri::Known(xv), xd), (Tri::Known(yv), yd)) => {
+                    let v = binary(*op, xv, yv)?;
+                    let d = bin_drift(*op, (xv, xd), (yv, yd), clk);
+                    known(v, d)
+                }
+                _ => {
+                    let d = settle_all([&x, &y], clk);
+                    (Tri::Unknown(merge_unknown([x.0, y.0])), d)
+                }
             }
         }
         Node::List(items) => {
-            let mut vals = Vec::with_capacity(items.len());
-            let mut missing: Option<FactSet> = None;
+            let mut outs = Vec::with_capacity(items.len());
             for item in items {
-                match eval(item, env)? {
+                outs.push(eval_drift(item, env)?);
+            }
+            let d = settle_all(&outs, clock(env));
+            let mut vals = Vec::with_capacity(outs.len());
+            let mut missing: Option<FactSet> = None;
+            for (t, _) in outs {
+                match t {
                     Tri::Known(v) => vals.push(v),
                     Tri::Unknown(m) => missing.get_or_insert_with(FactSet::default).union(&m),
                 }
             }
             match missing {
-                Some(m) => Tri::Unknown(m),
-                None => Tri::Known(Value::list(vals)),
+                Some(m) => (Tri::Unknown(m), d),
+                None => known(Value::list(vals), d),
             }
         }
         Node::Index(a, b) => {
-            let x = eval(a, env)?;
-            let y = eval(b, env)?;
-            match (x, y) {
-                (Tri::Known(x), Tri::Known(y)) => Tri::Known(index(&x, &y)),
-                (x, y) => Tri::Unknown(merge_unknown([x, y])),
+            let x = eval_drift(a, env)?;
+            let y = eval_drift(b, env)?;
+            let d = settle_all([&x, &y], clock(env));
+            match (x.0, y.0) {
+                (Tri::Known(x), Tri::Known(y)) => known(index(&x, &y), d),
+                (x, y) => (Tri::Unknown(merge_unknown([x, y])), d),
             }
         }
         Node::Call(f, args) => call(*f, args, env)?,
@@ -211,20 +442,124 @@ fn merge_unknown<const N: usize>(ts: [Tri; N]) -> FactSet {
 }
 
 /// `&&` (`short = false`) and `||` (`short = true`): a decisive operand wins in either
-/// order, even when the other one is unknown.
-fn logic(a: &Node, b: &Node, env: &dyn Env, short: bool) -> Result<Tri, EvalError> {
-    let x = eval(a, env)?;
-    if x.truth() == Some(short) {
-        return Ok(Tri::Known(Value::Bool(short)));
+/// order, even when the other one is unknown; the result then holds as long as it does.
+fn logic(a: &Node, b: &Node, env: &dyn Env, short: bool) -> Result<(Tri, Drift), EvalError> {
+    let clk = clock(env);
+    let x = eval_drift(a, env)?;
+    if x.0.truth() == Some(short) {
+        return Ok(known(
+            Value::Bool(short),
+            Drift::until(settle(&x.0, &x.1, clk)),
+        ));
     }
-    let y = eval(b, env)?;
-    if y.truth() == Some(short) {
-        return Ok(Tri::Known(Value::Bool(short)));
+    let y = eval_drift(b, env)?;
+    if y.0.truth() == Some(short) {
+        return Ok(known(
+            Value::Bool(short),
+            Drift::until(settle(&y.0, &y.1, clk)),
+        ));
     }
-    Ok(match (x, y) {
-        (Tri::Known(_), Tri::Known(_)) => Tri::Known(Value::Bool(!short)),
-        (x, y) => Tri::Unknown(merge_unknown([x, y])),
+    let d = settle_all([&x, &y], clk);
+    Ok(match (x.0, y.0) {
+        (Tri::Known(_), Tri::Known(_)) => known(Value::Bool(!short), d),
+        (x, y) => (Tri::Unknown(merge_unknown([x, y])), d),
     })
+}
+
+/// How the result of a binary operation on two known values moves.
+fn bin_drift(op: BinOp, x: (&Value, &Drift), y: (&Value, &Drift), clk: Option<Clock>) -> Drift {
+    let settled = || {
+        settle_all(
+            [
+                &(Tri::Known(x.0.clone()), x.1.clone()),
+                &(Tri::Known(y.0.clone()), y.1.clone()),
+            ],
+            clk,
+        )
+    };
+    let until = earliest(x.1.until, y.1.until);
+    match (op, &x.1.moving, &y.1.moving) {
+        (_, None, None) => Drift::until(until),
+        (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, Some(r), None) => {
+            compare_drift(op, r, x.0, y.0, until, clk)
+        }
+        (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge, None, Some(r)) => {
+            compare_drift(flip(op), r, y.0, x.0, until, clk)
+        }
+        (BinOp::Add, Some(r), None) | (BinOp::Add, None, Some(r)) => {
+            let k = if x.1.moving.is_some() { y.0 } else { x.0 };
+            match k {
+                Value::Int(k) => Drift {
+                    until,
+                    moving: Some(Arc::new(Recipe::Add(r.clone(), *k))),
+                },
+                _ => Drift::until(until),
+            }
+        }
+        (BinOp::Sub, Some(r), None) => match y.0.as_int().and_then(i64::checked_neg) {
+            Some(k) => Drift {
+                until,
+                moving: Some(Arc::new(Recipe::Add(r.clone(), k))),
+            },
+            None => settled(),
+        },
+        (BinOp::Mul, Some(r), None) | (BinOp::Mul, None, Some(r)) => {
+            let k = if x.1.moving.is_some() { y.0 } else { x.0 };
+            match k {
+                Value::Int(k) if *k > 0 => Drift {
+                    until,
+                    moving: Some(Arc::new(Recipe::Scale(r.clone(), *k))),
+                },
+                Value::Int(0) | Value::Null => Drift::until(until),
+                _ => settled(),
+            }
+        }
+        _ => settled(),
+    }
+}
+
+fn flip(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::Le => BinOp::Ge,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::Ge => BinOp::Le,
+        o => o,
+    }
+}
+
+/// `r op c` for a moving `r` and a value `c` that holds until `until`: the first day the
+/// outcome changes, found by bisection (the ordering comparisons switch at most once; `==`
+/// and `!=` are stepped at each change of `r`'s position relative to `c`).
+fn compare_drift(
+    op: BinOp,
+    r: &Arc<Recipe>,
+    now: &Value,
+    c: &Value,
+    until: Option<Date>,
+    clk: Option<Clock>,
+) -> Drift {
+    let Some(clk) = clk else {
+        return Drift::until(until);
+    };
+    let hi = bound(clk.hi, until);
+    let order = |v: &Value| match (v, c) {
+        (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+        (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    let first = match op {
+        BinOp::Eq | BinOp::Ne => {
+            let here = order(now);
+            first_change(clk.t, hi, |x| r.at(x).as_ref().map(order) != Some(here))
+        }
+        _ => {
+            let holds = |v: &Value| binary(op, v, c).ok().and_then(|b| b.as_bool());
+            let here = holds(now);
+            first_change(clk.t, hi, |x| r.at(x).as_ref().map(holds) != Some(here))
+        }
+    };
+    Drift::until(first.or(until))
 }
 
 fn index(x: &Value, k: &Value) -> Value {
@@ -294,26 +629,103 @@ fn date_or_fail(d: Option<Date>, what: &str) -> Result<Value, EvalError> {
     }
 }
 
-fn call(f: Builtin, args: &[Node], env: &dyn Env) -> Result<Tri, EvalError> {
+fn call(f: Builtin, args: &[Node], env: &dyn Env) -> Result<(Tri, Drift), EvalError> {
+    let clk = clock(env);
     if f == Builtin::Known {
-        let known = match args.first() {
-            Some(a) => matches!(eval(a, env)?, Tri::Known(ref v) if !v.is_null()),
-            None => false,
+        let (known_now, d) = match args.first() {
+            Some(a) => {
+                let x = eval_drift(a, env)?;
+                let d = Drift::until(settle(&x.0, &x.1, clk));
+                (matches!(x.0, Tri::Known(ref v) if !v.is_null()), d)
+            }
+            None => (false, Drift::FIXED),
         };
-        return Ok(Tri::Known(Value::Bool(known)));
+        return Ok(known(Value::Bool(known_now), d));
     }
-    let mut vals = Vec::with_capacity(args.len());
-    let mut missing: Option<FactSet> = None;
+    let mut outs = Vec::with_capacity(args.len());
     for a in args {
-        match eval(a, env)? {
-            Tri::Known(v) => vals.push(v),
-            Tri::Unknown(m) => missing.get_or_insert_with(FactSet::default).union(&m),
+        outs.push(eval_drift(a, env)?);
+    }
+    let mut missing: Option<FactSet> = None;
+    for (t, _) in &outs {
+        if let Tri::Unknown(m) = t {
+            missing.get_or_insert_with(FactSet::default).union(m);
         }
     }
     if let Some(m) = missing {
-        return Ok(Tri::Unknown(m));
+        return Ok((Tri::Unknown(m), settle_all(&outs, clk)));
     }
-    Ok(Tri::Known(apply(f, &vals, env)?))
+    let vals: Vec<Value> = outs
+        .iter()
+        .filter_map(|(t, _)| t.known().cloned())
+        .collect();
+    let v = apply(f, &vals, env)?;
+    let d = call_drift(f, &vals, &outs, clk);
+    Ok(known(v, d))
+}
+
+/// How a built-in's result moves: monotone built-ins of a moving argument stay moving
+/// (so that a comparison can bisect them); anything else changes when an argument does.
+fn call_drift(f: Builtin, vals: &[Value], outs: &[(Tri, Drift)], clk: Option<Clock>) -> Drift {
+    let movers: Vec<Option<&Arc<Recipe>>> = outs.iter().map(|(_, d)| d.moving.as_ref()).collect();
+    if movers.iter().all(Option::is_none) {
+        let mut until = None;
+        for (_, d) in outs {
+            until = earliest(until, d.until);
+        }
+        return Drift::until(until);
+    }
+    let until = outs.iter().fold(None, |u, (_, d)| earliest(u, d.until));
+    let moving = |r: Recipe| Drift {
+        until,
+        moving: Some(Arc::new(r)),
+    };
+    use Builtin::*;
+    match (f, vals, movers.as_slice()) {
+        (WholeYears, [Value::Date(a), _], [None, Some(r)]) => {
+            moving(Recipe::WholeYears(*a, (*r).clone()))
+        }
+        (WholeMonths, [Value::Date(a), _], [None, Some(r)]) => {
+            moving(Recipe::WholeMonths(*a, (*r).clone()))
+        }
+        (AddDays, [_, Value::Int(n)], [Some(r), None]) => moving(Recipe::AddDays((*r).clone(), *n)),
+        (AddMonths, [_, Value::Int(n)], [Some(r), None]) => {
+            moving(Recipe::AddMonths((*r).clone(), *n))
+        }
+        (AddYears, [_, Value::Int(n)], [Some(r), None]) => match n.checked_mul(12) {
+            Some(m) => moving(Recipe::AddMonths((*r).clone(), m)),
+            None => settle_all(outs, clk),
+        },
+        (Year, [_], [Some(r)]) => moving(Recipe::Year((*r).clone())),
+        (Min | Max, _, _) => moving(Recipe::Extreme {
+            min: f == Min,
+            args: vals
+                .iter()
+                .zip(&movers)
+                .map(|(v, m)| match m {
+                    Some(r) => Arg::Moving((*r).clone()),
+                    None => Arg::Fixed(v.clone()),
+                })
+                .collect(),
+        }),
+        _ => settle_all(outs, clk),
+    }
+}
+
+/// `min`/`max` over values, nulls skipped.
+fn extreme(min: bool, vals: &[Value]) -> Value {
+    let mut best: Option<&Value> = None;
+    for x in vals {
+        if x.is_null() {
+            continue;
+        }
+        best = Some(match best {
+            None => x,
+            Some(b) if min == (x < b) => x,
+            Some(b) => b,
+        });
+    }
+    best.cloned().unwrap_or(Value::Null)
 }
 
 fn apply(f: Builtin, v: &[Value], env: &dyn Env) -> Result<Value, EvalError> {
@@ -322,6 +734,7 @@ fn apply(f: Builtin, v: &[Value], env: &dyn Env) -> Result<Value, EvalError> {
     Ok(match (f, v) {
         (Today, []) => D(env.today()),
         (WholeYears, [D(a), D(b)]) => Int(dates::whole_years(*a, *b)),
+        (WholeMonths, [D(a), D(b)]) => Int(dates::whole_months(*a, *b)),
         (AddMonths, [D(d), Int(n)]) => date_or_fail(dates::add_months(*d, *n), "add_months")?,
         (AddYears, [D(d), Int(n)]) => date_or_fail(dates::add_years(*d, *n), "add_years")?,
         (AddDays, [D(d), Int(n)]) => date_or_fail(dates::add_days(*d, *n), "add_days")?,
@@ -332,20 +745,7 @@ fn apply(f: Builtin, v: &[Value], env: &dyn Env) -> Result<Value, EvalError> {
         (Year, [D(d)]) => Int(i64::from(d.year())),
         (Month, [D(d)]) => Int(i64::from(d.month())),
         (Day, [D(d)]) => Int(i64::from(d.day())),
-        (Min | Max, vals) => {
-            let mut best: Option<&crate::value::Value> = None;
-            for x in vals {
-                if x.is_null() {
-                    continue;
-                }
-                best = Some(match best {
-                    None => x,
-                    Some(b) if (f == Min) == (x < b) => x,
-                    Some(b) => b,
-                });
-            }
-            best.cloned().unwrap_or(Null)
-        }
+        (Min | Max, vals) => extreme(f == Min, vals),
         (Size, [crate::value::Value::List(items)]) => Int(items.len() as i64),
         (AnyOf, [crate::value::Value::List(a), crate::value::Value::List(b)]) => {
             Bool(a.iter().any(|x| b.contains(x)))

@@ -31,6 +31,8 @@ pub(super) struct Names {
     pub rule_map: HashMap<String, Vec<u16>>,
     pub data: Value,
     pub status_choices: Vec<String>,
+    /// A `[schedule]` is declared: results may read the timeline.
+    pub schedule: bool,
 }
 
 /// Per derived value: the derived values and facts it reads, transitively, and its place
@@ -38,6 +40,8 @@ pub(super) struct Names {
 pub(super) struct Closure {
     pub derived: Vec<BTreeSet<u16>>,
     pub facts: Vec<BTreeSet<u16>>,
+    /// Reads the application day, directly or through other derived values.
+    pub time: Vec<bool>,
     pub position: Vec<usize>,
 }
 
@@ -95,6 +99,9 @@ impl Scope for Sc<'_> {
     fn place(&self) -> Place {
         self.place
     }
+    fn has_schedule(&self) -> bool {
+        self.names.schedule
+    }
 }
 
 impl<'n> Compiler<'n> {
@@ -106,6 +113,7 @@ impl<'n> Compiler<'n> {
             closure: Closure {
                 derived: vec![BTreeSet::new(); n],
                 facts: vec![BTreeSet::new(); n],
+                time: vec![false; n],
                 position: vec![usize::MAX; n],
             },
             mentioned: BTreeSet::new(),
@@ -145,16 +153,24 @@ impl<'n> Compiler<'n> {
                     needs.extend(self.closure.derived[usize::from(*d)].iter().copied());
                     facts.extend(self.closure.facts[usize::from(*d)].iter().copied());
                 }
+                let uses_time = c.time || needs.iter().any(|d| self.closure.time[usize::from(*d)]);
                 let mut needs: Vec<u16> = needs.into_iter().collect();
                 needs.sort_by_key(|d| self.closure.position[usize::from(*d)]);
                 self.mentioned.extend(c.mentioned.iter().cloned());
                 self.facts_read.extend(facts.iter().copied());
+                if uses_time && matches!(place, Place::Default | Place::Fact) {
+                    cx.error(
+                        s.span().start,
+                        format!("{what}: reads the application day (application_date or counting_date, through a derived value); questions are asked before any application day"),
+                    );
+                }
                 Some((
                     Compiled {
                         source: s.get_ref().clone(),
                         node: c.node,
                         needs,
                         facts,
+                        uses_time,
                     },
                     c.ty,
                 ))
@@ -191,7 +207,7 @@ impl Cx<'_> {
                         format!("fact id `{id}` must be ASCII snake_case"),
                     );
                 }
-                if ["data", "status", "missing"].contains(&id.as_str()) {
+                if check::is_reserved(id) {
                     self.error(f.id.span().start, format!("`{id}` is a reserved name"));
                 }
                 let kind = match FactKind::parse(f.kind.get_ref()) {
@@ -307,8 +323,7 @@ impl Cx<'_> {
                     format!("derived name `{name}` must be ASCII"),
                 );
             }
-            if fact_map.contains_key(name) || ["data", "status", "missing"].contains(&name.as_str())
-            {
+            if fact_map.contains_key(name) || check::is_reserved(name) {
                 self.error(
                     d.name.span().start,
                     format!("derived `{name}` has the name of a fact or a reserved name"),
@@ -467,12 +482,15 @@ impl Cx<'_> {
             if let Some(c) = &nodes[i] {
                 let mut ds = c.derived.clone();
                 let mut fs = c.facts.clone();
+                let mut time = c.time;
                 for d in &c.derived {
                     ds.extend(closure.derived[usize::from(*d)].iter().copied());
                     fs.extend(closure.facts[usize::from(*d)].iter().copied());
+                    time |= closure.time[usize::from(*d)];
                 }
                 closure.derived[i] = ds;
                 closure.facts[i] = fs;
+                closure.time[i] = time;
             }
         }
         let mut derived = Vec::with_capacity(n);
@@ -496,6 +514,7 @@ impl Cx<'_> {
                     node,
                     needs,
                     facts,
+                    uses_time: comp.closure.time[i],
                 },
             });
         }
@@ -516,7 +535,7 @@ impl Cx<'_> {
             self.english(&sec.title, &format!("section `{}` title", sec.id.get_ref()));
             let first = facts.len();
             let ask_if = sec.ask_if.as_ref().and_then(|a| {
-                let (c, ty) = comp.compile(self, a, Place::Plain, &format!("section `{}` ask_if", sec.id.get_ref()))?;
+                let (c, ty) = comp.compile(self, a, Place::Fact, &format!("section `{}` ask_if", sec.id.get_ref()))?;
                 self.expect_bool(a, &ty, &format!("section `{}` ask_if", sec.id.get_ref()));
                 if let Some(late) = c.facts.iter().find(|f| usize::from(**f) >= first) {
                     let name = &heads[usize::from(*late)].id;
@@ -562,7 +581,7 @@ impl Cx<'_> {
                 };
                 let ask = f.ask_if.as_ref().and_then(|a| {
                     let (c, ty) =
-                        comp.compile(self, a, Place::Plain, &format!("fact `{id}` ask_if"))?;
+                        comp.compile(self, a, Place::Fact, &format!("fact `{id}` ask_if"))?;
                     self.expect_bool(a, &ty, &format!("fact `{id}` ask_if"));
                     order_check(self, &c, a, "ask_if");
                     Some(c)
@@ -603,7 +622,7 @@ impl Cx<'_> {
                     if let Some((c, ty)) = comp.compile(
                         self,
                         &v.check,
-                        Place::Plain,
+                        Place::Fact,
                         &format!("fact `{id}` validate"),
                     ) {
                         self.expect_bool(&v.check, &ty, &format!("fact `{id}` validate"));
@@ -711,12 +730,22 @@ impl Cx<'_> {
                         "`{name}` is computed from the rules; it cannot be a result expression"
                     ),
                 );
+            } else if raw.schedule.is_some() && check::TimelineField::parse(name).is_some() {
+                self.error(
+                    r.name.span().start,
+                    format!("`{name}` is a timeline result the engine computes from [schedule]; it cannot be a result expression"),
+                );
+            } else if check::RESERVED_NAMES.contains(&name.as_str()) {
+                self.error(r.name.span().start, format!("`{name}` is a reserved name"));
             }
             if !result_names.insert(name.clone()) {
                 self.error(r.name.span().start, format!("duplicate result `{name}`"));
             }
             if let Some(l) = &r.label {
                 self.english(l, &format!("result `{name}` label"));
+            }
+            if let Some(l) = &r.aim_label {
+                self.english(l, &format!("result `{name}` aim_label"));
             }
             for (k, t) in &r.values {
                 if t.lacks_english() {
@@ -733,6 +762,7 @@ impl Cx<'_> {
                     name: name.clone(),
                     expr: c,
                     label: r.label.as_ref().map(|l| l.get_ref().clone()),
+                    aim_label: r.aim_label.as_ref().map(|l| l.get_ref().clone()),
                     values: r
                         .values
                         .iter()
@@ -792,7 +822,8 @@ impl Cx<'_> {
         self.english(&m.policy.name, "meta.policy.name");
         for r in &m.required_results {
             let n = r.get_ref();
-            if !result_names.contains(n) && n != "status" && n != "missing" {
+            let timeline = raw.schedule.is_some() && check::TimelineField::parse(n).is_some();
+            if !result_names.contains(n) && n != "status" && n != "missing" && !timeline {
                 self.error(
                     r.span().start,
                     format!("required result `{n}` is not defined in [[results]]"),
@@ -903,5 +934,458 @@ impl Cx<'_> {
                 }
             }
         }
+    }
+}
+
+/// `MM-DD` (a day that recurs every year; 02-29 clamps to the 28th in common years).
+fn month_day(s: &str) -> Option<MonthDay> {
+    let (m, d) = s.split_once('-')?;
+    if m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (month, day): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
+    // a leap year admits every month-day there is
+    jiff::civil::Date::new(2024, month, day).ok()?;
+    Some(MonthDay { month, day })
+}
+
+impl Cx<'_> {
+    /// The application schedule: windows, the ranking result, the blockers time lifts.
+    pub(super) fn schedule(
+        &mut self,
+        raw: &RawQuestionnaire,
+        comp: &mut Compiler,
+        results: &[ResultDef],
+        rules: &[Rule],
+        facts: &[Fact],
+        articles: &[(String, String)],
+    ) -> Option<Schedule> {
+        let s = raw.schedule.as_ref()?;
+        let applies = s.applies.as_ref().and_then(|a| {
+            let (c, ty) = comp.compile(self, a, Place::Fact, "schedule.applies")?;
+            self.expect_bool(a, &ty, "schedule.applies");
+            Some(c)
+        });
+        let interview_id = s
+            .interview
+            .as_ref()
+            .map_or("interview_date", |i| i.get_ref().as_str());
+        let at = s.interview.as_ref().map_or(0, |i| i.span().start);
+        let interview = match facts.iter().find(|f| f.id == interview_id) {
+            Some(f) if f.kind == FactKind::Date => f.index,
+            Some(_) => {
+                self.error(
+                    at,
+                    format!("schedule.interview: fact `{interview_id}` must be a date"),
+                );
+                0
+            }
+            None => {
+                self.error(
+                    at,
+                    format!(
+                        "schedule.interview: no date fact `{interview_id}` holds the interview date"
+                    ),
+                );
+                0
+            }
+        };
+        let md = |cx: &mut Cx, v: &S<String>, what: &str| -> MonthDay {
+            month_day(v.get_ref()).unwrap_or_else(|| {
+                cx.error(
+                    v.span().start,
+                    format!("schedule.{what} must be a month and day as \"MM-DD\" (e.g. \"06-01\"), not \"{}\"", v.get_ref()),
+                );
+                MonthDay { month: 1, day: 1 }
+            })
+        };
+        let opens = md(self, &s.opens, "opens");
+        let closes = md(self, &s.closes, "closes");
+        if (closes.month, closes.day) < (opens.month, opens.day) {
+            self.error(
+                s.closes.span().start,
+                "schedule.closes is before schedule.opens (a window lies within one year)",
+            );
+        }
+        let mut windows: Vec<YearWindow> = Vec::new();
+        for w in &s.windows {
+            let year = *w.year.get_ref();
+            let date = |cx: &mut Cx, d: &S<toml::value::Datetime>, what: &str| {
+                let r = toml_date(d.get_ref());
+                if r.is_none() {
+                    cx.error(
+                        d.span().start,
+                        format!("schedule.windows {year}: {what} must be a date"),
+                    );
+                }
+                r
+            };
+            let (o, c) = (
+                date(self, &w.opens, "opens"),
+                date(self, &w.closes, "closes"),
+            );
+            let counting = w
+                .counting_date
+                .as_ref()
+                .and_then(|d| date(self, d, "counting_date"));
+            let Ok(y16) = i16::try_from(year) else {
+                self.error(
+                    w.year.span().start,
+                    format!("schedule.windows: year {year} is out of range"),
+                );
+                continue;
+            };
+            let (Some(o), Some(c)) = (o, c) else { continue };
+            if o.year() != y16 || c.year() != y16 {
+                self.error(
+                    w.year.span().start,
+                    format!("schedule.windows {year}: opens and closes must be days of {year}"),
+                );
+            } else if c < o {
+                self.error(
+                    w.closes.span().start,
+                    format!("schedule.windows {year}: closes before it opens"),
+                );
+            }
+            if let Some(k) = counting
+                && (k < c || k.year() != y16)
+            {
+                self.error(
+                    w.year.span().start,
+                    format!("schedule.windows {year}: counting_date must fall after the window closes, within {year}"),
+                );
+            }
+            if windows.iter().any(|x| x.year == y16) {
+                self.error(
+                    w.year.span().start,
+                    format!("schedule.windows: {year} is given twice"),
+                );
+            }
+            windows.push(YearWindow {
+                year: y16,
+                opens: o,
+                closes: c,
+                counting_date: counting,
+            });
+        }
+        let horizon = match &s.horizon {
+            None => 10,
+            Some(h) => match u16::try_from(*h.get_ref()) {
+                Ok(h) if (1..=50).contains(&h) => h,
+                _ => {
+                    self.error(
+                        h.span().start,
+                        "schedule.horizon must be a number of windows from 1 to 50",
+                    );
+                    10
+                }
+            },
+        };
+        let rank = match results.iter().position(|r| &r.name == s.rank.get_ref()) {
+            Some(i) => {
+                if results[i].expr.needs.is_empty() && results[i].expr.facts.is_empty() {
+                    // a constant ranks nothing; allowed, but say so
+                    self.warn(
+                        s.rank.span().start,
+                        "schedule.rank: the result is a constant",
+                    );
+                }
+                i
+            }
+            None => {
+                self.error(
+                    s.rank.span().start,
+                    format!("schedule.rank: no result `{}`", s.rank.get_ref()),
+                );
+                0
+            }
+        };
+        if let Some(r) = results.get(rank)
+            && contains_timeline(&r.expr.node)
+        {
+            self.error(
+                s.rank.span().start,
+                format!(
+                    "schedule.rank: result `{}` reads the timeline it ranks",
+                    r.name
+                ),
+            );
+        }
+        let mut levels = Vec::new();
+        for l in &s.levels {
+            if levels.contains(l.get_ref()) {
+                self.error(
+                    l.span().start,
+                    format!("schedule.levels: `{}` is listed twice", l.get_ref()),
+                );
+            }
+            levels.push(l.get_ref().clone());
+        }
+        if levels.is_empty() {
+            self.error(
+                s.rank.span().start,
+                "schedule.levels: list the ranked values, lowest first",
+            );
+        }
+        let mut lifted = Vec::new();
+        for c in &s.lifted_by_time {
+            match rules.iter().find(|r| &r.code == c.get_ref()) {
+                Some(r) if r.kind == RuleKind::Blocker => lifted.push(c.get_ref().clone()),
+                Some(_) => self.error(
+                    c.span().start,
+                    format!(
+                        "schedule.lifted_by_time: `{}` is not a blocker",
+                        c.get_ref()
+                    ),
+                ),
+                None => self.error(
+                    c.span().start,
+                    format!(
+                        "schedule.lifted_by_time: no rule has the code `{}`",
+                        c.get_ref()
+                    ),
+                ),
+            }
+        }
+        if let Some(c) = &s.cite {
+            self.check_cite(c, articles);
+        }
+        Some(Schedule {
+            applies,
+            interview,
+            opens,
+            closes,
+            windows,
+            horizon,
+            rank,
+            levels,
+            lifted_by_time: lifted,
+            cite: s.cite.as_ref().map(|c| c.get_ref().clone()),
+        })
+    }
+
+    /// A declared validity period becomes a refer rule on the application day:
+    /// `policy_not_in_force`.
+    pub(super) fn validity_rule(
+        &mut self,
+        raw: &RawQuestionnaire,
+        meta: &Meta,
+        comp: &mut Compiler,
+        articles: &[(String, String)],
+    ) -> Option<Rule> {
+        let (from, to) = (meta.valid_from, meta.valid_to);
+        if from.is_none() && to.is_none() {
+            return None;
+        }
+        let lit = |d: jiff::civil::Date| format!("date({}, {}, {})", d.year(), d.month(), d.day());
+        let src = match (from, to) {
+            (Some(a), Some(b)) => format!(
+                "application_date < {} || application_date > {}",
+                lit(a),
+                lit(b)
+            ),
+            (Some(a), None) => format!("application_date < {}", lit(a)),
+            (None, Some(b)) => format!("application_date > {}", lit(b)),
+            (None, None) => return None,
+        };
+        let at = self.src.find("valid_").unwrap_or(0);
+        let cite = match &raw.meta.validity_cite {
+            Some(c) => {
+                self.check_cite(c, articles);
+                c.get_ref().clone()
+            }
+            None => {
+                self.warn(
+                    at,
+                    "meta.valid_from/valid_to: no meta.validity_cite, so the finding policy_not_in_force cites no article",
+                );
+                String::new()
+            }
+        };
+        let span = raw.meta.validity_cite.as_ref().map_or(at..at, |c| c.span());
+        let (c, _) = comp.compile(self, &S::new(span, src), Place::Plain, "meta validity")?;
+        let show = |d: Option<jiff::civil::Date>| d.map_or("…".to_string(), |d| d.to_string());
+        let message = raw.meta.validity_message.as_ref().map_or_else(
+            || {
+                crate::text::Text::new(
+                    &format!("申报日不在本政策有效期（{}至{}）内，请转办。", show(from), show(to)),
+                    &format!(
+                        "The application day falls outside the policy's period in force ({} to {}): refer.",
+                        show(from),
+                        show(to)
+                    ),
+                )
+            },
+            |m| m.get_ref().clone(),
+        );
+        Some(Rule {
+            code: "policy_not_in_force".into(),
+            kind: RuleKind::Refer,
+            when: c,
+            cite,
+            message,
+        })
+    }
+}
+
+impl Cx<'_> {
+    /// Every slot of every sentence names a result (or, with a schedule, a timeline
+    /// result).
+    pub(super) fn templates(
+        &mut self,
+        raw: &RawQuestionnaire,
+        results: &[ResultDef],
+        schedule: bool,
+    ) {
+        for (i, it) in raw.sentences.iter().enumerate() {
+            let t = it.text.get_ref();
+            let texts = [Some(t.zh()), t.en()];
+            for s in texts.into_iter().flatten() {
+                match super::template::parse(s) {
+                    Err(e) => self.error(it.text.span().start, format!("sentence {}: {e}", i + 1)),
+                    Ok(pieces) => {
+                        for p in pieces {
+                            let super::template::Piece::Slot { name, .. } = p else {
+                                continue;
+                            };
+                            let known = results.iter().any(|r| r.name == name)
+                                || (schedule && check::TimelineField::parse(&name).is_some());
+                            if !known {
+                                self.error(
+                                    it.text.span().start,
+                                    format!("sentence {}: `{{{name}}}` names no result", i + 1),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Cx<'_> {
+    /// Migration steps: each `set` expression is checked against this questionnaire's
+    /// facts plus the earlier version's facts it names.
+    pub(super) fn migrations(
+        &mut self,
+        raw: &RawQuestionnaire,
+        names: &Names,
+        facts: &[Fact],
+    ) -> Vec<Migration> {
+        let mut out = Vec::new();
+        for m in &raw.migrations {
+            let from = m.from.get_ref().clone();
+            let to =
+                m.to.as_ref()
+                    .map_or_else(|| raw.meta.version.clone(), |t| t.get_ref().clone());
+            if from == to {
+                self.error(
+                    m.from.span().start,
+                    format!("migration from `{from}` leads to the same version"),
+                );
+                continue;
+            }
+            let mut heads: Vec<FactHead> = names
+                .heads
+                .iter()
+                .map(|h| FactHead {
+                    id: h.id.clone(),
+                    kind: h.kind,
+                    choices: h.choices.clone(),
+                })
+                .collect();
+            let mut fact_map = names.fact_map.clone();
+            let mut old_facts = Vec::new();
+            for (id, kind) in &m.facts {
+                let Some(k) = FactKind::parse(kind.get_ref())
+                    .filter(|k| !matches!(k, FactKind::Enum | FactKind::EnumList))
+                else {
+                    self.error(
+                        kind.span().start,
+                        format!("migration from `{from}`: fact `{id}`: type must be bool, integer, date or text"),
+                    );
+                    continue;
+                };
+                if fact_map.contains_key(id) {
+                    self.error(
+                        kind.span().start,
+                        format!("migration from `{from}`: `{id}` is a fact of this version; list only the facts it no longer has"),
+                    );
+                    continue;
+                }
+                fact_map.insert(id.clone(), heads.len() as u16);
+                heads.push(FactHead {
+                    id: id.clone(),
+                    kind: k,
+                    choices: Vec::new(),
+                });
+                old_facts.push((id.clone(), k));
+            }
+            let scope = Names {
+                heads,
+                fact_map,
+                derived_map: HashMap::new(),
+                rule_map: HashMap::new(),
+                data: names.data.clone(),
+                status_choices: names.status_choices.clone(),
+                schedule: false,
+            };
+            let mut comp = Compiler::new(&scope);
+            let mut set = Vec::new();
+            for s in &m.set {
+                let Some(target) = facts.iter().find(|f| &f.id == s.fact.get_ref()) else {
+                    self.error(
+                        s.fact.span().start,
+                        format!(
+                            "migration from `{from}`: no fact `{}` to set",
+                            s.fact.get_ref()
+                        ),
+                    );
+                    continue;
+                };
+                let what = format!("migration from `{from}` to `{}`", target.id);
+                if let Some((c, ty)) = comp.compile(self, &s.expr, Place::Fact, &what) {
+                    let fits = matches!(
+                        (target.kind, &ty),
+                        (_, Ty::Null | Ty::Any)
+                            | (FactKind::Bool, Ty::Bool)
+                            | (FactKind::Integer, Ty::Int)
+                            | (FactKind::Date, Ty::Date)
+                            | (FactKind::Text | FactKind::Enum, Ty::Str | Ty::Enum(_))
+                            | (FactKind::EnumList, Ty::List(_))
+                    );
+                    if !fits {
+                        self.error(
+                            s.expr.span().start,
+                            format!("{what}: is {ty}, but the fact is {}", target.kind.name()),
+                        );
+                        continue;
+                    }
+                    set.push((target.index, c));
+                }
+            }
+            out.push(Migration {
+                from,
+                to,
+                old_facts,
+                set,
+            });
+        }
+        out
+    }
+}
+
+fn contains_timeline(n: &crate::expr::Node) -> bool {
+    use crate::expr::Node;
+    match n {
+        Node::Timeline(_) => true,
+        Node::Not(a) | Node::Neg(a) => contains_timeline(a),
+        Node::And(a, b) | Node::Or(a, b) | Node::Bin(_, a, b) | Node::Index(a, b) => {
+            contains_timeline(a) || contains_timeline(b)
+        }
+        Node::Cond(a, b, c) => contains_timeline(a) || contains_timeline(b) || contains_timeline(c),
+        Node::List(items) | Node::Call(_, items) => items.iter().any(contains_timeline),
+        _ => false,
     }
 }

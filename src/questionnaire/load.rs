@@ -259,15 +259,23 @@ impl Cx<'_> {
             rule_map,
             data,
             status_choices: STATUS_VALUES.iter().map(|s| s.to_string()).collect(),
+            schedule: raw.schedule.is_some(),
         };
         let mut comp = Compiler::new(&names);
         let derived = self.check_derived(&raw, &mut comp, &parsed, &order);
         let (sections, facts) = self.sections(&raw, &mut comp, &articles);
-        let rules = self.rules(&raw, &mut comp, &articles);
+        let mut rules = self.rules(&raw, &mut comp, &articles);
         let (results, result_names) = self.results(&raw, &mut comp);
         let materials = self.items(&raw.materials, "material", &mut comp, &articles);
         let steps = self.items(&raw.steps, "step", &mut comp, &articles);
         let meta = self.meta(&raw, &names, &result_names, &articles);
+        if let Some(r) = self.validity_rule(&raw, &meta, &mut comp, &articles) {
+            rules.push(r);
+        }
+        let schedule = self.schedule(&raw, &mut comp, &results, &rules, &facts, &articles);
+        let sentences = self.items(&raw.sentences, "sentence", &mut comp, &articles);
+        self.templates(&raw, &results, schedule.is_some());
+        let migrations = self.migrations(&raw, &names, &facts);
         self.warnings(&raw, &comp, &meta);
         Some(Questionnaire {
             file: self.file.clone(),
@@ -284,6 +292,9 @@ impl Cx<'_> {
             results,
             materials,
             steps,
+            sentences,
+            schedule,
+            migrations,
             warnings: Vec::new(),
         })
     }

@@ -6,6 +6,7 @@ pub mod flow;
 pub mod load;
 pub mod model;
 mod raw;
+pub mod template;
 
 pub use load::{embedded, load_file, load_str};
 pub use model::*;

@@ -17,6 +17,8 @@ pub struct Compiled {
     pub needs: Vec<u16>,
     /// Facts read, directly or through derived values.
     pub facts: BTreeSet<u16>,
+    /// Reads the application day, directly or through derived values.
+    pub uses_time: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,6 +190,8 @@ pub struct ResultDef {
     pub name: String,
     pub expr: Compiled,
     pub label: Option<Text>,
+    /// The label while the applicant cannot apply (the level aimed at, not one open).
+    pub aim_label: Option<Text>,
     pub values: Vec<(String, Text)>,
 }
 
@@ -232,6 +236,85 @@ pub struct Meta {
     pub pledge_cite: Option<String>,
 }
 
+/// A month and day (`06-01`), for windows that repeat every year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MonthDay {
+    pub month: i8,
+    pub day: i8,
+}
+
+impl MonthDay {
+    /// This month and day in `year` (29 February clamps to the 28th).
+    pub fn in_year(self, year: i64) -> Option<jiff::civil::Date> {
+        crate::dates::make_date(year, i64::from(self.month), i64::from(self.day))
+    }
+}
+
+/// One year's window as the year's notice fixes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YearWindow {
+    pub year: i16,
+    pub opens: jiff::civil::Date,
+    pub closes: jiff::civil::Date,
+    /// The day years are counted to in that year, when the notice fixes one.
+    pub counting_date: Option<jiff::civil::Date>,
+}
+
+/// The application schedule: when applications are made, so that the engine can measure
+/// every condition on the day of application and say when someone may apply.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    /// Which applicants apply in a window (others apply on the interview day).
+    pub applies: Option<Compiled>,
+    /// The fact that holds the interview date.
+    pub interview: u16,
+    pub opens: MonthDay,
+    pub closes: MonthDay,
+    pub windows: Vec<YearWindow>,
+    /// How many windows after the application year the engine looks ahead.
+    pub horizon: u16,
+    /// The result that ranks application days, and its values from lowest to highest.
+    pub rank: usize,
+    pub levels: Vec<String>,
+    /// Blocker codes that time lifts (waited out by `qualifies_on`).
+    pub lifted_by_time: Vec<String>,
+    pub cite: Option<String>,
+}
+
+impl Schedule {
+    /// Opening and closing days of the window of `year`.
+    pub fn window(&self, year: i64) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+        if let Some(w) = self.windows.iter().find(|w| i64::from(w.year) == year) {
+            return Some((w.opens, w.closes));
+        }
+        Some((self.opens.in_year(year)?, self.closes.in_year(year)?))
+    }
+    pub fn counting_date(&self, year: i64) -> Option<jiff::civil::Date> {
+        self.windows
+            .iter()
+            .find(|w| i64::from(w.year) == year)
+            .and_then(|w| w.counting_date)
+    }
+    /// Rank of a level value (higher is better); values outside the list rank lowest.
+    pub fn rank_of(&self, v: Option<&Value>) -> usize {
+        v.and_then(Value::as_str)
+            .and_then(|s| self.levels.iter().position(|l| l == s))
+            .map_or(0, |p| p + 1)
+    }
+}
+
+/// One step carrying answers from an earlier version over to a later one.
+#[derive(Clone, Debug)]
+pub struct Migration {
+    pub from: String,
+    pub to: String,
+    /// The earlier version's facts this one lacks: id and type. In `set` expressions they
+    /// have the indices after this questionnaire's facts, in this order.
+    pub old_facts: Vec<(String, FactKind)>,
+    /// Facts to set, each from an expression over the earlier answers.
+    pub set: Vec<(u16, Compiled)>,
+}
+
 /// The status values, in the enum order used by the checker.
 pub const STATUS_VALUES: [&str; 4] = ["ineligible", "incomplete", "refer", "eligible"];
 
@@ -254,6 +337,10 @@ pub struct Questionnaire {
     pub results: Vec<ResultDef>,
     pub materials: Vec<Item>,
     pub steps: Vec<Item>,
+    /// Sentences that read the outcome aloud: templates with `{result}` slots.
+    pub sentences: Vec<Item>,
+    pub schedule: Option<Schedule>,
+    pub migrations: Vec<Migration>,
     /// Warnings found while loading (the file is usable).
     pub warnings: Vec<crate::diag::Diagnostic>,
 }

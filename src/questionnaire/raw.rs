@@ -29,6 +29,13 @@ pub struct RawQuestionnaire {
     pub materials: Vec<RawItem>,
     #[serde(default)]
     pub steps: Vec<RawItem>,
+    /// Sentences that read the outcome aloud (templates).
+    #[serde(default)]
+    pub sentences: Vec<RawItem>,
+    pub schedule: Option<RawSchedule>,
+    /// How answers given under earlier versions carry over to this one.
+    #[serde(default)]
+    pub migrations: Vec<RawMigration>,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +47,9 @@ pub struct RawMeta {
     pub policy: RawPolicy,
     pub valid_from: Option<toml::value::Datetime>,
     pub valid_to: Option<toml::value::Datetime>,
+    /// The article that says when the policy is in force (with `valid_from`/`valid_to`).
+    pub validity_cite: Option<S<String>>,
+    pub validity_message: Option<S<Text>>,
     #[serde(default)]
     pub required_results: Vec<S<String>>,
     pub applicant_name: Option<S<String>>,
@@ -131,6 +141,8 @@ pub struct RawResult {
     pub name: S<String>,
     pub expr: S<String>,
     pub label: Option<S<Text>>,
+    /// The label while the applicant cannot apply (ineligible or incomplete).
+    pub aim_label: Option<S<Text>>,
     #[serde(default)]
     pub values: BTreeMap<String, Text>,
 }
@@ -141,4 +153,52 @@ pub struct RawItem {
     pub when: Option<S<String>>,
     pub text: S<Text>,
     pub cite: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSchedule {
+    pub applies: Option<S<String>>,
+    pub interview: Option<S<String>>,
+    pub opens: S<String>,
+    pub closes: S<String>,
+    #[serde(default)]
+    pub windows: Vec<RawWindow>,
+    pub horizon: Option<S<i64>>,
+    pub rank: S<String>,
+    pub levels: Vec<S<String>>,
+    #[serde(default)]
+    pub lifted_by_time: Vec<S<String>>,
+    pub cite: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    pub year: S<i64>,
+    pub opens: S<toml::value::Datetime>,
+    pub closes: S<toml::value::Datetime>,
+    pub counting_date: Option<S<toml::value::Datetime>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMigration {
+    /// The version whose answers this step carries over.
+    pub from: S<String>,
+    /// The version it leads to (default: this questionnaire's).
+    pub to: Option<S<String>>,
+    /// Facts of that version this one no longer has, with their types: read by `set`,
+    /// then removed.
+    #[serde(default)]
+    pub facts: BTreeMap<String, S<String>>,
+    #[serde(default)]
+    pub set: Vec<RawMigrationSet>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMigrationSet {
+    pub fact: S<String>,
+    pub expr: S<String>,
 }

@@ -329,6 +329,17 @@ impl App {
                 error: true,
             });
         }
+        if !d.renamed.is_empty() {
+            self.notice = Some(Notice {
+                text: format!(
+                    "{}{}{}",
+                    self.s().draft_renamed,
+                    self.s().colon,
+                    d.renamed.join(", ")
+                ),
+                error: true,
+            });
+        }
         if !d.dropped.is_empty() {
             self.notice = Some(Notice {
                 text: format!(

@@ -124,6 +124,7 @@ impl Executor {
                     current: d.current.clone(),
                     dropped: r.dropped,
                     questionnaire_changed: r.questionnaire_changed,
+                    renamed: r.renamed,
                 };
                 self.draft = Some(d);
                 Some(Msg::DraftLoaded(Box::new(loaded)))

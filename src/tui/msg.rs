@@ -99,6 +99,8 @@ pub struct LoadedDraft {
     pub dropped: Vec<String>,
     /// The draft was started with another version of the questionnaire.
     pub questionnaire_changed: bool,
+    /// Answers carried over by the questionnaire's migrations (`old → new`).
+    pub renamed: Vec<String>,
 }
 
 /// A case as the cases screen lists it (the name already masked).

@@ -87,6 +87,7 @@ pub struct Strings {
     pub saved_to: &'static str,
     pub error: &'static str,
     pub draft_dropped: &'static str,
+    pub draft_renamed: &'static str,
     pub draft_changed: &'static str,
     // footers
     pub foot_home: &'static str,
@@ -183,6 +184,7 @@ pub const ZH: Strings = Strings {
     saved_to: "已写出",
     error: "错误",
     draft_dropped: "草稿中有回答与当前问卷不符，已略去",
+    draft_renamed: "草稿按新版问卷换算了回答，请核对",
     draft_changed: "问卷在草稿保存后已更新，请在审阅中核对回答",
     foot_home: "Enter 确认  1-4 选择  q 退出",
     foot_question_choice: "Enter 确认  Esc 返回  ? 帮助  Tab 审阅  ^O 结论  ^C 退出",
@@ -278,6 +280,7 @@ pub const EN: Strings = Strings {
     saved_to: "Written",
     error: "Error",
     draft_dropped: "Some answers in the draft do not fit this questionnaire and were left out",
+    draft_renamed: "Answers were carried over to the new questionnaire version; check them",
     draft_changed: "The questionnaire changed since the draft was saved; check the answers in review",
     foot_home: "Enter confirm  1-4 choose  q quit",
     foot_question_choice: "Enter ok  Esc back  ? help  Tab review  ^O outcome  ^C quit",

@@ -28,7 +28,7 @@ pub fn rows(app: &App) -> Vec<(u16, RowKind)> {
         if !flow::askable(&app.ev, i) {
             continue;
         }
-        let kind = if app.has_answer(i) || st.source == Source::Empty {
+        let kind = if app.has_answer(i) {
             RowKind::Answered
         } else if st.source == Source::Default {
             RowKind::Default
