@@ -47,12 +47,14 @@ pub enum OutFileError {
 }
 
 impl OutFileError {
-    /// True when the path given was wrong (the caller's to fix), not the system.
+    /// True when the path given was wrong (the caller's to fix: a symlink, a special file,
+    /// a directory that does not exist), not the system.
     pub fn is_user_error(&self) -> bool {
-        matches!(
-            self,
-            OutFileError::Symlink { .. } | OutFileError::NotRegular { .. }
-        )
+        match self {
+            OutFileError::Symlink { .. } | OutFileError::NotRegular { .. } => true,
+            OutFileError::Io { source, .. } => source.kind() == io::ErrorKind::NotFound,
+            _ => false,
+        }
     }
 }
 

@@ -205,6 +205,11 @@ fn export_refuses_a_fifo_a_device_or_a_directory_as_output() {
     let o = export_to(&data, &cfg, out.to_str().unwrap());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("directory"), "{}", stderr(&o));
+    // a directory that does not exist is a bad argument too
+    let missing = out.join("no-such-dir").join("all.csv");
+    let o = export_to(&data, &cfg, missing.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no-such-dir"), "{}", stderr(&o));
     let expected: Vec<PathBuf> = if made { vec![dev, fifo] } else { vec![fifo] };
     assert_eq!(entries(&out), expected, "nothing created beside them");
 }
