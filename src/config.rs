@@ -18,8 +18,7 @@ use crate::text::Lang;
 
 pub const FILE_NAME: &str = "config.toml";
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     pub clerk_name: Option<String>,
     pub lang: Option<Lang>,
@@ -34,6 +33,22 @@ pub enum Borders {
     Unicode,
 }
 
+/// The keys the file may hold, and what each takes (for messages).
+const KEYS: &[(&str, &str, &str)] = &[
+    (
+        "clerk_name",
+        "经办人姓名（文字）",
+        "the clerk's name (a string)",
+    ),
+    ("lang", "zh | en", "zh | en"),
+    ("borders", "ascii | unicode", "ascii | unicode"),
+    (
+        "data_dir",
+        "案件库目录（路径）",
+        "the case store's directory (a path)",
+    ),
+];
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: cannot read the config file: {source}")]
@@ -41,8 +56,36 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: config file error: {message}")]
-    Parse { path: PathBuf, message: String },
+    #[error("{path}:{line}:{col}: 配置文件有误 / config file error: {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    #[error(
+        "{path}:{line}:{col}: 配置项 `{key}` 的值 {value} 无效，可取 {allowed_zh} / config key `{key}`: {value} is not allowed; expected {allowed_en}"
+    )]
+    Value {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        key: String,
+        /// The value as written in the file.
+        value: String,
+        allowed_zh: &'static str,
+        allowed_en: &'static str,
+    },
+    #[error(
+        "{path}:{line}:{col}: 未知配置项 `{key}`，可用的有 {keys} / unknown config key `{key}`; the keys are {keys}"
+    )]
+    UnknownKey {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        key: String,
+        keys: String,
+    },
 }
 
 /// guantong's config directory.
@@ -73,11 +116,62 @@ impl Config {
         Config::parse(path, &src)
     }
 
+    /// Parse the file's text. Every key is checked on its own, and an error names the
+    /// file, line and column, the key and the values it takes.
     pub fn parse(path: &Path, src: &str) -> Result<Config, ConfigError> {
-        toml::from_str(src).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.message().trim().to_string(),
-        })
+        use toml::Spanned;
+        let at = |offset: usize| crate::diag::line_col(src, offset);
+        let table: std::collections::BTreeMap<String, Spanned<toml::Value>> = toml::from_str(src)
+            .map_err(|e| {
+            let (line, col) = at(e.span().map_or(0, |s| s.start));
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let mut c = Config::default();
+        // in file order, so the first wrong line is the one named
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(_, v)| v.span().start);
+        for (key, v) in entries {
+            let (line, col) = at(v.span().start);
+            let Some(&(_, allowed_zh, allowed_en)) = KEYS.iter().find(|(k, ..)| k == key) else {
+                return Err(ConfigError::UnknownKey {
+                    path: path.to_path_buf(),
+                    line,
+                    col,
+                    key: key.clone(),
+                    keys: KEYS.iter().map(|(k, ..)| *k).collect::<Vec<_>>().join(", "),
+                });
+            };
+            let bad = || ConfigError::Value {
+                path: path.to_path_buf(),
+                line,
+                col,
+                key: key.clone(),
+                value: v.get_ref().to_string(),
+                allowed_zh,
+                allowed_en,
+            };
+            let Some(text) = v.get_ref().as_str() else {
+                return Err(bad());
+            };
+            match key.as_str() {
+                "clerk_name" => c.clerk_name = Some(text.to_string()),
+                "lang" => c.lang = Some(Lang::parse(text).ok_or_else(bad)?),
+                "borders" => {
+                    c.borders = Some(match text {
+                        "ascii" => Borders::Ascii,
+                        "unicode" => Borders::Unicode,
+                        _ => return Err(bad()),
+                    })
+                }
+                _ => c.data_dir = Some(PathBuf::from(text)),
+            }
+        }
+        Ok(c)
     }
 
     pub fn ascii(&self) -> bool {
@@ -112,7 +206,44 @@ mod tests {
     #[test]
     fn errors_name_the_file() {
         let e = Config::parse(Path::new("/x/config.toml"), "borders = \"round\"").unwrap_err();
-        assert!(e.to_string().starts_with("/x/config.toml: "), "{e}");
+        assert!(e.to_string().starts_with("/x/config.toml:1:11: "), "{e}");
+        assert!(e.to_string().contains("ascii | unicode"), "{e}");
+    }
+
+    #[test]
+    fn config_lang_cn_is_an_error_naming_lang_and_zh_en() {
+        let src = "clerk_name = \"李四\"\nlang = \"cn\"\n";
+        let e = Config::parse(Path::new("config.toml"), src).unwrap_err();
+        let m = e.to_string();
+        assert!(m.starts_with("config.toml:2:8: "), "{m}");
+        assert!(m.contains("`lang`"), "{m}");
+        assert!(m.contains("\"cn\""), "{m}");
+        assert!(m.contains("zh | en"), "{m}");
+    }
+
+    #[test]
+    fn config_errors_name_the_key_for_every_kind_of_mistake() {
+        let p = Path::new("c.toml");
+        for (src, key, allowed) in [
+            ("lang = 1", "`lang`", "zh | en"),
+            ("borders = \"round\"", "`borders`", "ascii | unicode"),
+            ("clerk_name = true", "`clerk_name`", "a string"),
+            ("data_dir = [1]", "`data_dir`", "a path"),
+            (
+                "langs = \"en\"",
+                "`langs`",
+                "clerk_name, lang, borders, data_dir",
+            ),
+        ] {
+            let m = Config::parse(p, src).unwrap_err().to_string();
+            assert!(m.contains(key) && m.contains(allowed), "{src}: {m}");
+        }
+        assert!(matches!(
+            Config::parse(p, "lang = "),
+            Err(ConfigError::Parse { line: 1, .. })
+        ));
+        let c = Config::parse(p, "lang = \"zh-CN\"").unwrap();
+        assert_eq!(c.lang, Some(Lang::Zh));
     }
 
     #[test]

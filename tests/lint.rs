@@ -133,7 +133,7 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     (
         "float_in_data",
-        "7:1: error: [data]: floats are not supported (use integers)",
+        "8:1: error: [data.rate]: decimals are not supported: use integers (money as an integer number of fen, 分)",
     ),
     // beyond the list
     (

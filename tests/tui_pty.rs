@@ -344,3 +344,30 @@ fn sigterm_restores_the_terminal() {
     let raw = String::from_utf8_lossy(&s.raw).to_string();
     assert!(raw.contains("\x1b[?2004l"), "bracketed paste turned off");
 }
+
+#[test]
+fn sigint_and_sigquit_leave_the_alternate_screen_and_keep_the_draft() {
+    for (sig, num) in [("INT", 2), ("QUIT", 3)] {
+        let (_tmp, data, config) = dirs();
+        let mut s = Session::start(&data, &config, 80, 24);
+        s.wait_for("新建面谈");
+        s.keys("\r赵六\r");
+        s.wait_for("请问您今天想咨询哪一项");
+        assert!(s.parser.screen().alternate_screen());
+        s.signal(sig);
+        let st = s
+            .wait_exit(Duration::from_secs(5))
+            .unwrap_or_else(|| panic!("exits on SIG{sig}"));
+        assert_eq!(st.exit_code(), 128 + num, "SIG{sig}");
+        s.drain();
+        assert!(
+            !s.parser.screen().alternate_screen(),
+            "SIG{sig} left the alternate screen on"
+        );
+        let raw = String::from_utf8_lossy(&s.raw).to_string();
+        assert!(raw.contains("\x1b[?2004l"), "bracketed paste turned off");
+        let store = guantong::case::Store::open(&data).unwrap();
+        let drafts = store.list_drafts().unwrap();
+        assert_eq!(drafts.len(), 1, "SIG{sig}: the draft is kept");
+    }
+}

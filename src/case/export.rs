@@ -1,6 +1,8 @@
 //! Rendering cases for people and programs: text, JSON, Markdown, printable A4 HTML and
 //! CSV (UTF-8 with BOM, for Excel and WPS on Chinese Windows). Personal data is masked
-//! unless asked otherwise.
+//! unless asked otherwise. Every format is safe to show on a terminal: text through
+//! [`crate::safe`], JSON with `\uXXXX` escapes, CSV cells neutralised and never formulas,
+//! Markdown and HTML escaped so that data cannot become markup.
 
 use serde_json::Value as J;
 
@@ -35,7 +37,8 @@ pub fn render_case(
     let fragment = || render_fragment(rec, q, f, unmasked, lang);
     match f {
         ExportFormat::Json => {
-            serde_json::to_string_pretty(&case_json(rec, unmasked)).unwrap_or_default() + "\n"
+            let j = serde_json::to_string_pretty(&case_json(rec, unmasked)).unwrap_or_default();
+            crate::safe::json(&j).into_owned() + "\n"
         }
         ExportFormat::Csv => {
             format!(
@@ -66,7 +69,8 @@ pub fn render_fragment(
         ExportFormat::Html => view(rec, q, unmasked, lang).html(),
         ExportFormat::Markdown => view(rec, q, unmasked, lang).markdown(),
         ExportFormat::Json => {
-            serde_json::to_string(&case_json(rec, unmasked)).unwrap_or_default() + "\n"
+            let j = serde_json::to_string(&case_json(rec, unmasked)).unwrap_or_default();
+            crate::safe::json(&j).into_owned() + "\n"
         }
         ExportFormat::Text => view(rec, q, unmasked, lang).text(),
         ExportFormat::Csv => csv_row(&row_of(rec), &result_names(q, rec), unmasked),
@@ -213,29 +217,36 @@ pub fn csv_row(r: &IndexRow, result_names: &[String], unmasked: bool) -> String 
     csv_line(&cells)
 }
 
-/// RFC 4180 quoting, CRLF line ends; cells that a spreadsheet would run as a formula get
-/// a leading apostrophe.
+/// One CSV line (RFC 4180 quoting by the `csv` crate, CRLF line end). Every cell is made
+/// terminal-safe first ([`crate::safe::text`]: the file may be shown with `cat`), and a
+/// cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// CR) gets a leading apostrophe.
 pub fn csv_line(cells: &[String]) -> String {
-    let mut out = String::new();
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let c = if c.starts_with(['=', '+', '@', '\t', '\r']) {
-            format!("'{c}")
-        } else {
-            c.clone()
-        };
-        if c.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&c.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&c);
-        }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(256)
+        .from_writer(Vec::with_capacity(128));
+    let record: Vec<_> = cells.iter().map(|c| csv_cell(c)).collect();
+    let bytes = w
+        .write_record(record.iter().map(|c| c.as_bytes()))
+        .map_err(|e| e.to_string())
+        .and_then(|()| w.into_inner().map_err(|e| e.error().to_string()));
+    match bytes {
+        Ok(b) => String::from_utf8(b).unwrap_or_default(),
+        // writing to memory fails only on a bug; an empty line shows it without losing the rest
+        Err(_) => "\r\n".to_string(),
     }
-    out.push_str("\r\n");
-    out
+}
+
+/// A cell as written to CSV: terminal-safe, and never a formula.
+fn csv_cell(c: &str) -> std::borrow::Cow<'_, str> {
+    const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+    let safe = crate::safe::text(c);
+    if c.starts_with(FORMULA) || safe.starts_with(FORMULA) {
+        format!("'{safe}").into()
+    } else {
+        safe
+    }
 }
 
 // ----- the person-readable view, shared by text, Markdown and HTML -----
@@ -519,22 +530,24 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
 }
 
 impl View {
+    /// Plain text for a terminal: every value made safe line by line
+    /// ([`crate::safe::lines`]); a value's further lines are indented under it, so a value
+    /// cannot pose as a line of its own.
     fn text(&self) -> String {
-        let mut out = format!("{}\n{}\n", self.title, "=".repeat(40));
+        use crate::safe::{line, lines};
+        let mut out = format!("{}\n{}\n", line(&self.title), "=".repeat(40));
         for b in &self.blocks {
-            out.push_str(&format!("\n{}:\n", b.heading));
+            out.push_str(&format!("\n{}:\n", line(&b.heading)));
             for r in &b.rows {
-                match r {
-                    Row::Pair(k, v) => out.push_str(&format!("  {k}: {v}\n")),
-                    Row::Item(t, d) => {
-                        out.push_str(&format!("  - {t}\n"));
-                        if let Some(d) = d {
-                            for line in d.lines() {
-                                out.push_str(&format!("      {line}\n"));
-                            }
-                        }
-                    }
-                    Row::Para(t) => out.push_str(&format!("  {t}\n")),
+                let (first, rest, more) = match r {
+                    Row::Pair(k, v) => (format!("  {}: ", line(k)), v, None),
+                    Row::Item(t, d) => ("  - ".to_string(), t, d.as_ref()),
+                    Row::Para(t) => ("  ".to_string(), t, None),
+                };
+                let mut ls = lines(rest);
+                out.push_str(&format!("{first}{}\n", ls.next().unwrap_or_default()));
+                for l in ls.chain(more.into_iter().flat_map(|d| lines(d))) {
+                    out.push_str(&format!("      {l}\n"));
                 }
             }
         }
@@ -542,10 +555,9 @@ impl View {
     }
 
     fn markdown(&self) -> String {
-        let cell = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
-        let mut out = format!("# {}\n", self.title);
+        let mut out = format!("# {}\n", md(&self.title));
         for b in &self.blocks {
-            out.push_str(&format!("\n## {}\n\n", b.heading));
+            out.push_str(&format!("\n## {}\n\n", md(&b.heading)));
             let mut in_table = false;
             for r in &b.rows {
                 match r {
@@ -554,14 +566,14 @@ impl View {
                             out.push_str("| | |\n|---|---|\n");
                             in_table = true;
                         }
-                        out.push_str(&format!("| {} | {} |\n", cell(k), cell(v)));
+                        out.push_str(&format!("| {} | {} |\n", md(k), md(v)));
                     }
                     Row::Item(t, d) => {
                         in_table = false;
-                        out.push_str(&format!("- {}\n", t.replace('\n', " ")));
+                        out.push_str(&format!("- {}\n", md(t)));
                         if let Some(d) = d {
                             for line in d.lines() {
-                                out.push_str(&format!("  > {line}\n"));
+                                out.push_str(&format!("  > {}\n", md(line)));
                             }
                         }
                     }
@@ -570,7 +582,7 @@ impl View {
                             out.push('\n');
                         }
                         in_table = false;
-                        out.push_str(&format!("*{t}*\n\n"));
+                        out.push_str(&format!("*{}*\n\n", md(t)));
                     }
                 }
             }
@@ -623,8 +635,39 @@ impl View {
     }
 }
 
-/// Escape text for HTML.
+/// Text for a Markdown table cell, heading or list item: terminal-safe, and inert as
+/// Markdown. Backslashes and the punctuation Markdown acts on are backslash-escaped (a `\|`
+/// in the data stays a backslash and a pipe, and never ends the cell), `<`, `>` and `&`
+/// become entities (no raw HTML), and line breaks become `<br>`.
+fn md(s: &str) -> String {
+    let s = crate::safe::text(s);
+    let mut o = String::with_capacity(s.len() + 8);
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' => {
+                o.push('\\');
+                o.push(c);
+            }
+            // a list marker at the start would nest a list
+            '-' | '+' if i == 0 => {
+                o.push('\\');
+                o.push(c);
+            }
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '\n' => o.push_str("<br>"),
+            '\t' => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Escape text for HTML, after making it terminal-safe (the file may be shown with `cat`;
+/// bidi overrides would reorder it in a browser too).
 pub fn esc(s: &str) -> String {
+    let s = crate::safe::text(s);
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -903,6 +903,7 @@ fn prepare(s: &SignOff, key: &SigningKey) -> Result<CaseRecord, StoreError> {
             "申请人姓名不能为空 / the applicant's name is required".into(),
         ));
     }
+    input::check_applicant_name(name).map_err(StoreError::Invalid)?;
     let applicant_id = s
         .applicant_id
         .as_deref()

@@ -2,7 +2,6 @@
 //! case store, and list or discard drafts.
 
 use std::io::{IsTerminal, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,9 +10,12 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde_json::Value as J;
 
+use super::Safe;
 use crate::case::export::{self, ExportFormat};
-use crate::case::{CaseFilter, SignOff, Store, StoreError, keys, verify};
+use crate::case::{CaseFilter, SignOff, Store, StoreError, verify};
+use crate::config::Config;
 use crate::eval::{self, Status, input, report};
+use crate::outfile::{OutFile, OutFileError};
 use crate::questionnaire::{self, Questionnaire};
 use crate::text::Lang;
 
@@ -91,13 +93,17 @@ pub enum ListFormat {
     Csv,
 }
 
+/// The largest `--limit` (SQLite's LIMIT is a signed 64-bit integer).
+const MAX_LIMIT: u64 = i64::MAX as u64;
+
 #[derive(Args, Debug)]
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// 最多列出条数（0 为全部）/ at most this many, newest first (0: all)
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    // the store's LIMIT is a signed 64-bit number: anything larger is a usage error
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(0..=MAX_LIMIT))]
+    pub limit: u64,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
 }
@@ -138,7 +144,7 @@ pub struct ExportArgs {
     pub format: ExportFormatArg,
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// 输出文件（缺省为标准输出）/ output file (default: stdout)
+    /// 输出文件：普通文件或新文件名，“-”为标准输出（缺省）/ output file: a regular file or a new path; `-` (the default) is stdout
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
     /// 导出完整个人信息 / export personal data in full
@@ -169,14 +175,23 @@ pub struct DraftsArgs {
 struct Fail(u8);
 
 fn store_fail(e: StoreError) -> Fail {
-    eprintln!("guantong: {e}");
+    warn!("guantong: {e}");
     Fail(if e.is_user_error() { 2 } else { 1 })
 }
 
 pub fn run(a: CasesArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> ExitCode {
-    let lang = lang.unwrap_or_default();
+    // the config file as the wizard reads it: a mistake in it is named, not ignored
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            warn!("guantong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let lang = lang.or(config.lang).unwrap_or_default();
+    let data_dir = data_dir.or_else(|| config.data_dir.clone());
     let r = match a.command {
-        CasesCommand::Sign(s) => sign(s, data_dir),
+        CasesCommand::Sign(s) => sign(s, data_dir, config.clerk_name().map(String::from)),
         CasesCommand::List(l) => list(l, data_dir, lang),
         CasesCommand::Show(s) => show(s, data_dir, lang),
         CasesCommand::Export(e) => export_cmd(e, data_dir, lang),
@@ -192,7 +207,7 @@ pub fn run(a: CasesArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> ExitC
 
 fn open_store(data_dir: Option<PathBuf>) -> Result<Store, Fail> {
     let Some(dir) = data_dir.or_else(Store::default_dir) else {
-        eprintln!(
+        warn!(
             "guantong: 找不到数据目录，请用 --data-dir 或 GUANTONG_DATA_DIR 指定 / no data directory: use --data-dir or GUANTONG_DATA_DIR"
         );
         return Err(Fail(1));
@@ -206,7 +221,7 @@ fn parse_day(s: &Option<String>, flag: &str) -> Result<Option<Date>, Fail> {
         Some(s) => match input::parse_date(s) {
             Some(d) => Ok(Some(d)),
             None => {
-                eprintln!("guantong: --{flag} {s}: 不是有效日期 / not a valid date (2026-06-15)");
+                warn!("guantong: --{flag} {s}: 不是有效日期 / not a valid date (2026-06-15)");
                 Err(Fail(2))
             }
         },
@@ -218,7 +233,7 @@ fn filter_of(f: &FilterArgs, limit: usize) -> Result<CaseFilter, Fail> {
         && Status::parse(s).is_none()
     {
         {
-            eprintln!(
+            warn!(
                 "guantong: --status {s}: 应为 eligible, ineligible, refer, incomplete 之一 / expected eligible, ineligible, refer or incomplete"
             );
             return Err(Fail(2));
@@ -247,9 +262,13 @@ fn label_q(path: Option<&Path>) -> Result<Option<Questionnaire>, Fail> {
     }
 }
 
-fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
+fn sign(
+    a: SignArgs,
+    data_dir: Option<PathBuf>,
+    clerk_name: Option<String>,
+) -> Result<ExitCode, Fail> {
     if !a.pledge_confirmed {
-        eprintln!(
+        warn!(
             "guantong: 申请人须先确认诚信承诺（第十一条（三）、第二十一条），请在确认后加 --pledge-confirmed / the applicant must acknowledge the integrity pledge first: add --pledge-confirmed once they have"
         );
         return Err(Fail(2));
@@ -258,13 +277,13 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
     let file = a.answers.display().to_string();
     let src =
         crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES).map_err(|e| {
-            eprintln!("{file}: error: cannot read the answers file: {e}");
+            warn!("{file}: error: cannot read the answers file: {e}");
             Fail(2)
         })?;
     let today = super::today();
     let answers = input::parse_answers(&q, &file, &src, today).map_err(|errors| {
         for e in errors {
-            eprintln!("{e}");
+            warn!("{e}");
         }
         Fail(2)
     })?;
@@ -284,7 +303,7 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
         .or_else(|| from_answers(q.meta.applicant_name))
         .filter(|n| !n.trim().is_empty())
     else {
-        eprintln!(
+        warn!(
             "guantong: 缺少申请人姓名：请用 --applicant-name 或在答案中填写 / the applicant's name is missing: give --applicant-name or answer it in the file"
         );
         return Err(Fail(2));
@@ -299,17 +318,28 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
         let (Some(i), Some(given)) = (fact, given) else {
             continue;
         };
-        let id = q.facts[usize::from(i)].id.clone();
+        let f = &q.facts[usize::from(i)];
+        let id = f.id.clone();
         match answers.get(&id).and_then(|v| v.as_str()) {
             Some(v) if v.trim() != given.trim() => {
-                eprintln!(
+                let (v, given) = (crate::safe::line(v), crate::safe::line(given));
+                warn!(
                     "{file}: error: fact `{id}`: “{v}” 与命令行给出的“{given}”不一致 / \"{v}\" differs from \"{given}\" given on the command line"
                 );
                 return Err(Fail(2));
             }
             Some(_) => {}
             None => {
-                answers.insert(id, crate::value::Value::str(given.trim()));
+                // checked as an answer in the file would be (length, visible text, pattern)
+                let v = input::coerce(f, crate::value::Value::str(given.trim())).map_err(|t| {
+                    warn!(
+                        "guantong: fact `{id}`: {} / {}",
+                        t.zh(),
+                        t.en().unwrap_or_default()
+                    );
+                    Fail(2)
+                })?;
+                answers.insert(id, v);
             }
         }
     }
@@ -322,7 +352,7 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
             applicant_name,
             applicant_id,
             pledge_confirmed_at: now,
-            clerk_display_name: keys::clerk_display_name(),
+            clerk_display_name: clerk_name,
             notes: a.notes,
             amends: a.amends,
             draft_id: None,
@@ -330,12 +360,15 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
             today,
         })
         .map_err(store_fail)?;
-    println!("{}", rec.number);
-    Ok(ExitCode::SUCCESS)
+    write_stdout(&format!("{}\n", rec.number), Safe::Text)
 }
 
 fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
-    let f = filter_of(&a.filter, a.limit)?;
+    let Ok(limit) = usize::try_from(a.limit) else {
+        warn!("guantong: --limit {}: 超出范围 / out of range", a.limit);
+        return Err(Fail(2));
+    };
+    let f = filter_of(&a.filter, limit)?;
     let store = open_store(data_dir)?;
     let rows = store.list_cases(&f).map_err(store_fail)?;
     let mut out = String::new();
@@ -346,6 +379,7 @@ fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
                 out.push_str(&serde_json::to_string(r).unwrap_or_default());
                 out.push('\n');
             }
+            return write_stdout(&out, Safe::Json);
         }
         ListFormat::Csv | ListFormat::Table => {
             let header = vec![
@@ -391,19 +425,28 @@ fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
                 for c in &cells {
                     out.push_str(&export::csv_line(c));
                 }
-            } else {
-                out.push_str(&table(&header, &cells));
-                if rows.is_empty() {
-                    out.push_str(&format!("{}\n", l("（没有案件）", "(no cases)")));
-                }
+                return write_stdout(&out, Safe::Done);
+            }
+            out.push_str(&table(&header, &cells));
+            if rows.is_empty() {
+                out.push_str(&format!("{}\n", l("（没有案件）", "(no cases)")));
             }
         }
     }
-    write_stdout(&out)
+    write_stdout(&out, Safe::Text)
 }
 
+/// A table for a person: every cell one terminal-safe line ([`crate::safe::line`]), so a
+/// value can neither send escapes nor break the rows and columns.
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
     use unicode_width::UnicodeWidthStr;
+    let safe = |r: &[String]| -> Vec<String> {
+        r.iter()
+            .map(|c| crate::safe::line(c).into_owned())
+            .collect()
+    };
+    let header = &safe(header);
+    let rows: &[Vec<String>] = &rows.iter().map(|r| safe(r)).collect::<Vec<_>>();
     let mut w: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -427,16 +470,10 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn write_stdout(s: &str) -> Result<ExitCode, Fail> {
-    let mut o = std::io::stdout().lock();
-    match o.write_all(s.as_bytes()).and_then(|()| o.flush()) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => {
-            eprintln!("guantong: stdout: {e}");
-            Err(Fail(1))
-        }
-    }
+/// Print to stdout, made safe as `how` says; a closed pipe ends quietly.
+fn write_stdout(s: &str, how: Safe) -> Result<ExitCode, Fail> {
+    super::print(s, how).map_err(Fail)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn show(a: ShowArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
@@ -449,7 +486,15 @@ fn show(a: ShowArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
         ShowFormat::Md => ExportFormat::Markdown,
         ShowFormat::Html => ExportFormat::Html,
     };
-    write_stdout(&export::render_case(&rec, q.as_ref(), f, a.unmasked, lang))
+    let how = if f == ExportFormat::Json {
+        Safe::Json
+    } else {
+        Safe::Text
+    };
+    write_stdout(
+        &export::render_case(&rec, q.as_ref(), f, a.unmasked, lang),
+        how,
+    )
 }
 
 fn progress(len: u64) -> Option<indicatif::ProgressBar> {
@@ -468,46 +513,46 @@ fn progress(len: u64) -> Option<indicatif::ProgressBar> {
     Some(pb)
 }
 
-/// Where an export goes: stdout, or a private temporary file renamed into place at the
-/// end (so a failed export leaves no half-written file).
+/// Where an export goes: stdout (no `-o`, or `-o -`), or a file written through a private
+/// temporary file and renamed into place at the end ([`crate::outfile`]), so a failed or
+/// interrupted export leaves no half-written file and nothing is written through a
+/// symlink, into a FIFO or onto a device.
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
-    File {
-        w: std::io::BufWriter<std::fs::File>,
-        tmp: PathBuf,
-        dest: PathBuf,
-    },
+    File(std::io::BufWriter<OutFile>),
+}
+
+fn outfile_fail(e: OutFileError) -> Fail {
+    warn!("guantong: {e}");
+    Fail(if e.is_user_error() { 2 } else { 1 })
+}
+
+fn is_broken_pipe(e: &StoreError) -> bool {
+    matches!(e, StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 impl Sink {
     fn new(dest: Option<&Path>) -> Result<Sink, Fail> {
-        let Some(dest) = dest else {
-            return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())));
-        };
-        let name = dest
-            .file_name()
-            .map_or("export".into(), |n| n.to_string_lossy().to_string());
-        let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| {
-                eprintln!("{}: {e}", dest.display());
-                Fail(1)
-            })?;
-        Ok(Sink::File {
-            w: std::io::BufWriter::new(f),
-            tmp,
-            dest: dest.to_path_buf(),
-        })
+        match dest {
+            None => Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout()))),
+            Some(p) if p.as_os_str() == "-" => {
+                Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())))
+            }
+            Some(p) => {
+                // a signal must not leave the (unmasked) temporary file behind
+                if let Err(e) = crate::outfile::remove_temps_on_signals() {
+                    warn!("guantong: cannot watch signals: {e}");
+                    return Err(Fail(1));
+                }
+                let f = OutFile::create(p).map_err(outfile_fail)?;
+                Ok(Sink::File(std::io::BufWriter::new(f)))
+            }
+        }
     }
     fn put(&mut self, s: &str) -> Result<(), StoreError> {
         let r = match self {
             Sink::Stdout(w) => w.write_all(s.as_bytes()),
-            Sink::File { w, .. } => w.write_all(s.as_bytes()),
+            Sink::File(w) => w.write_all(s.as_bytes()),
         };
         r.map_err(|e| StoreError::Io {
             path: self.name(),
@@ -517,41 +562,34 @@ impl Sink {
     fn name(&self) -> PathBuf {
         match self {
             Sink::Stdout(_) => PathBuf::from("<stdout>"),
-            Sink::File { dest, .. } => dest.clone(),
+            Sink::File(w) => w.get_ref().dest().to_path_buf(),
         }
     }
     fn finish(self) -> Result<(), Fail> {
         match self {
             Sink::Stdout(mut w) => match w.flush() {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("guantong: stdout: {e}");
+                    warn!("guantong: stdout: {e}");
                     Err(Fail(1))
                 }
                 _ => Ok(()),
             },
-            Sink::File { w, tmp, dest } => {
-                let r = w
-                    .into_inner()
-                    .map_err(|e| e.into_error())
-                    .and_then(|f| f.sync_all())
-                    .and_then(|()| std::fs::rename(&tmp, &dest));
-                r.map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    eprintln!("{}: {e}", dest.display());
+            Sink::File(w) => {
+                let dest = w.get_ref().dest().to_path_buf();
+                let f = w.into_inner().map_err(|e| {
+                    warn!("{}: {}", dest.display(), e.error());
                     Fail(1)
-                })
+                })?;
+                f.commit().map_err(outfile_fail)
             }
-        }
-    }
-    fn abandon(self) {
-        if let Sink::File { tmp, .. } = self {
-            let _ = std::fs::remove_file(tmp);
         }
     }
 }
 
 fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
     let f = filter_of(&a.filter, 0)?;
+    // the output first: a target that cannot be written is refused before any work
+    let mut sink = Sink::new(a.output.as_deref())?;
     let q = label_q(a.questionnaire.as_deref())?;
     let store = open_store(data_dir)?;
     let mut total = 0u64;
@@ -569,7 +607,6 @@ fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Ex
             pb.inc(1);
         }
     };
-    let mut sink = Sink::new(a.output.as_deref())?;
     let r = (|| -> Result<(), StoreError> {
         match a.format {
             ExportFormatArg::Csv => {
@@ -642,10 +679,10 @@ fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Ex
             sink.finish()?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            sink.abandon();
-            Err(store_fail(e))
-        }
+        // the reader went away (`… | head`): nothing more to say
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        // dropping the sink removes its temporary file
+        Err(e) => Err(store_fail(e)),
     }
 }
 
@@ -669,20 +706,19 @@ fn verify_cmd(data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
         pb.finish_and_clear();
     }
     if problems.is_empty() {
-        println!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("已核验 {n} 份案件：签名和哈希链完好。"),
-                Lang::En =>
-                    format!("{n} cases verified: every signature and the chain are intact."),
-            }
-        );
-        return Ok(ExitCode::SUCCESS);
+        let msg = match lang {
+            Lang::Zh => format!("已核验 {n} 份案件：签名和哈希链完好。\n"),
+            Lang::En => format!("{n} cases verified: every signature and the chain are intact.\n"),
+        };
+        return write_stdout(&msg, Safe::Text);
     }
-    for p in &problems {
-        println!("{p}");
-    }
-    eprintln!(
+    // one line per problem, whatever the (possibly forged) store holds
+    let out: String = problems
+        .iter()
+        .map(|p| format!("{}\n", crate::safe::line(&p.to_string())))
+        .collect();
+    write_stdout(&out, Safe::Done)?;
+    warn!(
         "{}",
         match lang {
             Lang::Zh => format!("核验失败：{n} 份案件中发现 {} 处问题。", problems.len()),
@@ -810,15 +846,15 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
             changed.len()
         ),
     });
-    write_stdout(&out)
+    write_stdout(&out, Safe::Text)
 }
 
 fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
     let store = open_store(data_dir)?;
     if let Some(id) = a.discard {
         store.discard_draft(&id).map_err(store_fail)?;
-        println!("{} {id}", lang.pick("已删除草稿", "discarded draft"));
-        return Ok(ExitCode::SUCCESS);
+        let msg = format!("{} {}\n", lang.pick("已删除草稿", "discarded draft"), id);
+        return write_stdout(&msg, Safe::Text);
     }
     let list = store.list_drafts().map_err(store_fail)?;
     let header = vec![
@@ -846,5 +882,5 @@ fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCo
     if rows.is_empty() {
         out.push_str(lang.pick("（没有草稿）\n", "(no drafts)\n"));
     }
-    write_stdout(&out)
+    write_stdout(&out, Safe::Text)
 }

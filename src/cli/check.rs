@@ -26,11 +26,10 @@ pub fn run(a: CheckArgs) -> ExitCode {
         Ok(q) => q.warnings,
         Err(d) => d,
     };
-    match a.format {
+    let r = match a.format {
         CheckFormat::Text => {
-            for d in &diags {
-                println!("{d}");
-            }
+            let text: String = diags.iter().map(|d| format!("{d}\n")).collect();
+            super::print(&text, super::Safe::Text)
         }
         CheckFormat::Json => {
             let out = serde_json::json!({
@@ -39,12 +38,14 @@ pub fn run(a: CheckArgs) -> ExitCode {
                 "warnings": diags.iter().filter(|d| !d.is_error()).count(),
                 "diagnostics": diags,
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            let j = serde_json::to_string_pretty(&out).unwrap_or_default();
+            super::print(&(j + "\n"), super::Safe::Json)
         }
-    }
-    if diags.iter().any(|d| d.is_error()) {
+    };
+    let ok = if diags.iter().any(|d| d.is_error()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    super::printed(r, ok)
 }

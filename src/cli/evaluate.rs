@@ -33,7 +33,7 @@ pub fn run(a: EvaluateArgs, lang: Lang) -> ExitCode {
     let src = match crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{file}: error: cannot read the answers file: {e}");
+            warn!("{file}: error: cannot read the answers file: {e}");
             return ExitCode::from(2);
         }
     };
@@ -42,20 +42,18 @@ pub fn run(a: EvaluateArgs, lang: Lang) -> ExitCode {
         Ok(a) => a,
         Err(errors) => {
             for e in errors {
-                eprintln!("{e}");
+                warn!("{e}");
             }
             return ExitCode::from(2);
         }
     };
     let ev = eval::evaluate(&q, &answers, today);
-    match a.format {
+    let r = match a.format {
         EvalFormat::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report::to_json(&q, &ev)).unwrap_or_default()
-            )
+            let j = serde_json::to_string_pretty(&report::to_json(&q, &ev)).unwrap_or_default();
+            super::print(&(j + "\n"), super::Safe::Json)
         }
-        EvalFormat::Text => print!("{}", report::to_text(&q, &ev, lang)),
-    }
-    ExitCode::SUCCESS
+        EvalFormat::Text => super::print(&report::to_text(&q, &ev, lang), super::Safe::Text),
+    };
+    super::printed(r, ExitCode::SUCCESS)
 }

@@ -1,5 +1,17 @@
 //! Command line: one file per subcommand. Exit codes: 0 success; 1 a check, test or
 //! verification failed (or another error); 2 bad input (answers file, arguments).
+//!
+//! Everything a subcommand prints goes through [`print`] (stdout) or [`warn!`] (stderr),
+//! which make it terminal-safe ([`crate::safe`]) and treat a reader that went away
+//! (`guantong evaluate … | head`) as the end of the command, not a crash.
+
+/// `eprintln!` made terminal-safe: the message (which may echo a file's or the store's
+/// content) goes through [`crate::safe::text`]; a closed stderr is ignored.
+macro_rules! warn {
+    ($($t:tt)*) => {
+        $crate::cli::warn_line(format_args!($($t)*))
+    };
+}
 
 pub mod cases;
 pub mod check;
@@ -7,6 +19,7 @@ pub mod evaluate;
 pub mod test;
 pub mod wizard;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,10 +86,54 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// How output is made safe before it reaches stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Safe {
+    /// Text for a person: [`crate::safe::text`].
+    Text,
+    /// Serialised JSON: unsafe characters as `\uXXXX` escapes ([`crate::safe::json`]).
+    Json,
+    /// Already made safe piece by piece (CSV: cell by cell, around its byte-order mark).
+    Done,
+}
+
+/// Write `s` to stdout, made safe as `how` says. A reader that closed the pipe ends the
+/// command quietly (`Ok`); another write error is reported and gives exit code 1.
+pub fn print(s: &str, how: Safe) -> Result<(), u8> {
+    let s = match how {
+        Safe::Text => crate::safe::text(s),
+        Safe::Json => crate::safe::json(s),
+        Safe::Done => std::borrow::Cow::Borrowed(s),
+    };
+    let mut o = std::io::stdout().lock();
+    match o.write_all(s.as_bytes()).and_then(|()| o.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            warn!("guantong: stdout: {e}");
+            Err(1)
+        }
+    }
+}
+
+/// The exit code for a [`print`] result when `ok` is the code on success.
+pub fn printed(r: Result<(), u8>, ok: ExitCode) -> ExitCode {
+    match r {
+        Ok(()) => ok,
+        Err(c) => ExitCode::from(c),
+    }
+}
+
+/// What [`warn!`] calls.
+pub fn warn_line(msg: std::fmt::Arguments<'_>) {
+    let msg = msg.to_string();
+    let _ = writeln!(std::io::stderr().lock(), "{}", crate::safe::text(&msg));
+}
+
 /// Print diagnostics to stderr, one per line.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{d}");
+        warn!("{d}");
     }
 }
 

@@ -23,31 +23,37 @@ pub fn run(a: TestArgs) -> ExitCode {
     let files = match scenario::collect(&a.paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            warn!("error: {e}");
             return ExitCode::from(2);
         }
     };
     let outcomes = scenario::run_files(&q, &files, super::today());
     let mut failed = 0;
+    let mut out = String::new();
     for o in &outcomes {
         if o.passed() {
             continue;
         }
         failed += 1;
         for m in &o.mismatches {
-            println!(
-                "FAIL {}: {}: expected {}, got {}",
-                o.file.display(),
-                m.key,
-                m.expected,
-                m.actual
-            );
+            // one line per mismatch, whatever the scenario file holds
+            out.push_str(&format!(
+                "FAIL {}: {}: expected {}, got {}\n",
+                crate::safe::line(&o.file.display().to_string()),
+                crate::safe::line(&m.key),
+                crate::safe::line(&m.expected.to_string()),
+                crate::safe::line(&m.actual.to_string())
+            ));
         }
     }
-    println!("{} passed, {failed} failed", outcomes.len() - failed);
-    if failed > 0 {
+    out.push_str(&format!(
+        "{} passed, {failed} failed\n",
+        outcomes.len() - failed
+    ));
+    let ok = if failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    super::printed(super::print(&out, super::Safe::Text), ok)
 }

@@ -26,7 +26,7 @@ pub fn run(a: WizardArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> Exit
     let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("guantong: {e}");
+            warn!("guantong: {e}");
             return ExitCode::from(2);
         }
     };
@@ -38,18 +38,18 @@ pub fn run(a: WizardArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> Exit
         .or_else(|| config.data_dir.clone())
         .or_else(Store::default_dir)
     else {
-        eprintln!("guantong: no data directory; use --data-dir / 没有数据目录，请用 --data-dir");
+        warn!("guantong: no data directory; use --data-dir / 没有数据目录，请用 --data-dir");
         return ExitCode::from(2);
     };
     let store = match Store::open(&dir) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("guantong: {e}");
+            warn!("guantong: {e}");
             return ExitCode::from(1);
         }
     };
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        eprintln!("guantong: the wizard needs a terminal / 面谈向导需要在终端中运行");
+        warn!("guantong: the wizard needs a terminal / 面谈向导需要在终端中运行");
         return ExitCode::from(2);
     }
     let today = super::today();

@@ -65,6 +65,67 @@ fn choices_list(f: &Fact) -> String {
         .join(", ")
 }
 
+/// The longest text answer accepted, in characters. A name, an ID number or a work unit is
+/// far shorter; a 9 MB "name" is a mistake (a file pasted into the field) or an attack, and
+/// would be stored, signed and printed on every list.
+pub const MAX_TEXT_CHARS: usize = 1_000;
+
+/// Check a text answer: at most [`MAX_TEXT_CHARS`] characters, no control or invisible
+/// characters ([`crate::safe::is_unsafe`]: escapes, bidi overrides, zero-width spaces), and
+/// unless empty, at least one visible character.
+pub fn check_text(s: &str) -> Result<(), Text> {
+    // bytes first: a huge value is refused without counting it
+    let n = if s.len() > MAX_TEXT_CHARS * 4 {
+        s.len()
+    } else {
+        s.chars().count()
+    };
+    if n > MAX_TEXT_CHARS {
+        let unit = if s.len() > MAX_TEXT_CHARS * 4 {
+            ("字节", "bytes")
+        } else {
+            ("个字符", "characters")
+        };
+        return Err(Text::new(
+            &format!("过长：{n} {}，最多 {MAX_TEXT_CHARS} 个字符", unit.0),
+            &format!(
+                "too long: {n} {}; at most {MAX_TEXT_CHARS} characters",
+                unit.1
+            ),
+        ));
+    }
+    if let Some((i, c)) = s
+        .chars()
+        .enumerate()
+        .find(|(_, c)| crate::safe::is_unsafe(*c))
+    {
+        let (i, code) = (i + 1, u32::from(c));
+        return Err(Text::new(
+            &format!("第 {i} 个字符 U+{code:04X} 是控制字符或不可见字符"),
+            &format!("character {i} is the control or invisible character U+{code:04X}"),
+        ));
+    }
+    // "" is left to the caller (an empty optional answer, or one a rule tests for)
+    if !s.is_empty() && !crate::safe::has_visible(s) {
+        return Err(Text::new(
+            "没有可见的字符（只有空格或零宽字符）",
+            "has no visible character (only spaces or zero-width characters)",
+        ));
+    }
+    Ok(())
+}
+
+/// [`check_text`] for the applicant's name at sign-off, as one bilingual message.
+pub fn check_applicant_name(name: &str) -> Result<(), String> {
+    check_text(name).map_err(|t| {
+        format!(
+            "申请人姓名{} / the applicant's name: {}",
+            t.zh(),
+            t.en().unwrap_or_default()
+        )
+    })
+}
+
 /// Check a value against its fact, converting where the form is loose (a date given as a
 /// string). Returns the normalised value or a message.
 pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
@@ -105,6 +166,7 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
         },
         (FactKind::Date, _) => wrong("日期（如 2026-06-15）", "a date (e.g. 2026-06-15)"),
         (FactKind::Text, Value::Str(s)) => {
+            check_text(&s)?;
             if let Some(p) = &f.pattern
                 && !p.is_match(&s)
             {
@@ -376,6 +438,23 @@ pub fn parse_answers(
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn text_answer_checks_size_controls_and_visibility() {
+        assert!(check_text("张三").is_ok());
+        assert!(check_text("Nguyễn Văn A").is_ok());
+        assert!(check_text(&"名".repeat(MAX_TEXT_CHARS)).is_ok());
+        let e = check_text(&"名".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();
+        assert!(e.get(Lang::En).contains("at most 1000 characters"), "{e:?}");
+        let e = check_text(&"x".repeat(9_000_000)).unwrap_err();
+        assert!(e.get(Lang::En).contains("too long: 9000000 bytes"), "{e:?}");
+        let e = check_text("\u{200b}\u{200b}\u{200b}").unwrap_err();
+        assert!(e.get(Lang::En).contains("U+200B"), "{e:?}");
+        let e = check_text("张\u{1b}]0;x\u{7}").unwrap_err();
+        assert!(e.get(Lang::En).contains("character 2") && e.get(Lang::En).contains("U+001B"));
+        let e = check_text(" \u{3000} ").unwrap_err();
+        assert!(e.get(Lang::En).contains("no visible character"), "{e:?}");
+    }
 
     #[test]
     fn key_at_finds_the_key_of_a_line() {

@@ -3,7 +3,6 @@
 //! besides the terminal.
 
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::PathBuf;
 
 use jiff::Timestamp;
@@ -11,6 +10,7 @@ use jiff::tz::TimeZone;
 
 use super::msg::{CaseRow, DraftRow, Effect, LoadedDraft, Msg};
 use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store};
+use crate::outfile::{self, OutFile};
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 
@@ -195,18 +195,16 @@ impl Executor {
         })
     }
 
-    /// The printable summary (HTML, personal data masked) in `<data dir>/printouts/`,
-    /// readable only by the clerk.
+    /// The printable summary (HTML, personal data masked) in `<data dir>/printouts/`: the
+    /// clerk's own directory (0700; the file 0600), or in a shared store one the office
+    /// group shares (2770; the file 0640). Never written through a symlink: the directory must be a real one, and the
+    /// file is written privately and renamed into place ([`crate::outfile`]).
     fn write_printable(&self, q: &Questionnaire, number: &str) -> Result<PathBuf, String> {
         let rec = self.store.get_case(number).map_err(|e| e.to_string())?;
         let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
         let html = case::render_case(&rec, qq, ExportFormat::Html, false, self.lang);
         let dir = self.store.dir().join("printouts");
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&dir)
-            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        outfile::ensure_dir(&dir, self.store.is_shared()).map_err(|e| e.to_string())?;
         let safe: String = number
             .chars()
             .map(|c| {
@@ -218,15 +216,14 @@ impl Executor {
             })
             .collect();
         let path = dir.join(format!("{safe}.html"));
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut f = OutFile::create_in_own_dir(&path).map_err(|e| e.to_string())?;
+        if self.store.is_shared() {
+            // the office group shares the directory, so that colleagues can print it
+            f.group_readable().map_err(|e| e.to_string())?;
+        }
         f.write_all(html.as_bytes())
             .map_err(|e| format!("{}: {e}", path.display()))?;
+        f.commit().map_err(|e| e.to_string())?;
         Ok(path)
     }
 }

@@ -1,5 +1,5 @@
 //! The terminal side: raw mode and the alternate screen, restored on exit, on panic and on
-//! SIGTERM; SIGHUP (the SSH link dropped) saves the draft and exits at once. Frames are
+//! SIGTERM, SIGINT and SIGQUIT; SIGHUP (the SSH link dropped) saves the draft and exits at once. Frames are
 //! wrapped in synchronized-update sequences and drawn only after an input; ratatui's diff
 //! writes only the cells that changed. No timer: the loop blocks on the next event.
 
@@ -125,10 +125,12 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
 }
 
 /// SIGHUP: save the draft and exit now (the link is gone; nobody will see a goodbye).
-/// SIGTERM: save, restore the terminal, exit.
+/// SIGTERM, SIGINT, SIGQUIT (`kill`, or a key the terminal turned into a signal): save,
+/// restore the terminal (leave the alternate screen), exit. Any half-written printout is
+/// removed.
 fn watch_signals(exec: std::sync::Weak<Mutex<Executor>>) -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT, SIGQUIT])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -137,6 +139,7 @@ fn watch_signals(exec: std::sync::Weak<Mutex<Executor>>) -> io::Result<()> {
                     let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
                     ex.save_now();
                 }
+                crate::outfile::remove_temps();
                 let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
                 restore();
                 std::process::exit(128 + sig);

@@ -32,16 +32,17 @@ impl TextInput {
     pub fn cursor(&self) -> usize {
         self.cursor
     }
-    /// Insert typed text at the cursor. Control characters (a pasted newline or tab) are
-    /// dropped: the field is one line.
+    /// Insert typed text at the cursor. Control and invisible characters (a pasted newline
+    /// or tab, an escape sequence, a zero-width space: [`crate::safe::is_unsafe`]) are
+    /// dropped: the field is one line of visible text.
     pub fn insert_str(&mut self, s: &str) {
-        for c in s.chars().filter(|c| !c.is_control()) {
+        for c in s.chars().filter(|c| !crate::safe::is_unsafe(*c)) {
             self.chars.insert(self.cursor, c);
             self.cursor += 1;
         }
     }
     pub fn insert(&mut self, c: char) {
-        if !c.is_control() {
+        if !crate::safe::is_unsafe(c) {
             self.chars.insert(self.cursor, c);
             self.cursor += 1;
         }
