@@ -144,6 +144,28 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
         );
         return out;
     }
+    // a code or name the questionnaire does not have is a mistake in the scenario, not a
+    // finding that did not fire
+    for (key, want) in expect {
+        let unknown: Vec<String> = match key.as_str() {
+            "blockers" | "findings" | "absent_findings" => strings(want)
+                .into_iter()
+                .filter(|c| q.rule(c).is_none())
+                .collect(),
+            "missing" => strings(want)
+                .into_iter()
+                .filter(|f| q.fact(f).is_none())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !unknown.is_empty() {
+            miss(
+                key,
+                format!("codes of `{}`", q.meta.id),
+                format!("unknown {}", show(&unknown)),
+            );
+        }
+    }
     let ev = eval::evaluate(q, &answers, today);
     let results = report::results_json(q, &ev);
     let fired: Vec<(String, RuleKind)> = ev.fired(q).map(|r| (r.code.clone(), r.kind)).collect();

@@ -88,6 +88,56 @@ impl Text {
     }
 }
 
+/// A Chinese numeral up to the hundreds (十一 = 11, 二十一 = 21, 一百零五 = 105).
+fn chinese_number(s: &str) -> Option<u32> {
+    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c);
+    let (mut total, mut cur) = (0u32, 0u32);
+    let mut any = false;
+    for c in s.chars() {
+        any = true;
+        match c {
+            '十' => {
+                total += cur.max(1) * 10;
+                cur = 0;
+            }
+            '百' => {
+                total += cur.max(1) * 100;
+                cur = 0;
+            }
+            c => cur = u32::try_from(digit(c)?).ok()?,
+        }
+    }
+    any.then_some(total + cur)
+}
+
+/// An article citation in English: `第十一条（三）` -> `Art. 11(3)`, `第八条第二款` ->
+/// `Art. 8 para. 2`, `；` -> `; `. Anything else is kept as written.
+pub fn cite_en(cite: &str) -> String {
+    let one = |part: &str| -> Option<String> {
+        let rest = part.trim().strip_prefix('第')?;
+        let (num, rest) = rest.split_once('条')?;
+        let mut out = format!("Art. {}", chinese_number(num)?);
+        let mut rest = rest.trim();
+        if let Some(r) = rest.strip_prefix('第')
+            && let Some((n, r)) = r.split_once('款')
+        {
+            out += &format!(" para. {}", chinese_number(n)?);
+            rest = r.trim();
+        }
+        if let Some(r) = rest.strip_prefix('（')
+            && let Some((n, r)) = r.split_once('）')
+        {
+            out += &format!("({})", chinese_number(n)?);
+            rest = r.trim();
+        }
+        rest.is_empty().then_some(out)
+    };
+    cite.split('；')
+        .map(|p| one(p).unwrap_or_else(|| p.trim().to_string()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
@@ -119,5 +169,22 @@ impl<'de> Deserialize<'de> for Text {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cites_read_in_english() {
+        assert_eq!(cite_en("第八条"), "Art. 8");
+        assert_eq!(cite_en("第十一条（三）"), "Art. 11(3)");
+        assert_eq!(cite_en("第二十一条（一）"), "Art. 21(1)");
+        assert_eq!(cite_en("第十五条；第十七条"), "Art. 15; Art. 17");
+        assert_eq!(cite_en("第八条第二款"), "Art. 8 para. 2");
+        assert_eq!(cite_en("第一百零五条"), "Art. 105");
+        assert_eq!(cite_en("附件二"), "附件二");
+        assert_eq!(cite_en("1"), "1");
     }
 }

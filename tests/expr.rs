@@ -1132,3 +1132,57 @@ fn an_answered_fact_behind_a_pending_gate_is_not_missing() {
         BTreeSet::from(["gate".to_string()])
     );
 }
+
+#[test]
+fn money_in_fen_rounds_half_away_from_zero_and_shows_as_yuan() {
+    use guantong::expr::eval::round_div;
+    // 1120 yuan × 2 / 3 = 746.666… yuan: 74667 fen, not the truncated 746
+    assert_eq!(round_div(112_000 * 2, 3), Some(74_667));
+    assert_eq!(round_div(5, 2), Some(3));
+    assert_eq!(round_div(-5, 2), Some(-3));
+    assert_eq!(round_div(5, -2), Some(-3));
+    assert_eq!(round_div(4, 3), Some(1));
+    assert_eq!(round_div(1, 0), None);
+    assert_eq!(round_div(i64::MIN, -1), None);
+    assert_eq!(guantong::questionnaire::yuan(74_667), "746.67");
+    assert_eq!(guantong::questionnaire::yuan(-5), "-0.05");
+    let mut src = HEAD.to_string();
+    src += &fact("base", "integer", "");
+    src += &rule("r", "base > 0");
+    src += "\n[[results]]\nname = \"subsidy\"\nexpr = \"round_div(base * 100 * 2, 3)\"\nunit = \"fen\"\n";
+    let q = load(&src);
+    let ev = eval::evaluate(&q, &answers(&q, "base = 1120"), TODAY);
+    assert_eq!(ev.result(&q, "subsidy"), Some(&Value::Int(74_667)));
+    let r = q.result("subsidy").expect("result");
+    assert_eq!(
+        r.display(&Value::Int(74_667), guantong::text::Lang::Zh),
+        "746.67"
+    );
+    // division by zero is an error of that result, not a crash
+    let ev = eval::evaluate(&q, &answers(&q, "base = 0"), TODAY);
+    assert_eq!(ev.result(&q, "subsidy"), Some(&Value::Int(0)));
+    let bad = src.replace("unit = \"fen\"", "unit = \"jiao\"");
+    assert!(load_err(&bad).contains("unit `jiao` is unknown"));
+}
+
+#[test]
+fn quarters_and_decimals() {
+    let mut src = HEAD.to_string();
+    src += &fact("d", "date", "");
+    src += &rule("q4", "quarter(d) == 4");
+    let q = load(&src);
+    for (d, fired) in [
+        ("2026-12-31", true),
+        ("2026-10-01", true),
+        ("2026-09-30", false),
+    ] {
+        let ev = eval::evaluate(&q, &answers(&q, &format!("d = {d}")), TODAY);
+        assert_eq!(ev.rules[0].fired, Some(fired), "{d}");
+    }
+    let mut src = HEAD.to_string();
+    src += &fact("n", "integer", "");
+    src += &rule("r", "n > 7.5");
+    let e = load_err(&src);
+    assert!(e.contains("decimals are not supported: `7.5`"), "{e}");
+    assert!(!e.contains("expected a name"), "{e}");
+}

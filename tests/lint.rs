@@ -224,7 +224,46 @@ const WARNINGS: &[(&str, &str)] = &[
         "warn_missing_english",
         "25:11: warning: rule `r` message has no English text",
     ),
+    (
+        "warn_unguarded_read",
+        "30:8: warning: rule `r` reads `subsidy_elsewhere` where its absence (not asked: null) makes the condition hold; guard it with known(subsidy_elsewhere) or the condition that asks it",
+    ),
 ];
+
+/// `[meta] quiet` silences the kinds of warning it names, and only those.
+#[test]
+fn quiet_silences_the_kinds_it_names() {
+    let o = check(&["tests/lint/quiet_warnings.toml"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).trim(), "");
+    let src = std::fs::read_to_string("tests/lint/quiet_warnings.toml").unwrap_or_default();
+    let loud = src.replace(
+        "quiet = [\"unmentioned_choice\", \"unguarded_read\", \"missing_english\", \"unread_fact\"]",
+        "quiet = [\"unread_fact\"]",
+    );
+    let q = guantong::questionnaire::load_str("loud.toml", &loud);
+    let warnings: Vec<String> = q
+        .map(|q| q.warnings.iter().map(|d| d.message.clone()).collect())
+        .unwrap_or_default();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("mentioned by no expression")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("absence (not asked: null)")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("no English text")),
+        "{warnings:?}"
+    );
+    let bad = src.replace("\"unread_fact\"]", "\"unread_facts\"]");
+    assert!(guantong::questionnaire::load_str("bad.toml", &bad).is_err());
+}
 
 #[test]
 fn every_error_fixture_exits_1_with_its_message() {
@@ -252,7 +291,8 @@ fn every_fixture_in_the_folder_is_asserted() {
         let stem = p.file_stem().unwrap().to_str().unwrap().to_string();
         assert!(
             ERRORS.iter().chain(WARNINGS).any(|(n, _)| *n == stem)
-                || stem == "expr_syntax_unicode_escape",
+                || stem == "expr_syntax_unicode_escape"
+                || stem == "quiet_warnings",
             "fixture {stem} has no assertion"
         );
     }

@@ -120,6 +120,30 @@ fn embedded_questionnaire_is_clean() {
     }
 }
 
+/// An unasked question is absent, not "not none": a senior title holder is not asked about
+/// overseas degrees, so the overseas proof is not among the materials.
+#[test]
+fn unasked_questions_bring_no_materials() {
+    let q = questionnaire::embedded().expect("embedded questionnaire loads");
+    let src = "pathway = \"title_to_skill\"\ninterview_date = 2026-06-15\nbirth_date = 1980-01-01\n\
+               sex = \"male\"\nassessment_failed = false\nunder_sanction = false\n\
+               title_level = \"deputy_senior\"\nworks_related_field = true\n\
+               licensed_occupation = \"not_required\"\ndemerit_in_effect = false\n\
+               integrity_record_in_effect = false\nskill_cert_before_promotion = false\n\
+               related_degree = false\n";
+    let answers =
+        guantong::eval::input::parse_answers(&q, "t.toml", src, today()).expect("valid answers");
+    let ev = guantong::eval::evaluate(&q, &answers, today());
+    assert_eq!(ev.status, guantong::eval::Status::Eligible);
+    let texts: Vec<&str> = ev
+        .materials
+        .iter()
+        .map(|i| q.materials[*i].text.zh())
+        .collect();
+    assert!(!texts.iter().any(|t| t.contains("海外")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("职称证书")), "{texts:?}");
+}
+
 #[test]
 fn every_contract_finding_code_is_a_rule() {
     let q = questionnaire::embedded().expect("embedded questionnaire loads");

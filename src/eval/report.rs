@@ -46,6 +46,7 @@ pub fn findings_json(q: &Questionnaire, ev: &Evaluation) -> Vec<J> {
             o.insert("code".into(), J::String(r.code.clone()));
             o.insert("kind".into(), J::String(r.kind.name().into()));
             o.insert("cite".into(), J::String(r.cite.clone()));
+            o.insert("cite_en".into(), J::String(q.cite_in(&r.cite, Lang::En)));
             text_json(&r.message, "message", &mut o);
             J::Object(o)
         })
@@ -85,6 +86,7 @@ pub fn to_json(q: &Questionnaire, ev: &Evaluation) -> J {
                 text_json(&it.text, "text", &mut o);
                 if let Some(c) = &it.cite {
                     o.insert("cite".into(), J::String(c.clone()));
+                    o.insert("cite_en".into(), J::String(q.cite_in(c, Lang::En)));
                 }
                 J::Object(o)
             })
@@ -156,7 +158,11 @@ pub fn to_text(q: &Questionnaire, ev: &Evaluation, lang: Lang) -> String {
         out.push_str(&format!("{}{colon}{}\n", r.label, r.value));
     }
     if !v.findings.is_empty() {
-        out.push_str(&format!("\n{}{colon}\n", l("审查意见", "Findings")));
+        out.push_str(&format!(
+            "\n{}{}\n",
+            l("审查意见", "Findings"),
+            l("：", ":")
+        ));
         for f in &v.findings {
             out.push_str(&format!(
                 "  [{}] {}{colon}{}\n",
@@ -165,7 +171,11 @@ pub fn to_text(q: &Questionnaire, ev: &Evaluation, lang: Lang) -> String {
         }
     }
     if ev.status == Status::Incomplete && !v.missing.is_empty() {
-        out.push_str(&format!("\n{}{colon}\n", l("尚缺信息", "Still missing")));
+        out.push_str(&format!(
+            "\n{}{}\n",
+            l("尚缺信息", "Still missing"),
+            l("：", ":")
+        ));
         for m in &v.missing {
             out.push_str(&format!("  - {}\n", m.prompt));
         }
@@ -177,7 +187,7 @@ pub fn to_text(q: &Questionnaire, ev: &Evaluation, lang: Lang) -> String {
         if items.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{title}{colon}\n"));
+        out.push_str(&format!("\n{title}{}\n", l("：", ":")));
         for it in items {
             let cite = it.cite.as_ref().map_or(String::new(), |c| match lang {
                 Lang::Zh => format!("（{c}）"),

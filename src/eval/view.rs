@@ -146,7 +146,7 @@ pub fn fill(q: &Questionnaire, ev: &Evaluation, text: &str, lang: Lang) -> Strin
 pub fn build(q: &Questionnaire, ev: &Evaluation, lang: Lang) -> OutcomeView {
     let item = |it: &crate::questionnaire::Item| ItemLine {
         text: it.text.get(lang).to_string(),
-        cite: it.cite.clone(),
+        cite: it.cite.as_deref().map(|c| q.cite_in(c, lang)),
     };
     let fact = |i: u16| {
         let f = &q.facts[usize::from(i)];
@@ -194,7 +194,7 @@ pub fn build(q: &Questionnaire, ev: &Evaluation, lang: Lang) -> OutcomeView {
             code: r.code.clone(),
             kind: r.kind,
             kind_label: r.kind.label(lang).to_string(),
-            cite: r.cite.clone(),
+            cite: q.cite_in(&r.cite, lang),
             message: r.message.get(lang).to_string(),
         })
         .collect();

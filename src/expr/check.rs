@@ -89,6 +89,8 @@ pub enum Builtin {
     IdSex,
     Today,
     WholeMonths,
+    Quarter,
+    RoundDiv,
 }
 
 impl Builtin {
@@ -114,6 +116,8 @@ impl Builtin {
             "id_sex" => IdSex,
             "today" => Today,
             "whole_months" => WholeMonths,
+            "quarter" => Quarter,
+            "round_div" => RoundDiv,
             _ => return None,
         })
     }
@@ -708,7 +712,8 @@ impl Checker<'_> {
             WholeYears | WholeMonths => (vec![Date, Date], Int),
             AddMonths | AddYears | AddDays => (vec![Date, Int], Date),
             MakeDate => (vec![Int, Int, Int], Date),
-            Year | Month | Day => (vec![Date], Int),
+            Year | Month | Day | Quarter => (vec![Date], Int),
+            RoundDiv => (vec![Int, Int], Int),
             RetirementDate => (vec![Date, Int], Date),
             IdValid => (vec![Str], Bool),
             IdBirthDate => (vec![Str], Date),

@@ -712,6 +712,22 @@ fn call_drift(f: Builtin, vals: &[Value], outs: &[(Tri, Drift)], clk: Option<Clo
     }
 }
 
+/// `a / b` rounded half away from zero (四舍五入): 1120 × 2 / 3 = 746.67 -> 747.
+pub fn round_div(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    let (a, b) = (i128::from(a), i128::from(b));
+    let q = a / b;
+    let r = a % b;
+    let away = if 2 * r.abs() >= b.abs() {
+        if (a < 0) == (b < 0) { 1 } else { -1 }
+    } else {
+        0
+    };
+    i64::try_from(q + away).ok()
+}
+
 /// `min`/`max` over values, nulls skipped.
 fn extreme(min: bool, vals: &[Value]) -> Value {
     let mut best: Option<&Value> = None;
@@ -745,6 +761,12 @@ fn apply(f: Builtin, v: &[Value], env: &dyn Env) -> Result<Value, EvalError> {
         (Year, [D(d)]) => Int(i64::from(d.year())),
         (Month, [D(d)]) => Int(i64::from(d.month())),
         (Day, [D(d)]) => Int(i64::from(d.day())),
+        (Quarter, [D(d)]) => Int((i64::from(d.month()) - 1) / 3 + 1),
+        (RoundDiv, [Int(a), Int(b)]) => match round_div(*a, *b) {
+            Some(q) => Int(q),
+            None if *b == 0 => return fail("round_div: division by zero"),
+            None => return fail("round_div: integer overflow"),
+        },
         (Min | Max, vals) => extreme(f == Min, vals),
         (Size, [crate::value::Value::List(items)]) => Int(items.len() as i64),
         (AnyOf, [crate::value::Value::List(a), crate::value::Value::List(b)]) => {

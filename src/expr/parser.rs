@@ -61,6 +61,21 @@ impl<'a> Lexer<'a> {
                 .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
                 .unwrap_or(trimmed.len());
             let text = &trimmed[..len];
+            // a decimal: say so, rather than "expected a name after `.`"
+            let rest = &trimmed[len..];
+            if rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+                let frac = rest[1..]
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(rest.len() - 1);
+                let whole = &trimmed[..len + 1 + frac];
+                return self.err(
+                    format!(
+                        "decimals are not supported: `{whole}`; use integers (money as an integer number of fen, 分, with round_div for division)"
+                    ),
+                    start,
+                    start + whole.len(),
+                );
+            }
             self.pos += len;
             let digits: String = text.chars().filter(|c| *c != '_').collect();
             return match digits.parse::<i64>() {

@@ -50,6 +50,8 @@ pub(super) struct Compiler<'n> {
     pub closure: Closure,
     pub mentioned: BTreeSet<(u16, String)>,
     pub facts_read: BTreeSet<u16>,
+    /// The compiled derived values, once checked (for what results can give).
+    pub derived_nodes: Vec<Option<crate::expr::Node>>,
 }
 
 pub(super) struct Sc<'a> {
@@ -115,6 +117,7 @@ impl<'n> Compiler<'n> {
             },
             mentioned: BTreeSet::new(),
             facts_read: BTreeSet::new(),
+            derived_nodes: Vec::new(),
         }
     }
 

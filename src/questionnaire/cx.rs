@@ -23,10 +23,17 @@ pub(super) struct Cx<'a> {
     pub diags: Vec<Diagnostic>,
     /// Kinds of warning the file silences (`[meta] quiet`).
     pub quiet: Vec<String>,
+    /// English forms written beside Chinese cites.
+    pub cite_en: BTreeMap<String, String>,
 }
 
 /// The kinds of warning a questionnaire may silence with `[meta] quiet = [...]`.
-pub const WARNING_KINDS: [&str; 3] = ["missing_english", "unread_fact", "unmentioned_choice"];
+pub const WARNING_KINDS: [&str; 4] = [
+    "missing_english",
+    "unread_fact",
+    "unmentioned_choice",
+    "unguarded_read",
+];
 
 /// Byte offset in the file of byte `value_offset` inside the string token at `token`.
 pub fn map_offset(src: &str, token: &Range<usize>, value_offset: usize) -> usize {
@@ -236,16 +243,13 @@ impl Cx<'_> {
     /// A cite that must be present (facts and rules): checked, or an error at `at`.
     pub(super) fn required_cite(
         &mut self,
-        c: &Option<S<String>>,
+        c: &Option<S<Text>>,
         articles: &[(String, String)],
         at: usize,
         what: &str,
     ) -> String {
         match c {
-            Some(c) => {
-                self.check_cite(c, articles);
-                c.get_ref().clone()
-            }
+            Some(c) => self.check_cite(c, articles),
             None => {
                 self.error(
                     at,
@@ -256,18 +260,22 @@ impl Cx<'_> {
         }
     }
 
-    pub(super) fn check_cite(&mut self, c: &S<String>, articles: &[(String, String)]) {
-        if c.get_ref().trim().is_empty() {
+    /// Check a cite against the articles; return its Chinese form (the article key), and
+    /// remember an English form written beside it.
+    pub(super) fn check_cite(&mut self, c: &S<Text>, articles: &[(String, String)]) -> String {
+        let zh = c.get_ref().zh().to_string();
+        if zh.trim().is_empty() {
             self.error(c.span().start, "empty cite");
-        } else if !articles.is_empty()
-            && !articles
-                .iter()
-                .any(|(k, _)| c.get_ref().starts_with(k.as_str()))
+        } else if !articles.is_empty() && !articles.iter().any(|(k, _)| zh.starts_with(k.as_str()))
         {
             self.error(
                 c.span().start,
-                format!("cite `{}` names no article in [articles]", c.get_ref()),
+                format!("cite `{zh}` names no article in [articles]"),
             );
         }
+        if let (Text::Both { en: Some(en), .. }, false) = (c.get_ref(), zh.is_empty()) {
+            self.cite_en.insert(zh.clone(), en.clone());
+        }
+        zh
     }
 }

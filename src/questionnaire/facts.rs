@@ -84,6 +84,8 @@ impl Cx<'_> {
                 }
                 None => (crate::expr::Node::Const(Value::Null), BTreeSet::new()),
             };
+            comp.derived_nodes
+                .push(nodes[i].as_ref().map(|c| c.node.clone()));
             // the needs of a derived value exclude itself
             let mut needs: Vec<u16> = comp.closure.derived[i].iter().copied().collect();
             needs.sort_by_key(|d| comp.closure.position[usize::from(*d)]);

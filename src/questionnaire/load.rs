@@ -27,6 +27,7 @@ pub fn load_str(file: &str, src: &str) -> Result<Questionnaire, Vec<Diagnostic>>
         lines: crate::diag::LineIndex::new(src),
         diags: Vec::new(),
         quiet: Vec::new(),
+        cite_en: Default::default(),
     };
     let q = cx.build();
     cx.diags.sort_by_key(|d| (d.line, d.col));
@@ -139,7 +140,7 @@ impl Cx<'_> {
             comp.facts_read.insert(s.interview);
         }
         self.warnings(&raw, &comp, &meta);
-        Some(Questionnaire {
+        let q = Questionnaire {
             file: self.file.clone(),
             source: self.src.to_string(),
             sha256,
@@ -157,7 +158,10 @@ impl Cx<'_> {
             sentences,
             schedule,
             migrations,
+            cite_en: std::mem::take(&mut self.cite_en),
             warnings: Vec::new(),
-        })
+        };
+        self.unguarded(&raw, &q);
+        Some(q)
     }
 }

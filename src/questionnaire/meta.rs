@@ -97,7 +97,7 @@ impl Cx<'_> {
             applicant_name,
             applicant_id,
             pledge: m.pledge.as_ref().map(|p| p.get_ref().clone()),
-            pledge_cite: m.pledge_cite.as_ref().map(|p| p.get_ref().clone()),
+            pledge_cite: m.pledge_cite.as_ref().map(|p| p.get_ref().zh().to_string()),
         }
     }
 
@@ -169,10 +169,7 @@ impl Cx<'_> {
         };
         let at = self.src.find("valid_").unwrap_or(0);
         let cite = match &raw.meta.validity_cite {
-            Some(c) => {
-                self.check_cite(c, articles);
-                c.get_ref().clone()
-            }
+            Some(c) => self.check_cite(c, articles),
             None => {
                 self.warn(
                     at,
@@ -204,5 +201,140 @@ impl Cx<'_> {
             cite,
             message,
         })
+    }
+}
+
+impl Cx<'_> {
+    /// Warn where a condition reads a fact the branching may not reach in a way that an
+    /// absent (null) fact makes it hold — under `!`, `!=` or `== false` — without a guard
+    /// (`known(x)`, or reading the facts that decide whether `x` is asked).
+    pub(super) fn unguarded(&mut self, raw: &RawQuestionnaire, q: &Questionnaire) {
+        if self.diags.iter().any(Diagnostic::is_error) {
+            return;
+        }
+        let gate = |x: u16| -> BTreeSet<u16> {
+            let f = &q.facts[usize::from(x)];
+            match &f.ask_if {
+                Some(c) => c.facts.clone(),
+                None => q.sections[f.section]
+                    .ask_if
+                    .as_ref()
+                    .map(|c| c.facts.clone())
+                    .unwrap_or_default(),
+            }
+        };
+        let mut exprs: Vec<(String, usize, &Compiled)> = Vec::new();
+        for (d, r) in q.derived.iter().zip(&raw.derived) {
+            exprs.push((
+                format!("derived `{}`", d.name),
+                r.expr.span().start,
+                &d.expr,
+            ));
+        }
+        for (rule, r) in q.rules.iter().zip(&raw.rules) {
+            exprs.push((
+                format!("rule `{}`", rule.code),
+                r.when.span().start,
+                &rule.when,
+            ));
+        }
+        for (res, r) in q.results.iter().zip(&raw.results) {
+            exprs.push((
+                format!("result `{}`", res.name),
+                r.expr.span().start,
+                &res.expr,
+            ));
+        }
+        for (what, items, raws) in [
+            ("material", &q.materials, &raw.materials),
+            ("step", &q.steps, &raw.steps),
+            ("sentence", &q.sentences, &raw.sentences),
+        ] {
+            for (i, (it, r)) in items.iter().zip(raws).enumerate() {
+                if let (Some(c), Some(w)) = (&it.when, &r.when) {
+                    exprs.push((format!("{what} {}", i + 1), w.span().start, c));
+                }
+            }
+        }
+        for (what, at, c) in exprs {
+            let mut seen = Scan::default();
+            seen.walk(&c.node, false);
+            for x in &seen.negated {
+                let g = gate(*x);
+                if g.is_empty() || seen.known.contains(x) || g.iter().any(|f| seen.read.contains(f))
+                {
+                    continue;
+                }
+                let id = &q.facts[usize::from(*x)].id;
+                self.warn_kind(
+                    "unguarded_read",
+                    at,
+                    format!(
+                        "{what} reads `{id}` where its absence (not asked: null) makes the condition hold; guard it with known({id}) or the condition that asks it"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// What an expression reads: every fact, the facts under `known()`, and the facts read
+/// where null makes the condition hold (under `!`, as an operand of `!=`, or of `== false`).
+#[derive(Default)]
+struct Scan {
+    read: BTreeSet<u16>,
+    known: BTreeSet<u16>,
+    negated: BTreeSet<u16>,
+}
+
+impl Scan {
+    fn walk(&mut self, n: &crate::expr::Node, neg: bool) {
+        use crate::expr::ast::BinOp;
+        use crate::expr::{Builtin, Node};
+        use crate::value::Value;
+        match n {
+            Node::Fact(i) => {
+                self.read.insert(*i);
+                if neg {
+                    self.negated.insert(*i);
+                }
+            }
+            Node::Call(Builtin::Known, args) => {
+                for a in args {
+                    if let Node::Fact(i) = a {
+                        self.known.insert(*i);
+                        self.read.insert(*i);
+                    } else {
+                        self.walk(a, false);
+                    }
+                }
+            }
+            Node::Not(a) => self.walk(a, !neg),
+            Node::Bin(BinOp::Ne, a, b) => {
+                self.walk(a, !neg);
+                self.walk(b, !neg);
+            }
+            Node::Bin(BinOp::Eq, a, b)
+                if matches!(**b, Node::Const(Value::Bool(false)))
+                    || matches!(**a, Node::Const(Value::Bool(false))) =>
+            {
+                self.walk(a, !neg);
+                self.walk(b, !neg);
+            }
+            Node::And(a, b) | Node::Or(a, b) | Node::Bin(_, a, b) | Node::Index(a, b) => {
+                self.walk(a, neg);
+                self.walk(b, neg);
+            }
+            Node::Cond(a, b, c) => {
+                self.walk(a, neg);
+                self.walk(b, neg);
+                self.walk(c, neg);
+            }
+            Node::Neg(a) => self.walk(a, neg),
+            Node::List(items) | Node::Call(_, items) => {
+                items.iter().for_each(|i| self.walk(i, neg));
+            }
+            _ => {}
+        }
     }
 }

@@ -193,6 +193,8 @@ pub struct ResultDef {
     /// The label while the applicant cannot apply (the level aimed at, not one open).
     pub aim_label: Option<Text>,
     pub values: Vec<(String, Text)>,
+    /// Money kept exactly as an integer number of fen (分), shown as yuan.
+    pub fen: bool,
 }
 
 impl ResultDef {
@@ -203,6 +205,7 @@ impl ResultDef {
             Value::Bool(b) => lang
                 .pick(if *b { "是" } else { "否" }, if *b { "yes" } else { "no" })
                 .to_string(),
+            Value::Int(n) if self.fen => yuan(*n),
             Value::Str(s) => self
                 .values
                 .iter()
@@ -234,6 +237,13 @@ pub struct Meta {
     pub applicant_id: Option<u16>,
     pub pledge: Option<Text>,
     pub pledge_cite: Option<String>,
+}
+
+/// An amount in fen (分) as yuan with two decimals: 74667 -> 746.67, -5 -> -0.05.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let f = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", f / 100, f % 100)
 }
 
 /// A month and day (`06-01`), for windows that repeat every year.
@@ -341,6 +351,8 @@ pub struct Questionnaire {
     pub sentences: Vec<Item>,
     pub schedule: Option<Schedule>,
     pub migrations: Vec<Migration>,
+    /// English forms of cites, where the file writes one (`cite = { zh, en }`).
+    pub cite_en: std::collections::BTreeMap<String, String>,
     /// Warnings found while loading (the file is usable).
     pub warnings: Vec<crate::diag::Diagnostic>,
 }
@@ -357,6 +369,18 @@ impl Questionnaire {
     }
     pub fn rule(&self, code: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.code == code)
+    }
+    /// A cite as a person reads it: Chinese as written; in English, the form the file
+    /// gives, else `第十一条（三）` read as `Art. 11(3)`.
+    pub fn cite_in(&self, cite: &str, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => cite.to_string(),
+            Lang::En => self
+                .cite_en
+                .get(cite)
+                .cloned()
+                .unwrap_or_else(|| crate::text::cite_en(cite)),
+        }
     }
     /// The article a cite refers to: the longest article key that prefixes it.
     pub fn article(&self, cite: &str) -> Option<(&str, &str)> {

@@ -48,7 +48,7 @@ pub struct RawMeta {
     pub valid_from: Option<toml::value::Datetime>,
     pub valid_to: Option<toml::value::Datetime>,
     /// The article that says when the policy is in force (with `valid_from`/`valid_to`).
-    pub validity_cite: Option<S<String>>,
+    pub validity_cite: Option<S<Text>>,
     /// Kinds of warning to silence (see `WARNING_KINDS`).
     #[serde(default)]
     pub quiet: Vec<S<String>>,
@@ -58,7 +58,7 @@ pub struct RawMeta {
     pub applicant_name: Option<S<String>>,
     pub applicant_id: Option<S<String>>,
     pub pledge: Option<S<Text>>,
-    pub pledge_cite: Option<S<String>>,
+    pub pledge_cite: Option<S<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +87,7 @@ pub struct RawFact {
     pub kind: S<String>,
     pub prompt: S<Text>,
     pub help: Option<S<Text>>,
-    pub cite: Option<S<String>>,
+    pub cite: Option<S<Text>>,
     pub ask_if: Option<S<String>>,
     pub default: Option<S<String>>,
     #[serde(default)]
@@ -134,7 +134,7 @@ pub struct RawRule {
     pub code: S<String>,
     pub kind: S<String>,
     pub when: S<String>,
-    pub cite: Option<S<String>>,
+    pub cite: Option<S<Text>>,
     pub message: S<Text>,
 }
 
@@ -146,6 +146,8 @@ pub struct RawResult {
     pub label: Option<S<Text>>,
     /// The label while the applicant cannot apply (ineligible or incomplete).
     pub aim_label: Option<S<Text>>,
+    /// `"fen"`: an integer number of fen (分), shown as yuan with two decimals.
+    pub unit: Option<S<String>>,
     #[serde(default)]
     pub values: BTreeMap<String, Text>,
 }
@@ -155,7 +157,7 @@ pub struct RawResult {
 pub struct RawItem {
     pub when: Option<S<String>>,
     pub text: S<Text>,
-    pub cite: Option<S<String>>,
+    pub cite: Option<S<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -172,7 +174,7 @@ pub struct RawSchedule {
     pub levels: Vec<S<String>>,
     #[serde(default)]
     pub lifted_by_time: Vec<S<String>>,
-    pub cite: Option<S<String>>,
+    pub cite: Option<S<Text>>,
 }
 
 #[derive(Deserialize)]

@@ -1,4 +1,5 @@
 //! Phase 3: rules, results, materials, steps and the sentence templates.
+
 use std::collections::BTreeSet;
 
 use super::compile::Compiler;
@@ -6,6 +7,7 @@ use super::cx::Cx;
 use super::model::*;
 use super::raw::*;
 use crate::expr::check::{self, Place};
+use crate::value::Value;
 
 impl Cx<'_> {
     pub(super) fn rules(
@@ -97,11 +99,38 @@ impl Cx<'_> {
             if let Some((c, _)) =
                 comp.compile(self, &r.expr, Place::Result, &format!("result `{name}`"))
             {
+                if let Some(codes) = codes_of(&c, comp) {
+                    for k in r.values.keys() {
+                        if !codes.contains(k) {
+                            self.error(
+                                r.name.span().start,
+                                format!(
+                                    "result `{name}`: `values` labels `{k}`, a code it never gives ({})",
+                                    codes.iter().cloned().collect::<Vec<_>>().join(", ")
+                                ),
+                            );
+                        }
+                    }
+                }
                 results.push(ResultDef {
                     name: name.clone(),
                     expr: c,
                     label: r.label.as_ref().map(|l| l.get_ref().clone()),
                     aim_label: r.aim_label.as_ref().map(|l| l.get_ref().clone()),
+                    fen: match &r.unit {
+                        None => false,
+                        Some(u) if u.get_ref() == "fen" => true,
+                        Some(u) => {
+                            self.error(
+                                u.span().start,
+                                format!(
+                                    "result `{name}`: unit `{}` is unknown (\"fen\": an integer number of fen shown as yuan)",
+                                    u.get_ref()
+                                ),
+                            );
+                            false
+                        }
+                    },
                     values: r
                         .values
                         .iter()
@@ -138,7 +167,7 @@ impl Cx<'_> {
             out.push(Item {
                 when,
                 text: it.text.get_ref().clone(),
-                cite: it.cite.as_ref().map(|c| c.get_ref().clone()),
+                cite: it.cite.as_ref().map(|c| c.get_ref().zh().to_string()),
             });
         }
         out
@@ -179,4 +208,64 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+/// Every string an expression (and the derived values it reads) can give, when that set is
+/// known: its string constants, the choices of the enum facts it reads, the strings in
+/// `[data]`. `None` when it reads a text fact (anything is possible).
+fn codes_of(c: &Compiled, comp: &Compiler) -> Option<BTreeSet<String>> {
+    use crate::expr::Node;
+    fn walk(n: &Node, out: &mut BTreeSet<String>, facts: &mut BTreeSet<u16>) {
+        match n {
+            Node::Const(v) => strings(v, out),
+            Node::Fact(i) => {
+                facts.insert(*i);
+            }
+            Node::Not(a) | Node::Neg(a) => walk(a, out, facts),
+            Node::And(a, b) | Node::Or(a, b) | Node::Bin(_, a, b) | Node::Index(a, b) => {
+                walk(a, out, facts);
+                walk(b, out, facts);
+            }
+            Node::Cond(a, b, c) => {
+                walk(a, out, facts);
+                walk(b, out, facts);
+                walk(c, out, facts);
+            }
+            Node::List(items) | Node::Call(_, items) => {
+                items.iter().for_each(|i| walk(i, out, facts));
+            }
+            _ => {}
+        }
+    }
+    fn strings(v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Str(s) => {
+                out.insert(s.to_string());
+            }
+            Value::List(items) => items.iter().for_each(|i| strings(i, out)),
+            Value::Map(m) => m.values().for_each(|i| strings(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    let mut facts = BTreeSet::new();
+    walk(&c.node, &mut out, &mut facts);
+    for d in &c.needs {
+        if let Some(node) = comp
+            .derived_nodes
+            .get(usize::from(*d))
+            .and_then(|n| n.as_ref())
+        {
+            walk(node, &mut out, &mut facts);
+        }
+    }
+    for f in facts {
+        let h = comp.names.heads.get(usize::from(f))?;
+        match h.kind {
+            FactKind::Text => return None,
+            FactKind::Enum | FactKind::EnumList => out.extend(h.choices.iter().cloned()),
+            _ => {}
+        }
+    }
+    Some(out)
 }

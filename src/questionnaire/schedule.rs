@@ -229,7 +229,7 @@ impl Cx<'_> {
             rank,
             levels,
             lifted_by_time: lifted,
-            cite: s.cite.as_ref().map(|c| c.get_ref().clone()),
+            cite: s.cite.as_ref().map(|c| c.get_ref().zh().to_string()),
         })
     }
 }
