@@ -5,7 +5,7 @@
 
 use guantong::questionnaire;
 use guantong::text::Lang;
-use guantong::tui::app::Overlay;
+use guantong::tui::screens::Overlay;
 use guantong::tui::msg::{CaseRow, DraftRow, Msg};
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
@@ -143,6 +143,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
         }),
         ("signed", |a| {
             until(a, "");
+            a.update(Msg::Char('s'));
             a.update(Msg::SignedOff("BS-2026-000001".into()));
             a.update(Msg::Written(
                 "/home/clerk/.local/share/guantong/printouts/BS-2026-000001.html".into(),
@@ -280,7 +281,7 @@ fn nothing_essential_is_cut_at_60x20() {
         a.update(Msg::PageDown);
         last = text(&draw(&a, 60, 20));
     }
-    let lines = guantong::tui::screens::outcome::lines(&a, 57);
+    let lines = guantong::tui::screens::outcome::lines(&a.iv, &a.theme, 57);
     let final_line = lines.last().unwrap().0.trim().to_string();
     assert!(
         last.contains(final_line.as_str()),

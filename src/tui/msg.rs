@@ -51,6 +51,23 @@ pub enum Msg {
     Failed(String),
 }
 
+impl Msg {
+    /// The result of an effect (not a key): it does not clear the notice.
+    pub fn is_result(&self) -> bool {
+        matches!(
+            self,
+            Msg::DraftSaved(_)
+                | Msg::Drafts(_)
+                | Msg::DraftLoaded(_)
+                | Msg::Cases(_)
+                | Msg::CaseLoaded { .. }
+                | Msg::SignedOff(_)
+                | Msg::Written(_)
+                | Msg::Failed(_)
+        )
+    }
+}
+
 /// What the run loop is asked to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {

@@ -106,12 +106,12 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
         let Some(msg) = keys::map_event(ev) else {
             continue;
         };
-        app.clock.now = jiff::Timestamp::now();
+        app.iv.clock.now = jiff::Timestamp::now();
         let mut queue = VecDeque::from([msg]);
         while let Some(m) = queue.pop_front() {
             for fx in app.update(m) {
                 let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
-                if let Some(reply) = ex.run(&app.q, fx) {
+                if let Some(reply) = ex.run(&app.iv.q, fx) {
                     queue.push_back(reply);
                 }
             }

@@ -1,14 +1,21 @@
 //! One question per screen: the prompt, the input for its type, the error under it, and
-//! whether a default or an earlier answer is pre-filled.
+//! whether a default or an earlier answer is pre-filled. Also where an interview starts
+//! and where a resumed draft picks up.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
+use super::home::Home;
+use super::outcome::Outcome;
+use super::review::Review;
+use super::{Notice, Overlay, Screen, Step};
 use crate::eval::Source;
 use crate::questionnaire::{Fact, FactKind, flow};
-use crate::tui::app::{App, BlockerIdx, Overlay, Screen};
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::interview::Interview;
+use crate::tui::msg::{LoadedDraft, Msg};
+use crate::tui::strings::Strings;
+use crate::tui::theme::Theme;
 use crate::tui::widgets::choice_list::{ChoiceList, key_label};
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::multi_select::MultiSelect;
@@ -36,15 +43,71 @@ pub struct QuestionState {
     pub editor: Editor,
     pub error: Option<String>,
     pub prefill: Prefill,
+    /// Editing from the review screen (the row selected there): return there when
+    /// nothing else is unanswered.
+    pub from_review: Option<usize>,
+}
+
+/// Start a new interview at its first question.
+pub fn start(iv: &mut Interview) -> Step {
+    iv.reset();
+    match flow::next(&iv.ev, None) {
+        Some(i) => goto(iv, i, None),
+        None => Step::notice(Notice::error(iv.s().no_question)),
+    }
+}
+
+/// Continue a draft loaded from the store: at the first question without an answer, else
+/// where the clerk was, else on the review.
+pub fn resume(iv: &mut Interview, d: &LoadedDraft) -> Step {
+    iv.load(d);
+    let s = iv.s();
+    let mut notice = None;
+    if d.questionnaire_changed {
+        notice = Some(Notice::error(s.draft_changed));
+    }
+    if !d.dropped.is_empty() {
+        notice = Some(Notice::error(format!(
+            "{}{}{}",
+            s.draft_dropped,
+            s.colon,
+            d.dropped.join(", ")
+        )));
+    }
+    let current = d
+        .current
+        .as_deref()
+        .and_then(|id| iv.q.fact_index(id))
+        .filter(|i| flow::askable(&iv.ev, *i));
+    let target = flow::first_unanswered(&iv.ev, |i| iv.answered(i)).or(current);
+    let step = match target {
+        Some(i) => goto(iv, i, None),
+        None => Step::go(Screen::Review(Review::new(0, None))),
+    };
+    step.and_notice(notice)
+}
+
+/// Show question `i`, its editor filled with the answer on record or the default.
+pub fn goto(iv: &mut Interview, i: u16, from_review: Option<usize>) -> Step {
+    iv.at = Some(i);
+    let mut qs = QuestionState::new(iv, i);
+    qs.from_review = from_review;
+    Step::go(Screen::Question(qs))
+}
+
+/// Return to a question left for the review or the outcome, as it was left.
+pub fn back_to(iv: &mut Interview, q: QuestionState) -> Step {
+    iv.at = Some(q.fact);
+    Step::go(Screen::Question(q))
 }
 
 impl QuestionState {
-    pub fn new(app: &App, i: u16) -> QuestionState {
-        let f = &app.q.facts[usize::from(i)];
-        let (value, prefill) = match app.answers.get(&f.id) {
+    pub fn new(iv: &Interview, i: u16) -> QuestionState {
+        let f = &iv.q.facts[usize::from(i)];
+        let (value, prefill) = match iv.answers.get(&f.id) {
             Some(v) => (Some(v.clone()), Prefill::Answer),
             None => {
-                let st = &app.ev.facts[usize::from(i)];
+                let st = &iv.ev.facts[usize::from(i)];
                 match (st.source, st.value.known()) {
                     (Source::Default, Some(v)) if !v.is_null() => {
                         (Some(v.clone()), Prefill::Default)
@@ -94,6 +157,7 @@ impl QuestionState {
             editor,
             error: None,
             prefill,
+            from_review: None,
         }
     }
 
@@ -117,6 +181,166 @@ impl QuestionState {
             Editor::Field(fl) => fl.parse(f),
         }
     }
+
+    pub fn footer(&self, s: &'static Strings) -> &'static str {
+        match &self.editor {
+            Editor::Field(_) => s.foot_question_text,
+            Editor::Multi(_) => s.foot_question_multi,
+            Editor::Choice(_) => s.foot_question_choice,
+        }
+    }
+
+    /// This question, to come back to from the review or the outcome.
+    fn stash(&self) -> Option<Box<QuestionState>> {
+        Some(Box::new(self.clone()))
+    }
+
+    pub fn update(&mut self, msg: Msg, iv: &mut Interview) -> Step {
+        let f = &iv.q.facts[usize::from(self.fact)];
+        // Keys common to every editor first.
+        match &msg {
+            Msg::Enter => return self.confirm(iv),
+            Msg::Back | Msg::PageUp => return self.back(iv),
+            Msg::PageDown => return self.forward(iv),
+            Msg::Tab => return Step::go(Screen::Review(Review::new(0, self.stash()))),
+            Msg::Outcome => return Step::go(Screen::Outcome(Outcome::new(self.stash()))),
+            Msg::Help => return Step::help(),
+            _ => {}
+        }
+        match &mut self.editor {
+            Editor::Field(fl) => match msg {
+                Msg::Char('?') if fl.input.is_empty() => return Step::help(),
+                Msg::Char(c) => {
+                    fl.input.insert(c);
+                    self.error = None;
+                }
+                Msg::Paste(s) => {
+                    fl.input.insert_str(&s);
+                    self.error = None;
+                }
+                Msg::Backspace => fl.input.backspace(),
+                Msg::Delete => fl.input.delete(),
+                Msg::Left => fl.input.left(),
+                Msg::Right => fl.input.right(),
+                Msg::Home => fl.input.home(),
+                Msg::End => fl.input.end(),
+                _ => {}
+            },
+            Editor::Choice(l) => match msg {
+                Msg::Up => l.up(),
+                Msg::Down => l.down(),
+                Msg::Home => l.first(),
+                Msg::End => l.last(),
+                Msg::Left => return self.back(iv),
+                Msg::Right => return self.forward(iv),
+                Msg::Char('?') => return Step::help(),
+                Msg::Char(c) => {
+                    if let Some(i) = key_index(f, c.to_ascii_lowercase()) {
+                        l.pick(i);
+                        if f.kind == FactKind::Bool && c.is_ascii_alphabetic() {
+                            return self.confirm(iv);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Editor::Multi(m) => match msg {
+                Msg::Up => m.list.up(),
+                Msg::Down => m.list.down(),
+                Msg::Home => m.list.first(),
+                Msg::End => m.list.last(),
+                Msg::Left => return self.back(iv),
+                Msg::Right => return self.forward(iv),
+                Msg::Char(' ') => m.toggle(),
+                Msg::Char('?') => return Step::help(),
+                Msg::Char(c) => {
+                    if let Some(i) = key_index(f, c.to_ascii_lowercase()) {
+                        m.toggle_at(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        Step::stay()
+    }
+
+    /// Enter: take the editor's value as the answer.
+    fn confirm(&mut self, iv: &mut Interview) -> Step {
+        let i = self.fact;
+        let f = &iv.q.facts[usize::from(i)];
+        match self.value(f) {
+            Ok(v) => self.answer(iv, v),
+            Err(t) => {
+                self.error = Some(t.get(iv.lang).to_string());
+                Step::stay()
+            }
+        }
+    }
+
+    /// Record the answer, save the draft, and move on; a failed validation stays here with
+    /// its message under the field. A blocker that fires for the first time is offered.
+    fn answer(&mut self, iv: &mut Interview, v: Value) -> Step {
+        let i = self.fact;
+        match iv.record(i, v) {
+            Err(msg) => {
+                self.error = Some(msg);
+                Step::stay()
+            }
+            Ok(new) => {
+                let mut step = self.advance(iv, i);
+                step.effects.insert(0, iv.save_effect());
+                let to_question = matches!(step.next, Some(Screen::Question(_)));
+                if !new.is_empty() && to_question {
+                    step.overlay = Some(Overlay::Offer(new));
+                }
+                step
+            }
+        }
+    }
+
+    /// Where to go after question `from` was answered.
+    fn advance(&mut self, iv: &mut Interview, from: u16) -> Step {
+        if let Some(sel) = self.from_review {
+            return match flow::first_unanswered(&iv.ev, |i| iv.answered(i)) {
+                Some(u) => goto(iv, u, Some(sel)),
+                None => {
+                    self.from_review = None;
+                    Step::go(Screen::Review(Review::new(sel, self.stash())))
+                }
+            };
+        }
+        match flow::next(&iv.ev, Some(from)) {
+            Some(n) => goto(iv, n, None),
+            // Every question after this one is settled: the outcome, unless something
+            // earlier was skipped past.
+            None => match flow::first_unanswered(&iv.ev, |i| iv.answered(i)) {
+                Some(u) if u < from => goto(iv, u, None),
+                _ => Step::go(Screen::Outcome(Outcome::new(self.stash()))),
+            },
+        }
+    }
+
+    /// Back: the previous askable question; its answer (and this one's) are kept.
+    fn back(&mut self, iv: &mut Interview) -> Step {
+        if let Some(sel) = self.from_review.take() {
+            return Step::go(Screen::Review(Review::new(sel, self.stash())));
+        }
+        match flow::prev(&iv.ev, self.fact) {
+            Some(p) => goto(iv, p, None),
+            None => Step::go(Screen::Home(Home::default())),
+        }
+    }
+
+    /// Forward without changing anything when an answer is on record; otherwise the same
+    /// as Enter.
+    fn forward(&mut self, iv: &mut Interview) -> Step {
+        let i = self.fact;
+        if iv.has_answer(i) {
+            self.advance(iv, i)
+        } else {
+            self.confirm(iv)
+        }
+    }
 }
 
 /// The keys shown beside the items of a choice question.
@@ -137,341 +361,145 @@ fn key_index(f: &Fact, c: char) -> Option<usize> {
     (0..n).find(|i| choice_key(f, *i).starts_with(c))
 }
 
-impl App {
-    pub(crate) fn on_question(&mut self, msg: Msg) -> Vec<Effect> {
-        let Some(qs) = self.question.as_mut() else {
-            self.screen = Screen::Home;
-            return Vec::new();
-        };
-        let f = &self.q.facts[usize::from(qs.fact)];
-        // Keys common to every editor first.
-        match &msg {
-            Msg::Enter => return self.confirm(),
-            Msg::Back | Msg::PageUp => return self.back(),
-            Msg::PageDown => return self.forward(),
-            Msg::Tab => {
-                self.review_sel = 0;
-                self.screen = Screen::Review;
-                return Vec::new();
-            }
-            Msg::Outcome => {
-                self.to_outcome();
-                return Vec::new();
-            }
-            Msg::Help => {
-                self.open_help();
-                return Vec::new();
-            }
-            _ => {}
-        }
-        match &mut qs.editor {
-            Editor::Field(fl) => match msg {
-                Msg::Char('?') if fl.input.is_empty() => self.open_help(),
-                Msg::Char(c) => {
-                    fl.input.insert(c);
-                    qs.error = None;
-                }
-                Msg::Paste(s) => {
-                    fl.input.insert_str(&s);
-                    qs.error = None;
-                }
-                Msg::Backspace => fl.input.backspace(),
-                Msg::Delete => fl.input.delete(),
-                Msg::Left => fl.input.left(),
-                Msg::Right => fl.input.right(),
-                Msg::Home => fl.input.home(),
-                Msg::End => fl.input.end(),
-                _ => {}
-            },
-            Editor::Choice(l) => match msg {
-                Msg::Up => l.up(),
-                Msg::Down => l.down(),
-                Msg::Home => l.first(),
-                Msg::End => l.last(),
-                Msg::Left => return self.back(),
-                Msg::Right => return self.forward(),
-                Msg::Char('?') => self.open_help(),
-                Msg::Char(c) => {
-                    if let Some(i) = key_index(f, c.to_ascii_lowercase()) {
-                        l.pick(i);
-                        if f.kind == FactKind::Bool && c.is_ascii_alphabetic() {
-                            return self.confirm();
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Editor::Multi(m) => match msg {
-                Msg::Up => m.list.up(),
-                Msg::Down => m.list.down(),
-                Msg::Home => m.list.first(),
-                Msg::End => m.list.last(),
-                Msg::Left => return self.back(),
-                Msg::Right => return self.forward(),
-                Msg::Char(' ') => m.toggle(),
-                Msg::Char('?') => self.open_help(),
-                Msg::Char(c) => {
-                    if let Some(i) = key_index(f, c.to_ascii_lowercase()) {
-                        m.toggle_at(i);
-                    }
-                }
-                _ => {}
-            },
-        }
-        Vec::new()
-    }
-
-    /// Enter: take the editor's value as the answer.
-    pub(crate) fn confirm(&mut self) -> Vec<Effect> {
-        let Some(qs) = self.question.as_mut() else {
-            return Vec::new();
-        };
-        let i = qs.fact;
-        let f = &self.q.facts[usize::from(i)];
-        match qs.value(f) {
-            Ok(v) => self.answer(i, v),
-            Err(t) => {
-                qs.error = Some(t.get(self.lang).to_string());
-                Vec::new()
-            }
-        }
-    }
-
-    /// Record an answer, re-evaluate, save the draft, and move on. A validation that fails
-    /// for this answer (an ID number's check digit) puts the previous answer back and
-    /// shows the message under the field.
-    pub fn answer(&mut self, i: u16, v: Value) -> Vec<Effect> {
-        let id = self.q.facts[usize::from(i)].id.clone();
-        // An optional question left empty is recorded by having no answer: the engine
-        // then takes it as null, and no validation runs on a value nobody gave.
-        let before = if v.is_null() {
-            self.answers.remove(&id)
-        } else {
-            self.answers.insert(id.clone(), v)
-        };
-        self.reevaluate();
-        let invalid = &self.ev.facts[usize::from(i)].invalid;
-        if !invalid.is_empty() {
-            let f = &self.q.facts[usize::from(i)];
-            let msg: Vec<&str> = invalid
-                .iter()
-                .filter_map(|vi| f.validate.get(*vi))
-                .map(|v| v.message.get(self.lang))
-                .collect();
-            let msg = msg.join("; ");
-            match before {
-                Some(b) => self.answers.insert(id, b),
-                None => self.answers.remove(&id),
-            };
-            self.reevaluate();
-            if let Some(qs) = self.question.as_mut() {
-                qs.error = Some(msg);
-            }
-            return Vec::new();
-        }
-        let blockers = self.ev.blockers_idx(&self.q);
-        let new: Vec<usize> = blockers.difference(&self.offered).copied().collect();
-        self.offered = blockers;
-        self.advance(i);
-        let fx = vec![self.save_effect()];
-        if !new.is_empty() && self.screen == Screen::Question {
-            self.overlay = Some(Overlay::Offer(new));
-        }
-        fx
-    }
-
-    /// Where to go after question `from` was answered.
-    fn advance(&mut self, from: u16) {
-        if self.from_review {
-            match flow::first_unanswered(&self.ev, |i| self.answered(i)) {
-                Some(u) => self.goto(u),
-                None => {
-                    self.from_review = false;
-                    self.screen = Screen::Review;
-                }
-            }
-            return;
-        }
-        match flow::next(&self.ev, Some(from)) {
-            Some(n) => self.goto(n),
-            None => {
-                // Every question after this one is settled: the outcome, unless something
-                // earlier was skipped past.
-                match flow::first_unanswered(&self.ev, |i| self.answered(i)) {
-                    Some(u) if u < from => self.goto(u),
-                    _ => self.to_outcome(),
-                }
-            }
-        }
-    }
-
-    /// Back: the previous askable question; its answer (and this one's) are kept.
-    pub(crate) fn back(&mut self) -> Vec<Effect> {
-        let Some(qs) = &self.question else {
-            return Vec::new();
-        };
-        if self.from_review {
-            self.from_review = false;
-            self.screen = Screen::Review;
-            return Vec::new();
-        }
-        match flow::prev(&self.ev, qs.fact) {
-            Some(p) => self.goto(p),
-            None => self.screen = Screen::Home,
-        }
-        Vec::new()
-    }
-
-    /// Forward without changing anything when an answer is on record; otherwise the same
-    /// as Enter.
-    pub(crate) fn forward(&mut self) -> Vec<Effect> {
-        let Some(qs) = &self.question else {
-            return Vec::new();
-        };
-        let i = qs.fact;
-        if self.has_answer(i) {
-            self.advance(i);
-            Vec::new()
-        } else {
-            self.confirm()
-        }
-    }
-}
-
-/// Draw the question screen; returns the cursor position for a text field.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let t = &app.theme;
-    let s = app.s();
-    let Some(qs) = &app.question else {
-        return None;
-    };
-    let f = &app.q.facts[usize::from(qs.fact)];
-    let w = usize::from(area.width);
-    let mut y = area.y;
-    let bottom = area.bottom();
-    // Prompt, wrapped; at most half the body so the input always shows.
-    let max_prompt = (usize::from(area.height) / 2).max(1);
-    for line in wrap::wrap(f.prompt.get(app.lang), w)
-        .into_iter()
-        .take(max_prompt)
-    {
-        buf.set_string(area.x, y, line, t.prompt());
-        y += 1;
-    }
-    let marker = match qs.prefill {
-        Prefill::Default => Some(s.default_marker),
-        Prefill::Answer => Some(s.answered_marker),
-        Prefill::None => None,
-    };
-    if let (Some(m), true) = (marker, y < bottom) {
-        buf.set_string(area.x, y, wrap::truncate(m, w), t.marker());
-        y += 1;
-    }
-    y = (y + 1).min(bottom);
-    // Rows kept under the input for the error and the hint.
-    let reserve: u16 = 2;
-    let input_area = Rect::new(
-        area.x,
-        y,
-        area.width,
-        bottom.saturating_sub(y + reserve).max(1),
-    )
-    .intersection(area);
-    let mut cursor = None;
-    let used = match &qs.editor {
-        Editor::Choice(l) => {
-            let items: Vec<(String, String, Option<bool>)> = if f.kind == FactKind::Bool {
-                vec![
-                    (choice_key(f, 0), s.yes.to_string(), None),
-                    (choice_key(f, 1), s.no.to_string(), None),
-                ]
-            } else {
-                f.choices
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (choice_key(f, i), c.label.get(app.lang).to_string(), None))
-                    .collect()
-            };
-            let h = input_area
-                .height
-                .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);
-            l.render(
-                &items,
-                Rect {
-                    height: h,
-                    ..input_area
-                },
-                buf,
-                t,
-            );
-            h
-        }
-        Editor::Multi(m) => {
-            let items: Vec<(String, String, Option<bool>)> = f
-                .choices
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    (
-                        choice_key(f, i),
-                        c.label.get(app.lang).to_string(),
-                        Some(m.ticked.get(i).copied().unwrap_or(false)),
-                    )
-                })
-                .collect();
-            let h = input_area
-                .height
-                .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);
-            m.list.render(
-                &items,
-                Rect {
-                    height: h,
-                    ..input_area
-                },
-                buf,
-                t,
-            );
-            h
-        }
-        Editor::Field(fl) => {
-            let h = input_area.height.min(3);
-            let fw = input_area.width.min(50);
-            cursor = fl.render(
-                Rect {
-                    height: h,
-                    width: fw,
-                    ..input_area
-                },
-                buf,
-                t,
-            );
-            h
-        }
-    };
-    y = (input_area.y + used).min(bottom);
-    if let Some(e) = &qs.error {
-        for line in wrap::wrap(&format!("! {e}"), w).into_iter().take(2) {
-            if y >= bottom {
-                break;
-            }
-            buf.set_string(area.x, y, line, t.error());
+impl QuestionState {
+    /// Draw the question screen; returns the cursor position for a text field.
+    pub fn render(
+        &self,
+        iv: &Interview,
+        t: &Theme,
+        area: Rect,
+        buf: &mut Buffer,
+    ) -> Option<Position> {
+        let s = iv.s();
+        let qs = self;
+        let f = &iv.q.facts[usize::from(qs.fact)];
+        let w = usize::from(area.width);
+        let mut y = area.y;
+        let bottom = area.bottom();
+        // Prompt, wrapped; at most half the body so the input always shows.
+        let max_prompt = (usize::from(area.height) / 2).max(1);
+        for line in wrap::wrap(f.prompt.get(iv.lang), w)
+            .into_iter()
+            .take(max_prompt)
+        {
+            buf.set_string(area.x, y, line, t.prompt());
             y += 1;
         }
-    }
-    if y < bottom {
-        let hint = match &qs.editor {
-            Editor::Field(_) => crate::tui::widgets::field::Field::hint(f, app.lang),
-            Editor::Multi(_) => s.multi_hint.to_string(),
-            Editor::Choice(_) => String::new(),
+        let marker = match qs.prefill {
+            Prefill::Default => Some(s.default_marker),
+            Prefill::Answer => Some(s.answered_marker),
+            Prefill::None => None,
         };
-        if !hint.is_empty() {
-            buf.set_line(
-                area.x,
-                y,
-                &Line::from(Span::styled(wrap::truncate(&hint, w), t.hint())),
-                area.width,
-            );
+        if let (Some(m), true) = (marker, y < bottom) {
+            buf.set_string(area.x, y, wrap::truncate(m, w), t.marker());
+            y += 1;
         }
+        y = (y + 1).min(bottom);
+        // Rows kept under the input for the error and the hint.
+        let reserve: u16 = 2;
+        let input_area = Rect::new(
+            area.x,
+            y,
+            area.width,
+            bottom.saturating_sub(y + reserve).max(1),
+        )
+        .intersection(area);
+        let mut cursor = None;
+        let used = match &qs.editor {
+            Editor::Choice(l) => {
+                let items: Vec<(String, String, Option<bool>)> = if f.kind == FactKind::Bool {
+                    vec![
+                        (choice_key(f, 0), s.yes.to_string(), None),
+                        (choice_key(f, 1), s.no.to_string(), None),
+                    ]
+                } else {
+                    f.choices
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| (choice_key(f, i), c.label.get(iv.lang).to_string(), None))
+                        .collect()
+                };
+                let h = input_area
+                    .height
+                    .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);
+                l.render(
+                    &items,
+                    Rect {
+                        height: h,
+                        ..input_area
+                    },
+                    buf,
+                    t,
+                );
+                h
+            }
+            Editor::Multi(m) => {
+                let items: Vec<(String, String, Option<bool>)> = f
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        (
+                            choice_key(f, i),
+                            c.label.get(iv.lang).to_string(),
+                            Some(m.ticked.get(i).copied().unwrap_or(false)),
+                        )
+                    })
+                    .collect();
+                let h = input_area
+                    .height
+                    .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);
+                m.list.render(
+                    &items,
+                    Rect {
+                        height: h,
+                        ..input_area
+                    },
+                    buf,
+                    t,
+                );
+                h
+            }
+            Editor::Field(fl) => {
+                let h = input_area.height.min(3);
+                let fw = input_area.width.min(50);
+                cursor = fl.render(
+                    Rect {
+                        height: h,
+                        width: fw,
+                        ..input_area
+                    },
+                    buf,
+                    t,
+                );
+                h
+            }
+        };
+        y = (input_area.y + used).min(bottom);
+        if let Some(e) = &qs.error {
+            for line in wrap::wrap(&format!("! {e}"), w).into_iter().take(2) {
+                if y >= bottom {
+                    break;
+                }
+                buf.set_string(area.x, y, line, t.error());
+                y += 1;
+            }
+        }
+        if y < bottom {
+            let hint = match &qs.editor {
+                Editor::Field(_) => crate::tui::widgets::field::Field::hint(f, iv.lang),
+                Editor::Multi(_) => s.multi_hint.to_string(),
+                Editor::Choice(_) => String::new(),
+            };
+            if !hint.is_empty() {
+                buf.set_line(
+                    area.x,
+                    y,
+                    &Line::from(Span::styled(wrap::truncate(&hint, w), t.hint())),
+                    area.width,
+                );
+            }
+        }
+        cursor
     }
-    cursor
 }
