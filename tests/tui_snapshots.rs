@@ -5,8 +5,8 @@
 
 use guantong::questionnaire;
 use guantong::text::Lang;
-use guantong::tui::screens::Overlay;
 use guantong::tui::msg::{CaseRow, DraftRow, Msg};
+use guantong::tui::screens::Overlay;
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
 use jiff::civil::date;

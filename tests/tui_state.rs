@@ -5,8 +5,8 @@
 use guantong::eval::Status;
 use guantong::questionnaire;
 use guantong::text::Lang;
-use guantong::tui::screens::Overlay;
 use guantong::tui::msg::{CaseRow, DraftRow, Effect, LoadedDraft, Msg};
+use guantong::tui::screens::Overlay;
 use guantong::tui::screens::question::{Editor, Prefill};
 use guantong::tui::screens::review::{Review, RowKind, rows};
 use guantong::tui::screens::signoff::{self, SignOffState};
@@ -83,9 +83,13 @@ fn skill_to_title_end_to_end_with_sign_off() {
         .count();
     assert_eq!(saves, S2T.len());
     match fx.last() {
-        Some(Effect::SaveDraft { answers, .. }) => {
+        Some(Effect::SaveDraft {
+            answers, followed, ..
+        }) => {
             assert_eq!(answers.get("skill_level"), Some(&Value::str("level3")));
-            assert_eq!(answers.get("skill_work_years"), Some(&Value::Int(4)));
+            // Enter on the years the certificate date gives: they follow it.
+            assert!(!answers.contains_key("skill_work_years"));
+            assert!(followed.iter().any(|f| f == "skill_work_years"));
         }
         other => panic!("last effect {other:?}"),
     }
@@ -123,8 +127,10 @@ fn skill_to_title_end_to_end_with_sign_off() {
     assert_eq!(req.applicant_name, "张三");
     assert_eq!(req.applicant_id.as_deref(), Some("451021198805200011"));
     assert_eq!(req.draft_id.as_deref(), Some("d1"));
-    // The ID number given at sign-off is recorded as the fact.
+    // The ID number given at sign-off is recorded as the fact, and every default with the
+    // value it gave.
     assert_eq!(req.answers.len(), S2T.len());
+    assert_eq!(req.answers.get("skill_work_years"), Some(&Value::Int(4)));
     assert_eq!(
         req.answers.get("id_number"),
         Some(&Value::str("451021198805200011"))
@@ -220,12 +226,15 @@ fn back_keeps_answers_and_branch_changes_set_them_aside() {
     assert_eq!(current_fact(&a), Some("retired"));
     let qs = a.screen.question().unwrap();
     assert_eq!(qs.prefill, Prefill::Answer);
-    // The optional ID number left empty has no answer on record.
-    assert_eq!(a.iv.answers.len(), 11);
+    // The optional ID number left empty has no answer on record; the interview date and
+    // the years follow their defaults.
+    assert_eq!(a.iv.answers.len(), 9);
+    assert_eq!(a.iv.followed.len(), 2);
     // Forward (PgDn, Right) keeps answers as they are.
     send(&mut a, [Msg::PageDown, Msg::Right]);
     assert_eq!(current_fact(&a), Some("skill_cert_date"));
-    assert_eq!(a.iv.answers.len(), 11);
+    assert_eq!(a.iv.answers.len(), 9);
+    assert_eq!(a.iv.followed.len(), 2);
     // Go back to the pathway and change it: the skill answers are set aside, not lost.
     while current_fact(&a) != Some("pathway") {
         a.update(Msg::Back);
@@ -327,8 +336,11 @@ fn invalid_input_keeps_what_was_typed() {
     let keys = answer_keys(&a, "1990年3月2日");
     send(&mut a, keys);
     assert_eq!(current_fact(&a), Some("sex"));
+    // The same date as the ID number gives: the answer follows the ID number.
+    let bd = a.iv.q.fact_index("birth_date").unwrap();
+    assert!(a.iv.follows(bd));
     assert_eq!(
-        a.iv.answers.get("birth_date"),
+        a.iv.ev.facts[usize::from(bd)].value.known(),
         Some(&Value::Date(date(1990, 3, 2)))
     );
 }
@@ -372,7 +384,10 @@ fn blocker_offers_the_outcome() {
     let Some(Overlay::Offer(rules)) = &a.overlay else {
         panic!("no offer: {:?}", a.overlay);
     };
-    let codes: Vec<&str> = rules.iter().map(|r| a.iv.q.rules[*r].code.as_str()).collect();
+    let codes: Vec<&str> = rules
+        .iter()
+        .map(|r| a.iv.q.rules[*r].code.as_str())
+        .collect();
     assert_eq!(codes, ["insufficient_experience"]);
     a.update(Msg::Back);
     assert!(a.overlay.is_none());
@@ -479,12 +494,18 @@ fn quit_saves_the_draft_and_resume_continues() {
     let fx = a.update(Msg::Quit);
     assert!(a.quit);
     let Some(Effect::SaveDraft {
-        answers, current, ..
+        answers,
+        followed,
+        current,
+        ..
     }) = fx.first()
     else {
         panic!("{fx:?}");
     };
     assert_eq!(current.as_deref(), Some("sex"));
+    // The interview date was taken as shown: it follows today's date, not a fixed value.
+    assert_eq!(followed, &["interview_date".to_string()]);
+    assert!(!answers.contains_key("interview_date"));
     assert_eq!(fx.last(), Some(&Effect::Quit));
     // A new process resumes the draft.
     let mut b = app(Lang::Zh);
@@ -500,12 +521,14 @@ fn quit_saves_the_draft_and_resume_continues() {
     b.update(Msg::DraftLoaded(Box::new(LoadedDraft {
         id: "d9".into(),
         answers: answers.clone(),
+        followed: followed.clone(),
         current: current.clone(),
         dropped: vec![],
         questionnaire_changed: false,
     })));
     assert_eq!(current_fact(&b), Some("sex"));
     assert_eq!(b.iv.draft_id.as_deref(), Some("d9"));
+    assert!(b.iv.follows(b.iv.q.fact_index("interview_date").unwrap()));
     let keys = answer_keys(&b, "male");
     let fx = send(&mut b, keys);
     assert!(matches!(&fx[0], Effect::SaveDraft { id: Some(id), .. } if id == "d9"));

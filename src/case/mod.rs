@@ -1,5 +1,6 @@
 //! Case records, drafts, sign-off, the SQLite store, signatures, verification and exports.
 
+pub mod draft_meta;
 pub mod error;
 pub mod export;
 pub mod keys;

@@ -996,3 +996,11 @@ fn prepare(s: &SignOff, key: &SigningKey) -> Result<CaseRecord, StoreError> {
         signature: String::new(),
     })
 }
+
+impl Store {
+    /// The connection, for the side tables kept beside the drafts (`draft_meta`, `lease`):
+    /// they share the store's file, transactions and busy timeout.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::msg::{CaseRow, DraftRow, Effect, LoadedDraft, Msg};
-use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store};
+use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store, draft_meta};
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 
@@ -74,6 +74,7 @@ impl Executor {
             Effect::SaveDraft {
                 id,
                 answers,
+                followed,
                 current,
             } => {
                 let mut d = match (&self.draft, &id) {
@@ -88,7 +89,10 @@ impl Executor {
                 d.current = current;
                 d.updated_at = now;
                 let reply = (id.as_deref() != Some(&d.id)).then(|| Msg::DraftSaved(d.id.clone()));
-                let result = self.store.save_draft(&d);
+                let result = self
+                    .store
+                    .save_draft(&d)
+                    .and_then(|()| draft_meta::save_followed(&self.store, &d.id, &followed));
                 self.draft = Some(d);
                 result.map_err(|e| e.to_string())?;
                 reply
@@ -118,9 +122,12 @@ impl Executor {
             Effect::LoadDraft(id) => {
                 let d = self.store.load_draft(&id).map_err(|e| e.to_string())?;
                 let r = d.resume(q);
+                let followed =
+                    draft_meta::load_followed(&self.store, &d.id).map_err(|e| e.to_string())?;
                 let loaded = LoadedDraft {
                     id: d.id.clone(),
                     answers: r.answers,
+                    followed,
                     current: d.current.clone(),
                     dropped: r.dropped,
                     questionnaire_changed: r.questionnaire_changed,
@@ -130,6 +137,8 @@ impl Executor {
             }
             Effect::DiscardDraft(id) => {
                 self.store.discard_draft(&id).map_err(|e| e.to_string())?;
+                // the draft is gone; a left-over record would only take space
+                let _ = draft_meta::forget(&self.store, &id);
                 if self.draft.as_ref().is_some_and(|d| d.id == id) {
                     self.draft = None;
                 }
@@ -182,7 +191,11 @@ impl Executor {
                     now,
                     today: self.today,
                 };
+                let draft_id = s.draft_id.clone();
                 let rec = self.store.sign_off(&s).map_err(|e| e.to_string())?;
+                if let Some(id) = draft_id {
+                    let _ = draft_meta::forget(&self.store, &id);
+                }
                 self.draft = None;
                 Some(Msg::SignedOff(rec.number))
             }

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use super::msg::{Effect, LoadedDraft};
 use super::strings::{self, Strings};
-use crate::eval::{self, Evaluation};
+use crate::eval::{self, Evaluation, Reach, Source};
 use crate::questionnaire::{Questionnaire, RuleKind};
 use crate::text::Lang;
 use crate::value::{Answers, Value};
@@ -34,6 +34,18 @@ pub struct Interview {
     pub at: Option<u16>,
     /// Blockers already offered, so the offer comes once per new blocker.
     pub offered: BTreeSet<usize>,
+    /// Facts whose default the clerk accepted: they hold no answer of their own and follow
+    /// their source (a birth date taken from the ID number changes with it).
+    pub followed: BTreeSet<String>,
+}
+
+/// What the clerk gave for a question.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Given {
+    /// A value typed or chosen.
+    Value(Value),
+    /// The default as shown: the fact follows it from now on.
+    Default,
 }
 
 impl Interview {
@@ -49,6 +61,7 @@ impl Interview {
             draft_id: None,
             at: None,
             offered: BTreeSet::new(),
+            followed: BTreeSet::new(),
         }
     }
 
@@ -60,26 +73,83 @@ impl Interview {
         self.ev = eval::evaluate(&self.q, &self.answers, self.clock.today);
     }
 
-    /// Settled for the flow: answered, or optional (an optional question left empty has
-    /// no answer on record and counts as null).
+    /// Settled for the flow: a valid answer, or a default the clerk accepted that still
+    /// gives a value, or optional (an optional question left empty has no answer on record
+    /// and counts as null). An answer that another one has made invalid is not settled.
     pub fn answered(&self, i: u16) -> bool {
-        self.q
-            .facts
-            .get(usize::from(i))
-            .is_some_and(|f| f.optional || self.answers.contains_key(&f.id))
+        let (Some(f), Some(st)) = (
+            self.q.facts.get(usize::from(i)),
+            self.ev.facts.get(usize::from(i)),
+        ) else {
+            return false;
+        };
+        if !st.invalid.is_empty() {
+            return false;
+        }
+        if self.answers.contains_key(&f.id) {
+            return true;
+        }
+        if self.followed.contains(&f.id) && st.source == Source::Default {
+            return true;
+        }
+        f.optional
     }
 
-    /// An answer is on record for fact `i`.
+    /// An answer is on record for fact `i`: typed, or a default accepted.
     pub fn has_answer(&self, i: u16) -> bool {
         self.q
             .facts
             .get(usize::from(i))
-            .is_some_and(|f| self.answers.contains_key(&f.id))
+            .is_some_and(|f| self.answers.contains_key(&f.id) || self.followed.contains(&f.id))
+    }
+
+    /// Fact `i` follows its default (accepted, not typed over).
+    pub fn follows(&self, i: u16) -> bool {
+        self.q
+            .facts
+            .get(usize::from(i))
+            .is_some_and(|f| self.followed.contains(&f.id))
+    }
+
+    /// The value fact `i`'s default gives now, as if it had no answer of its own (`None`
+    /// when it has no default, or the default is unknown or null).
+    pub fn default_of(&self, i: u16) -> Option<Value> {
+        let f = self.q.facts.get(usize::from(i))?;
+        f.default.as_ref()?;
+        let pick = |ev: &Evaluation| -> Option<Value> {
+            let st = ev.facts.get(usize::from(i))?;
+            (st.source == Source::Default)
+                .then(|| st.value.known().cloned())
+                .flatten()
+                .filter(|v| !v.is_null())
+        };
+        if !self.answers.contains_key(&f.id) {
+            return pick(&self.ev);
+        }
+        let mut without = self.answers.clone();
+        without.remove(&f.id);
+        pick(&eval::evaluate(&self.q, &without, self.clock.today))
+    }
+
+    /// The answers as they stand, defaults included: what a case records at sign-off
+    /// (every reached fact that takes its default is written down with the value it gave).
+    pub fn answers_with_defaults(&self) -> Answers {
+        let mut out = self.answers.clone();
+        for (f, st) in self.q.facts.iter().zip(&self.ev.facts) {
+            if st.source == Source::Default
+                && st.reach == Reach::Reached
+                && let Some(v) = st.value.known().filter(|v| !v.is_null())
+            {
+                out.insert(f.id.clone(), v.clone());
+            }
+        }
+        out
     }
 
     /// Forget everything: a new interview.
     pub fn reset(&mut self) {
         self.answers.clear();
+        self.followed.clear();
         self.draft_id = None;
         self.offered.clear();
         self.at = None;
@@ -89,6 +159,16 @@ impl Interview {
     /// Take over a draft loaded from the store.
     pub fn load(&mut self, d: &LoadedDraft) {
         self.answers = d.answers.clone();
+        // Only facts that have a default and no answer of their own can follow it.
+        self.followed = d
+            .followed
+            .iter()
+            .filter(|id| {
+                !self.answers.contains_key(*id)
+                    && self.q.fact(id).is_some_and(|f| f.default.is_some())
+            })
+            .cloned()
+            .collect();
         self.draft_id = Some(d.id.clone());
         self.at = None;
         self.reevaluate();
@@ -100,21 +180,33 @@ impl Interview {
         Effect::SaveDraft {
             id: self.draft_id.clone(),
             answers: self.answers.clone(),
+            followed: self.followed.iter().cloned().collect(),
             current: self.at.map(|i| self.q.facts[usize::from(i)].id.clone()),
         }
     }
 
-    /// Record an answer and re-evaluate. A validation that fails for this answer (an ID
+    /// Record an answer and re-evaluate: every default that reads it is derived again and
+    /// every other answer checked again. A validation that fails for this answer (an ID
     /// number's check digit) puts the previous answer back and returns the message; on
     /// success, returns the blockers that fired for the first time.
-    pub fn record(&mut self, i: u16, v: Value) -> Result<Vec<usize>, String> {
+    pub fn record(&mut self, i: u16, given: Given) -> Result<Vec<usize>, String> {
         let id = self.q.facts[usize::from(i)].id.clone();
-        // An optional question left empty is recorded by having no answer: the engine
-        // then takes it as null, and no validation runs on a value nobody gave.
-        let before = if v.is_null() {
-            self.answers.remove(&id)
-        } else {
-            self.answers.insert(id.clone(), v)
+        let was_followed = self.followed.contains(&id);
+        let before = match given {
+            Given::Default => {
+                self.followed.insert(id.clone());
+                self.answers.remove(&id)
+            }
+            // An optional question left empty is recorded by having no answer: the engine
+            // then takes it as null, and no validation runs on a value nobody gave.
+            Given::Value(v) if v.is_null() => {
+                self.followed.remove(&id);
+                self.answers.remove(&id)
+            }
+            Given::Value(v) => {
+                self.followed.remove(&id);
+                self.answers.insert(id.clone(), v)
+            }
         };
         self.reevaluate();
         let invalid = &self.ev.facts[usize::from(i)].invalid;
@@ -126,6 +218,11 @@ impl Interview {
                 .map(|v| v.message.get(self.lang))
                 .collect();
             let msg = msg.join("; ");
+            if was_followed {
+                self.followed.insert(id.clone());
+            } else {
+                self.followed.remove(&id);
+            }
             match before {
                 Some(b) => self.answers.insert(id, b),
                 None => self.answers.remove(&id),

@@ -75,6 +75,8 @@ pub enum Effect {
     SaveDraft {
         id: Option<String>,
         answers: Answers,
+        /// Facts that follow their default (no answer of their own).
+        followed: Vec<String>,
         current: Option<String>,
     },
     LoadDrafts,
@@ -111,6 +113,8 @@ pub struct DraftRow {
 pub struct LoadedDraft {
     pub id: String,
     pub answers: Answers,
+    /// Facts that follow their default.
+    pub followed: Vec<String>,
     pub current: Option<String>,
     /// Answers the questionnaire no longer accepts.
     pub dropped: Vec<String>,

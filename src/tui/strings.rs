@@ -48,6 +48,8 @@ pub struct Strings {
     pub review_title: &'static str,
     pub review_unanswered: &'static str,
     pub review_default: &'static str,
+    pub review_derived: &'static str,
+    pub review_invalid: &'static str,
     pub review_set_aside: &'static str,
     pub review_set_aside_note: &'static str,
     pub review_cannot_edit: &'static str,
@@ -148,6 +150,8 @@ pub const ZH: Strings = Strings {
     review_title: "审阅回答",
     review_unanswered: "（未答）",
     review_default: "（默认）",
+    review_derived: "（自动）",
+    review_invalid: "（需更正）",
     review_set_aside: "未采用的回答（分支已不经过）",
     review_set_aside_note: "以下回答已保留，但当前分支不再经过，规则不采用：",
     review_cannot_edit: "该题当前分支不经过，无法修改；先修改决定分支的回答",
@@ -243,6 +247,8 @@ pub const EN: Strings = Strings {
     review_title: "Review answers",
     review_unanswered: "(not answered)",
     review_default: "(default)",
+    review_derived: "(derived)",
+    review_invalid: "(to correct)",
     review_set_aside: "Answers set aside (branch no longer reached)",
     review_set_aside_note: "Kept, but the branching no longer reaches them; the rules ignore them:",
     review_cannot_edit: "The branching does not reach this question; change the answer that decides it first",
@@ -331,6 +337,14 @@ pub fn draft_row_progress(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Zh => format!("已答 {n} 项"),
         Lang::En => format!("{n} answered"),
+    }
+}
+
+/// An answer that must be corrected before sign-off, naming its question.
+pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("请先更正“{prompt}”：{why}"),
+        Lang::En => format!("Correct \"{prompt}\" first: {why}"),
     }
 }
 

@@ -10,9 +10,8 @@ use super::home::Home;
 use super::outcome::Outcome;
 use super::review::Review;
 use super::{Notice, Overlay, Screen, Step};
-use crate::eval::Source;
 use crate::questionnaire::{Fact, FactKind, flow};
-use crate::tui::interview::Interview;
+use crate::tui::interview::{Given, Interview};
 use crate::tui::msg::{LoadedDraft, Msg};
 use crate::tui::strings::Strings;
 use crate::tui::theme::Theme;
@@ -43,6 +42,9 @@ pub struct QuestionState {
     pub editor: Editor,
     pub error: Option<String>,
     pub prefill: Prefill,
+    /// The value the question's default gives now (confirming it unchanged makes the
+    /// fact follow its default instead of fixing the value).
+    pub default: Option<Value>,
     /// Editing from the review screen (the row selected there): return there when
     /// nothing else is unanswered.
     pub from_review: Option<usize>,
@@ -104,17 +106,11 @@ pub fn back_to(iv: &mut Interview, q: QuestionState) -> Step {
 impl QuestionState {
     pub fn new(iv: &Interview, i: u16) -> QuestionState {
         let f = &iv.q.facts[usize::from(i)];
-        let (value, prefill) = match iv.answers.get(&f.id) {
-            Some(v) => (Some(v.clone()), Prefill::Answer),
-            None => {
-                let st = &iv.ev.facts[usize::from(i)];
-                match (st.source, st.value.known()) {
-                    (Source::Default, Some(v)) if !v.is_null() => {
-                        (Some(v.clone()), Prefill::Default)
-                    }
-                    _ => (None, Prefill::None),
-                }
-            }
+        let default = iv.default_of(i);
+        let (value, prefill) = match (iv.answers.get(&f.id), &default) {
+            (Some(v), _) => (Some(v.clone()), Prefill::Answer),
+            (None, Some(d)) => (Some(d.clone()), Prefill::Default),
+            (None, None) => (None, Prefill::None),
         };
         let editor = match f.kind {
             FactKind::Bool => {
@@ -157,6 +153,7 @@ impl QuestionState {
             editor,
             error: None,
             prefill,
+            default,
             from_review: None,
         }
     }
@@ -269,7 +266,9 @@ impl QuestionState {
         let i = self.fact;
         let f = &iv.q.facts[usize::from(i)];
         match self.value(f) {
-            Ok(v) => self.answer(iv, v),
+            // the default as shown: the fact keeps following it
+            Ok(v) if self.default.as_ref() == Some(&v) => self.answer(iv, Given::Default),
+            Ok(v) => self.answer(iv, Given::Value(v)),
             Err(t) => {
                 self.error = Some(t.get(iv.lang).to_string());
                 Step::stay()
@@ -279,9 +278,9 @@ impl QuestionState {
 
     /// Record the answer, save the draft, and move on; a failed validation stays here with
     /// its message under the field. A blocker that fires for the first time is offered.
-    fn answer(&mut self, iv: &mut Interview, v: Value) -> Step {
+    fn answer(&mut self, iv: &mut Interview, given: Given) -> Step {
         let i = self.fact;
-        match iv.record(i, v) {
+        match iv.record(i, given) {
             Err(msg) => {
                 self.error = Some(msg);
                 Step::stay()

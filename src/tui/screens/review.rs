@@ -18,10 +18,21 @@ use crate::tui::wrap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
+    /// A value the clerk gave.
     Answered,
+    /// A default the clerk accepted: it follows its source.
+    Derived,
+    /// A default not yet confirmed.
     Default,
     Unanswered,
+    /// An answer another answer has made invalid: to correct before sign-off.
+    Invalid,
     SetAside,
+}
+
+/// The row of fact `i` in the review (the first row when it has none).
+pub fn row_of(iv: &Interview, i: u16) -> usize {
+    rows(iv).iter().position(|r| r.0 == i).unwrap_or(0)
 }
 
 /// The rows of the review, in order: askable facts, then those set aside.
@@ -32,8 +43,12 @@ pub fn rows(iv: &Interview) -> Vec<(u16, RowKind)> {
         if !flow::askable(&iv.ev, i) {
             continue;
         }
-        let kind = if iv.has_answer(i) || st.source == Source::Empty {
+        let kind = if !st.invalid.is_empty() {
+            RowKind::Invalid
+        } else if iv.answers.contains_key(iv.fact_id(i)) || st.source == Source::Empty {
             RowKind::Answered
+        } else if iv.follows(i) && st.source == Source::Default {
+            RowKind::Derived
         } else if st.source == Source::Default {
             RowKind::Default
         } else {
@@ -119,13 +134,26 @@ impl Review {
                     iv.answers.get(&f.id).unwrap_or(&crate::value::Value::Null),
                     iv.lang,
                 ),
-                RowKind::Default => {
+                RowKind::Invalid => format!(
+                    "{} {}",
+                    f.display(
+                        iv.answers.get(&f.id).unwrap_or(&crate::value::Value::Null),
+                        iv.lang
+                    ),
+                    s.review_invalid
+                ),
+                RowKind::Default | RowKind::Derived => {
                     let v = iv.ev.facts[usize::from(*i)]
                         .value
                         .known()
                         .map(|v| f.display(v, iv.lang))
                         .unwrap_or_default();
-                    format!("{v} {}", s.review_default)
+                    let mark = if *kind == RowKind::Derived {
+                        s.review_derived
+                    } else {
+                        s.review_default
+                    };
+                    format!("{v} {mark}")
                 }
                 RowKind::Unanswered => s.review_unanswered.to_string(),
             };
@@ -141,6 +169,7 @@ impl Review {
                 (true, _) => t.focus(),
                 (false, RowKind::SetAside) => t.set_aside(),
                 (false, RowKind::Unanswered) => t.warn(),
+                (false, RowKind::Invalid) => t.error(),
                 _ => t.base(),
             };
             lines.push((wrap::truncate(&text, w), style, Some(ri)));

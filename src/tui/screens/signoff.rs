@@ -8,13 +8,13 @@ use ratatui::layout::{Position, Rect};
 
 use super::home::Home;
 use super::outcome::Outcome;
-use super::{Screen, Step};
+use super::{Notice, Screen, Step, question, review};
 use crate::tui::interview::Interview;
 use crate::tui::msg::{Effect, Msg, SignOffRequest};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::scroll::Scroll;
 use crate::tui::widgets::text_input::TextInput;
-use crate::tui::wrap;
+use crate::tui::{strings, wrap};
 use crate::value::Value;
 
 pub const NAME: usize = 0;
@@ -146,34 +146,54 @@ impl SignOffState {
             st.error = Some(p);
             return Step::stay();
         }
+        // An answer made invalid by a later one (a typed birth date the ID number changed
+        // under): name the question and go to it.
+        let first_invalid = iv.ev.invalid().next();
+        if let Some((fi, vi)) = first_invalid {
+            let f = &iv.q.facts[usize::from(fi)];
+            let why = f.validate.get(vi).map_or("", |v| v.message.get(iv.lang));
+            let n = Notice::error(strings::fix_first(iv.lang, f.prompt.get(iv.lang), why));
+            let row = review::row_of(iv, fi);
+            return question::goto(iv, fi, Some(row)).and_notice(Some(n));
+        }
         let id = crate::idcard::parse(&id).ok().map(|i| i.number);
         // The name and ID number confirmed here are facts too: record them, so that the
         // questionnaire's checks (ID agreeing with birth date and sex) apply to them.
         let mut answers = iv.answers.clone();
-        for (fact, given) in [
+        let mut given = Vec::new();
+        for (fact, value) in [
             (iv.q.meta.applicant_name, Some(&name)),
             (iv.q.meta.applicant_id, id.as_ref()),
         ] {
-            if let (Some(i), Some(g)) = (fact, given) {
-                answers.insert(iv.q.facts[usize::from(i)].id.clone(), Value::str(g));
+            if let (Some(i), Some(v)) = (fact, value) {
+                let fid = iv.q.facts[usize::from(i)].id.clone();
+                answers.insert(fid.clone(), Value::str(v));
+                given.push(fid);
             }
         }
         let ev = crate::eval::evaluate(&iv.q, &answers, iv.clock.today);
         if let Some((fi, vi)) = ev.invalid().next() {
+            // what was typed here disagrees with an answer: say which one
             let f = &iv.q.facts[usize::from(fi)];
-            st.focus = ID;
-            st.error = f
-                .validate
-                .get(vi)
-                .map(|v| v.message.get(iv.lang).to_string());
+            let why = f.validate.get(vi).map_or("", |v| v.message.get(iv.lang));
+            st.focus = if iv.q.meta.applicant_name == Some(fi) {
+                NAME
+            } else {
+                ID
+            };
+            st.error = Some(strings::fix_first(iv.lang, f.prompt.get(iv.lang), why));
             return Step::stay();
+        }
+        for fid in given {
+            iv.followed.remove(&fid);
         }
         iv.answers = answers;
         iv.ev = ev;
         st.error = None;
         Step::effect(Effect::SignOff(Box::new(SignOffRequest {
             draft_id: iv.draft_id.clone(),
-            answers: iv.answers.clone(),
+            // defaults are written down with the value they gave at sign-off
+            answers: iv.answers_with_defaults(),
             applicant_name: name,
             applicant_id: id,
             pledge_confirmed_at: st.pledge_confirmed_at.unwrap_or(iv.clock.now),

@@ -1,0 +1,280 @@
+//! Issue 8, the counter flow: the wizard driven key by key on a small fixture questionnaire
+//! (tests/fixtures/counter.toml), its effects run against a real case store in a temporary
+//! directory exactly as the terminal loop runs them. Each test asserts the answers on
+//! record (and what the draft keeps), not only the screen.
+
+use guantong::case::Store;
+use guantong::eval::Status;
+use guantong::questionnaire::{self, Questionnaire};
+use guantong::text::Lang;
+use guantong::tui::exec::Executor;
+use guantong::tui::msg::{Effect, Msg};
+use guantong::tui::screens::review::{Review, RowKind, rows};
+use guantong::tui::screens::{Overlay, Screen};
+use guantong::tui::script::current_fact;
+use guantong::tui::{App, Clock, Kind, Theme};
+use guantong::value::Value;
+use jiff::civil::date;
+
+const MALE_1988: &str = "451021198805200011";
+const FEMALE_1992: &str = "451021199208170023";
+
+fn questionnaire() -> Questionnaire {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/counter.toml");
+    questionnaire::load_file(std::path::Path::new(path)).expect("counter.toml loads")
+}
+
+fn clock() -> Clock {
+    Clock {
+        today: date(2026, 6, 15),
+        now: "2026-06-15T02:30:00Z".parse().unwrap(),
+    }
+}
+
+/// The wizard and a real store: effects run as the terminal loop runs them, their results
+/// fed back in order.
+struct Rig {
+    app: App,
+    ex: Executor,
+    effects: Vec<Effect>,
+    _dir: tempfile::TempDir,
+}
+
+impl Rig {
+    fn new() -> Rig {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        Rig::with_store(store, dir)
+    }
+
+    fn with_store(store: Store, dir: tempfile::TempDir) -> Rig {
+        let ex = Executor::new(store, Lang::Zh, clock().today, None);
+        Rig {
+            app: App::new(questionnaire(), Lang::Zh, Theme::default(), clock()),
+            ex,
+            effects: Vec::new(),
+            _dir: dir,
+        }
+    }
+
+    fn send(&mut self, msgs: impl IntoIterator<Item = Msg>) {
+        for m in msgs {
+            let mut queue = std::collections::VecDeque::from([m]);
+            while let Some(m) = queue.pop_front() {
+                for fx in self.app.update(m) {
+                    self.effects.push(fx.clone());
+                    if let Some(reply) = self.ex.run(&self.app.iv.q, fx) {
+                        queue.push_back(reply);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Type `text` (one key per character), then Enter.
+    fn enter(&mut self, text: &str) {
+        self.send(text.chars().map(Msg::Char));
+        self.send([Msg::Enter]);
+    }
+
+    fn at(&self) -> Option<&str> {
+        current_fact(&self.app)
+    }
+
+    fn expect_at(&self, fact: &str) {
+        assert_eq!(self.at(), Some(fact), "screen: {:?}", self.app.kind());
+    }
+
+    fn fact(&self, id: &str) -> u16 {
+        self.app.iv.q.fact_index(id).unwrap()
+    }
+
+    /// The value the engine uses for `id` now (answer or default).
+    fn value(&self, id: &str) -> Option<Value> {
+        let i = usize::from(self.fact(id));
+        self.app.iv.ev.facts[i].value.known().cloned()
+    }
+
+    fn answer(&self, id: &str) -> Option<&Value> {
+        self.app.iv.answers.get(id)
+    }
+
+    fn follows(&self, id: &str) -> bool {
+        self.app.iv.follows(self.fact(id))
+    }
+
+    fn review_row(&self, id: &str) -> (usize, RowKind) {
+        let i = self.fact(id);
+        let r = rows(&self.app.iv);
+        let pos = r.iter().position(|x| x.0 == i).expect("row");
+        (pos, r[pos].1)
+    }
+
+    /// From the review, open fact `id` for editing (moving the selection with keys).
+    fn edit_from_review(&mut self, id: &str) {
+        let Screen::Review(Review { sel, .. }) = &self.app.screen else {
+            panic!("not on the review: {:?}", self.app.kind());
+        };
+        let (row, _) = self.review_row(id);
+        let moves = if row >= *sel {
+            vec![Msg::Down; row - sel]
+        } else {
+            vec![Msg::Up; sel - row]
+        };
+        self.send(moves);
+        self.send([Msg::Enter]);
+        self.expect_at(id);
+    }
+
+    /// Clear the text field on screen and type `text`, then Enter.
+    fn retype(&mut self, text: &str) {
+        self.send([Msg::End]);
+        self.send(vec![Msg::Backspace; 40]);
+        self.enter(text);
+    }
+}
+
+/// The interview up to the outcome, as a clerk types it at the counter: a man with an ID
+/// number, grade 2, certificate of 2021-05-10.
+fn interview(r: &mut Rig) {
+    r.send([Msg::Enter]);
+    r.expect_at("applicant_name");
+    r.enter("张三");
+    r.expect_at("interview_date");
+    r.enter("");
+    r.expect_at("id_number");
+    r.enter(MALE_1988);
+    r.expect_at("birth_date");
+    r.enter("");
+    r.expect_at("sex");
+    r.send([Msg::Enter]);
+    r.expect_at("employer");
+    r.enter("");
+    r.expect_at("retired");
+    r.send([Msg::Char('n')]);
+    r.expect_at("grade");
+    r.send([Msg::Char('2'), Msg::Enter]);
+    r.expect_at("cert_date");
+    r.enter("2021-05-10");
+    r.expect_at("work_years");
+    r.enter("");
+    r.expect_at("has_award");
+    r.send([Msg::Char('n')]);
+    r.expect_at("skills");
+    r.send([Msg::Enter]);
+}
+
+#[test]
+fn item1_derived_answers_follow_their_source() {
+    let mut r = Rig::new();
+    interview(&mut r);
+    assert_eq!(r.app.kind(), Kind::Outcome);
+    assert_eq!(r.app.iv.ev.status, Status::Eligible);
+    // Enter on what the ID number, the clock and the certificate date gave: those facts
+    // follow their sources; nothing was frozen as a typed answer.
+    for id in ["interview_date", "birth_date", "sex", "work_years"] {
+        assert!(r.follows(id), "{id} follows its default");
+        assert_eq!(r.answer(id), None, "{id} has no typed answer");
+    }
+    assert_eq!(r.value("work_years"), Some(Value::Int(5)));
+    assert_eq!(r.review_row("work_years").1, RowKind::Derived);
+
+    // In review, the certificate date changes: the years and the verdict follow at once.
+    r.send([Msg::Tab]);
+    r.edit_from_review("cert_date");
+    r.retype("2025-06-01");
+    assert_eq!(r.answer("cert_date"), Some(&Value::Date(date(2025, 6, 1))));
+    assert_eq!(r.value("work_years"), Some(Value::Int(1)));
+    assert_eq!(r.app.iv.ev.status, Status::Ineligible);
+    assert_eq!(r.app.kind(), Kind::Review);
+
+    // The ID number changes: birth date and sex follow it.
+    r.edit_from_review("id_number");
+    r.retype(FEMALE_1992);
+    assert_eq!(r.value("birth_date"), Some(Value::Date(date(1992, 8, 17))));
+    assert_eq!(r.value("sex"), Some(Value::str("female")));
+    assert!(r.follows("birth_date") && r.follows("sex"));
+
+    // The draft remembers which facts follow their default: a new wizard on the same store
+    // resumes it, and the years still follow the certificate date.
+    let saved = r.app.iv.draft_id.clone().expect("draft saved");
+    let store = Store::open(&r._dir.path().join("data")).unwrap();
+    let mut b = Rig::with_store(store, tempfile::tempdir().unwrap());
+    b.send([Msg::Down, Msg::Enter]);
+    let Screen::Drafts(d) = &b.app.screen else {
+        panic!("{:?}", b.app.kind());
+    };
+    assert_eq!(d.rows.as_ref().map(|r| r[0].id.clone()), Some(saved));
+    b.send([Msg::Enter]);
+    for id in ["interview_date", "birth_date", "sex", "work_years"] {
+        assert!(b.follows(id), "{id} still follows after resume");
+    }
+    assert_eq!(b.answer("cert_date"), Some(&Value::Date(date(2025, 6, 1))));
+    b.send([Msg::Tab]);
+    b.edit_from_review("cert_date");
+    b.retype("2020-01-01");
+    assert_eq!(b.value("work_years"), Some(Value::Int(6)));
+    assert_eq!(b.app.iv.ev.status, Status::Eligible);
+}
+
+#[test]
+fn item1_a_typed_answer_stays_and_is_marked_when_it_no_longer_holds() {
+    let mut r = Rig::new();
+    r.send([Msg::Enter]);
+    r.enter("李四");
+    r.enter("");
+    // No ID number yet: the birth date and sex are typed.
+    r.expect_at("id_number");
+    r.enter("");
+    r.expect_at("birth_date");
+    r.enter("1990-01-01");
+    r.expect_at("sex");
+    r.send([Msg::Char('1'), Msg::Enter]);
+    assert_eq!(r.answer("birth_date"), Some(&Value::Date(date(1990, 1, 1))));
+    assert!(!r.follows("birth_date"));
+    // The clerk goes back to the ID number and gives one that says 1988: the typed birth
+    // date is kept (nobody typed over it) but no longer holds.
+    r.send([Msg::Back, Msg::Back, Msg::Back]);
+    r.expect_at("id_number");
+    r.enter(MALE_1988);
+    assert_eq!(r.answer("birth_date"), Some(&Value::Date(date(1990, 1, 1))));
+    assert_eq!(r.review_row("birth_date").1, RowKind::Invalid);
+    assert!(
+        r.app.iv.ev.facts[usize::from(r.fact("birth_date"))]
+            .invalid
+            .len()
+            == 1
+    );
+    // Finish the interview; the flow comes back to the birth date before the outcome.
+    r.expect_at("birth_date");
+    r.send([Msg::PageDown]);
+    r.expect_at("sex");
+    r.send([Msg::Enter]);
+    r.enter("");
+    r.send([Msg::Char('n')]);
+    r.send([Msg::Char('2'), Msg::Enter]);
+    r.enter("2020-01-01");
+    r.enter("");
+    r.send([Msg::Char('n')]);
+    r.send([Msg::Enter]);
+    r.expect_at("birth_date");
+    // Straight to the outcome and sign-off: sign-off names the question and goes to it.
+    r.send([Msg::Outcome, Msg::Char('s')]);
+    assert_eq!(r.app.kind(), Kind::SignOff);
+    r.send([
+        Msg::Tab,
+        Msg::Tab,
+        Msg::Char(' '),
+        Msg::Char(' '),
+        Msg::Enter,
+    ]);
+    r.expect_at("birth_date");
+    let n = r.app.notice.as_ref().expect("a notice");
+    assert!(n.error && n.text.contains("出生日期"), "{}", n.text);
+    assert!(n.text.contains("出生日期与身份证号码不符"), "{}", n.text);
+    // Corrected: the answer is the ID number's again, and nothing is left to fix.
+    r.retype("1988-05-20");
+    assert!(r.follows("birth_date"));
+    assert_eq!(r.app.iv.ev.invalid().count(), 0);
+    assert!(!matches!(r.app.overlay, Some(Overlay::Help(_))));
+}
