@@ -278,3 +278,56 @@ fn item1_a_typed_answer_stays_and_is_marked_when_it_no_longer_holds() {
     assert_eq!(r.app.iv.ev.invalid().count(), 0);
     assert!(!matches!(r.app.overlay, Some(Overlay::Help(_))));
 }
+
+#[test]
+fn item2_moving_never_answers() {
+    let mut r = Rig::new();
+    r.send([Msg::Enter]);
+    r.enter("王五");
+    r.enter("");
+    r.enter("");
+    r.enter("1980-02-02");
+    r.send([Msg::Char('1'), Msg::Enter]);
+    r.enter("");
+    r.expect_at("retired");
+    let saves_before = r.effects.len();
+    let answers_before = r.app.iv.answers.clone();
+    // PgDn on an unanswered yes/no question: the next question, nothing recorded.
+    r.send([Msg::PageDown]);
+    r.expect_at("grade");
+    assert_eq!(r.answer("retired"), None);
+    // Right and PgDn on an unanswered choice question: the same.
+    r.send([Msg::Right]);
+    r.expect_at("cert_date");
+    assert_eq!(r.answer("grade"), None);
+    // Tab on an unanswered text question opens the review, recording nothing; Esc back.
+    r.send([Msg::Char('2'), Msg::Char('0'), Msg::Tab]);
+    assert_eq!(r.app.kind(), Kind::Review);
+    assert_eq!(r.answer("cert_date"), None);
+    r.send([Msg::Back]);
+    r.expect_at("cert_date");
+    r.send([Msg::PageDown]);
+    r.expect_at("work_years");
+    // A shown default is not taken by moving past it either.
+    r.send([Msg::PageDown, Msg::PageDown, Msg::PageDown]);
+    assert_eq!(r.app.kind(), Kind::Outcome);
+    assert!(!r.follows("work_years"));
+    assert_eq!(r.app.iv.answers, answers_before);
+    assert_eq!(
+        r.effects.len(),
+        saves_before,
+        "no draft save: {:?}",
+        &r.effects[saves_before..]
+    );
+    for id in ["retired", "grade", "cert_date", "work_years"] {
+        assert_eq!(r.review_row(id).1, RowKind::Unanswered, "{id}");
+    }
+    // Moving forward over an answered question keeps its answer as it is.
+    r.send([Msg::Back]);
+    while r.at() != Some("sex") {
+        r.send([Msg::Back]);
+    }
+    r.send([Msg::Down, Msg::PageDown]);
+    r.expect_at("employer");
+    assert_eq!(r.answer("sex"), Some(&Value::str("male")));
+}

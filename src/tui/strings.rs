@@ -140,7 +140,7 @@ pub const ZH: Strings = Strings {
     help_keys: &[
         "Enter  确认并进入下一题",
         "Esc / 左键 / PgUp  上一题（答案保留）",
-        "PgDn  下一题（保留已答）",
+        "PgDn  下一题（只移动，不作答）",
         "上下键 / 数字  选择；y/n 是否",
         "空格  多选题勾选",
         "Tab  审阅全部回答",
@@ -237,7 +237,7 @@ pub const EN: Strings = Strings {
     help_keys: &[
         "Enter  confirm and go on",
         "Esc / Left / PgUp  previous question (answers kept)",
-        "PgDn  next question (keeps the answer)",
+        "PgDn  next question (moves only; answers nothing)",
         "Up/Down / digits  choose; y/n yes/no",
         "Space  tick in a multi-choice question",
         "Tab  review every answer",

@@ -330,14 +330,19 @@ impl QuestionState {
         }
     }
 
-    /// Forward without changing anything when an answer is on record; otherwise the same
-    /// as Enter.
+    /// Forward: the next question, recording nothing (what is on record stays as it is;
+    /// an unanswered question stays unanswered, and the flow comes back to it).
     fn forward(&mut self, iv: &mut Interview) -> Step {
         let i = self.fact;
         if iv.has_answer(i) {
-            self.advance(iv, i)
-        } else {
-            self.confirm(iv)
+            return self.advance(iv, i);
+        }
+        if self.from_review.is_some() {
+            return self.back(iv);
+        }
+        match flow::next(&iv.ev, Some(i)) {
+            Some(n) => goto(iv, n, None),
+            None => Step::go(Screen::Outcome(Outcome::new(self.stash()))),
         }
     }
 }
