@@ -9,6 +9,7 @@ use guantong::questionnaire::{self, Questionnaire};
 use guantong::text::Lang;
 use guantong::tui::exec::Executor;
 use guantong::tui::msg::{Effect, Msg};
+use guantong::tui::screens::question::Editor;
 use guantong::tui::screens::review::{Review, RowKind, rows};
 use guantong::tui::screens::{Overlay, Screen};
 use guantong::tui::script::current_fact;
@@ -330,4 +331,119 @@ fn item2_moving_never_answers() {
     r.send([Msg::Down, Msg::PageDown]);
     r.expect_at("employer");
     assert_eq!(r.answer("sex"), Some(&Value::str("male")));
+}
+
+fn selected(r: &Rig) -> Option<usize> {
+    match &r.app.screen.question().expect("a question").editor {
+        Editor::Choice(l) => l.selected,
+        e => panic!("not a choice: {e:?}"),
+    }
+}
+
+fn error(r: &Rig) -> String {
+    r.app
+        .screen
+        .question()
+        .and_then(|q| q.error.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn item3_no_answer_is_pre_chosen() {
+    let mut r = Rig::new();
+    r.send([Msg::Enter]);
+    r.enter("赵六");
+    r.enter("");
+    r.enter("");
+    r.enter("1980-02-02");
+    r.send([Msg::Char('1'), Msg::Enter]);
+    // An optional text question: Enter on the empty field is the explicit "not given".
+    r.expect_at("employer");
+    assert_eq!(r.review_row("employer").1, RowKind::Unanswered);
+    r.enter("");
+    assert_eq!(r.answer("employer"), Some(&Value::Null));
+    // A fresh yes/no question: nothing selected; Enter alone records nothing and says
+    // which keys answer it.
+    r.expect_at("retired");
+    assert_eq!(selected(&r), None);
+    let before = r.effects.len();
+    r.send([Msg::Enter]);
+    r.expect_at("retired");
+    assert_eq!(r.answer("retired"), None);
+    assert_eq!(r.effects.len(), before, "nothing saved");
+    assert!(
+        error(&r).contains("y") && error(&r).contains("n"),
+        "{}",
+        error(&r)
+    );
+    r.send([Msg::Char('n')]);
+    assert_eq!(r.answer("retired"), Some(&Value::Bool(false)));
+    // A fresh choice question: the same.
+    r.expect_at("grade");
+    assert_eq!(selected(&r), None);
+    r.send([Msg::Enter]);
+    r.expect_at("grade");
+    assert_eq!(r.answer("grade"), None);
+    assert!(error(&r).contains("数字"), "{}", error(&r));
+    r.send([Msg::Char('3'), Msg::Enter]);
+    assert_eq!(r.answer("grade"), Some(&Value::str("grade1")));
+    // An answered question shows its answer selected.
+    r.send([Msg::Back]);
+    r.expect_at("grade");
+    assert_eq!(selected(&r), Some(2));
+    r.send([Msg::Back]);
+    assert_eq!(selected(&r), Some(1));
+    r.send([Msg::PageDown, Msg::PageDown]);
+    r.enter("2020-01-01");
+    r.enter("");
+    // An optional yes/no question offers "not known / not given" (key 0); until it is
+    // given the fact has no answer.
+    r.expect_at("has_award");
+    assert_eq!(selected(&r), None);
+    assert_eq!(r.review_row("has_award").1, RowKind::Unanswered);
+    let text = screen_text(&r.app);
+    assert!(text.contains("0. 不清楚/未提供"), "{text}");
+    r.send([Msg::Enter]);
+    assert!(error(&r).contains("0"), "{}", error(&r));
+    r.send([Msg::Char('0'), Msg::Enter]);
+    assert_eq!(r.answer("has_award"), Some(&Value::Null));
+    // The follow-up only asked for a yes is not reached.
+    r.expect_at("skills");
+    // An optional multi-choice: "not given" ticked alone.
+    r.send([Msg::Char(' '), Msg::End, Msg::Char(' ')]);
+    match &r.app.screen.question().unwrap().editor {
+        Editor::Multi(m) => assert_eq!(m.ticked, [false, false, true]),
+        e => panic!("{e:?}"),
+    }
+    r.send([Msg::Enter]);
+    assert_eq!(r.answer("skills"), Some(&Value::Null));
+    assert_eq!(r.app.kind(), Kind::Outcome);
+    assert_eq!(r.review_row("has_award").1, RowKind::Answered);
+    // Not given survives the draft: a resumed wizard shows it selected.
+    let store = Store::open(&r._dir.path().join("data")).unwrap();
+    let mut b = Rig::with_store(store, tempfile::tempdir().unwrap());
+    b.send([Msg::Down, Msg::Enter, Msg::Enter]);
+    assert_eq!(b.answer("has_award"), Some(&Value::Null));
+    assert_eq!(b.answer("employer"), Some(&Value::Null));
+    b.send([Msg::Tab]);
+    b.edit_from_review("has_award");
+    assert_eq!(selected(&b), Some(2));
+}
+
+/// The screen at 80x24 as text.
+fn screen_text(app: &App) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    guantong::tui::view::render(app, area, &mut buf);
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut x = 0;
+        while x < area.width {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            x += (unicode_width::UnicodeWidthStr::width(sym) as u16).max(1);
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -170,7 +170,7 @@ fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
 /// then what the clerk types).
 const S2T: &[(&str, &str)] = &[
     ("请问您的姓名", "张三\r"),
-    ("请问您今天想咨询哪一项", "\r"),
+    ("请问您今天想咨询哪一项", "1\r"),
     ("今天的面谈日期", "\r"),
     ("请出示身份证", "\r"),
     ("您的出生日期是", "19880520\r"),
@@ -305,7 +305,7 @@ fn sighup_saves_the_draft_and_exits_at_once() {
     s.wait_for("新建面谈");
     s.keys("\r王五\r");
     s.wait_for("请问您今天想咨询哪一项");
-    s.keys("\r");
+    s.keys("1\r");
     s.wait_for("今天的面谈日期");
     s.signal("HUP");
     let start = Instant::now();

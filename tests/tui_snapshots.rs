@@ -311,8 +311,11 @@ fn ascii_borders_and_no_color() {
         assert_eq!(cell.fg, Color::Reset);
         assert_eq!(cell.bg, Color::Reset);
     }
-    // Focus shows without colour: reverse video and a `>` marker.
+    // Focus shows without colour: reverse video and a `>` marker (the first arrow selects:
+    // nothing is selected before).
     a.update(Msg::Enter);
+    assert!(!text(&draw(&a, 80, 24)).contains("> 1."));
+    a.update(Msg::Down);
     let buf = draw(&a, 80, 24);
     let s = text(&buf);
     let row = s.lines().position(|l| l.contains("> 1.")).expect("marker");

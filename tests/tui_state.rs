@@ -226,14 +226,15 @@ fn back_keeps_answers_and_branch_changes_set_them_aside() {
     assert_eq!(current_fact(&a), Some("retired"));
     let qs = a.screen.question().unwrap();
     assert_eq!(qs.prefill, Prefill::Answer);
-    // The optional ID number left empty has no answer on record; the interview date and
+    // The optional ID number left empty is recorded as not given; the interview date and
     // the years follow their defaults.
-    assert_eq!(a.iv.answers.len(), 9);
+    assert_eq!(a.iv.answers.len(), 10);
+    assert_eq!(a.iv.answers.get("id_number"), Some(&Value::Null));
     assert_eq!(a.iv.followed.len(), 2);
     // Forward (PgDn, Right) keeps answers as they are.
     send(&mut a, [Msg::PageDown, Msg::Right]);
     assert_eq!(current_fact(&a), Some("skill_cert_date"));
-    assert_eq!(a.iv.answers.len(), 9);
+    assert_eq!(a.iv.answers.len(), 10);
     assert_eq!(a.iv.followed.len(), 2);
     // Go back to the pathway and change it: the skill answers are set aside, not lost.
     while current_fact(&a) != Some("pathway") {

@@ -73,9 +73,10 @@ impl Interview {
         self.ev = eval::evaluate(&self.q, &self.answers, self.clock.today);
     }
 
-    /// Settled for the flow: a valid answer, or a default the clerk accepted that still
-    /// gives a value, or optional (an optional question left empty has no answer on record
-    /// and counts as null). An answer that another one has made invalid is not settled.
+    /// Settled for the flow: a valid answer (null included: "not known / not given" on an
+    /// optional question), or a default the clerk accepted that still gives a value. An
+    /// optional question nobody answered is not settled; nor is an answer that another one
+    /// has made invalid.
     pub fn answered(&self, i: u16) -> bool {
         let (Some(f), Some(st)) = (
             self.q.facts.get(usize::from(i)),
@@ -89,10 +90,7 @@ impl Interview {
         if self.answers.contains_key(&f.id) {
             return true;
         }
-        if self.followed.contains(&f.id) && st.source == Source::Default {
-            return true;
-        }
-        f.optional
+        self.followed.contains(&f.id) && st.source == Source::Default
     }
 
     /// An answer is on record for fact `i`: typed, or a default accepted.
@@ -195,12 +193,6 @@ impl Interview {
         let before = match given {
             Given::Default => {
                 self.followed.insert(id.clone());
-                self.answers.remove(&id)
-            }
-            // An optional question left empty is recorded by having no answer: the engine
-            // then takes it as null, and no validation runs on a value nobody gave.
-            Given::Value(v) if v.is_null() => {
-                self.followed.remove(&id);
                 self.answers.remove(&id)
             }
             Given::Value(v) => {

@@ -20,6 +20,8 @@ pub struct Strings {
     // question
     pub default_marker: &'static str,
     pub answered_marker: &'static str,
+    pub not_given_marker: &'static str,
+    pub not_given: &'static str,
     pub date_hint: &'static str,
     pub text_hint: &'static str,
     pub optional_hint: &'static str,
@@ -117,9 +119,11 @@ pub const ZH: Strings = Strings {
     home_hint: "上下键选择，Enter 确认，或按左侧数字",
     default_marker: "（默认值，可修改）",
     answered_marker: "（已答，Enter 保留）",
+    not_given_marker: "（已记为不清楚/未提供，Enter 保留）",
+    not_given: "不清楚/未提供",
     date_hint: "日期格式：2026-06-15、20260615 或 2026年6月15日",
     text_hint: "可用输入法输入中文",
-    optional_hint: "（选填，可留空）",
+    optional_hint: "（选填，留空按 Enter 记为未提供）",
     multi_hint: "空格勾选，可多选，可不选",
     yes: "是",
     no: "否",
@@ -141,7 +145,7 @@ pub const ZH: Strings = Strings {
         "Enter  确认并进入下一题",
         "Esc / 左键 / PgUp  上一题（答案保留）",
         "PgDn  下一题（只移动，不作答）",
-        "上下键 / 数字  选择；y/n 是否",
+        "上下键 / 数字  选择；y/n 是否；0 不清楚/未提供（选填题）",
         "空格  多选题勾选",
         "Tab  审阅全部回答",
         "Ctrl-O  查看结论",
@@ -214,9 +218,11 @@ pub const EN: Strings = Strings {
     home_hint: "Arrows to choose, Enter to confirm, or the digit",
     default_marker: "(default, may be changed)",
     answered_marker: "(answered; Enter keeps it)",
+    not_given_marker: "(recorded as not known; Enter keeps it)",
+    not_given: "Not known / not given",
     date_hint: "Dates: 2026-06-15, 20260615 or 2026年6月15日",
     text_hint: "Chinese input methods work here",
-    optional_hint: "(optional, may be left empty)",
+    optional_hint: "(optional: Enter on empty = not given)",
     multi_hint: "Space ticks; any number, or none",
     yes: "yes",
     no: "no",
@@ -238,7 +244,7 @@ pub const EN: Strings = Strings {
         "Enter  confirm and go on",
         "Esc / Left / PgUp  previous question (answers kept)",
         "PgDn  next question (moves only; answers nothing)",
-        "Up/Down / digits  choose; y/n yes/no",
+        "Up/Down / digits  choose; y/n yes/no; 0 not known (optional questions)",
         "Space  tick in a multi-choice question",
         "Tab  review every answer",
         "Ctrl-O  see the outcome",
@@ -340,10 +346,25 @@ pub fn draft_row_progress(lang: Lang, n: usize) -> String {
     }
 }
 
+/// Enter on a choice question with nothing selected: which keys answer it.
+pub fn choose_first(lang: Lang, yes_no: bool, optional: bool) -> String {
+    let keys = match (lang, yes_no) {
+        (Lang::Zh, true) => "请按 y（是）或 n（否）作答",
+        (Lang::Zh, false) => "请按选项前的数字（或上下键）选择，再按 Enter",
+        (Lang::En, true) => "Press y (yes) or n (no) to answer",
+        (Lang::En, false) => "Choose with the digit beside an item (or the arrows), then Enter",
+    };
+    match (lang, optional) {
+        (_, false) => keys.to_string(),
+        (Lang::Zh, true) => format!("{keys}；0 记为不清楚/未提供"),
+        (Lang::En, true) => format!("{keys}; 0 records \"not known\""),
+    }
+}
+
 /// An answer that must be corrected before sign-off, naming its question.
 pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
     match lang {
-        Lang::Zh => format!("请先更正“{prompt}”：{why}"),
+        Lang::Zh => format!("请先更正「{prompt}」：{why}"),
         Lang::En => format!("Correct \"{prompt}\" first: {why}"),
     }
 }

@@ -33,7 +33,7 @@ impl Cases {
         let selected = self
             .rows
             .as_ref()
-            .and_then(|c| c.get(self.list.selected))
+            .and_then(|c| c.get(self.list.selected?))
             .map(|c| c.number.clone());
         match msg {
             Msg::Cases(rows) => {

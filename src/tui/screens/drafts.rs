@@ -26,7 +26,7 @@ impl Drafts {
         let selected = self
             .rows
             .as_ref()
-            .and_then(|d| d.get(self.list.selected))
+            .and_then(|d| d.get(self.list.selected?))
             .map(|d| d.id.clone());
         match msg {
             Msg::Drafts(rows) => {

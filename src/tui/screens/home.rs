@@ -63,7 +63,7 @@ impl Home {
     }
 
     fn action(&mut self, iv: &mut Interview) -> Step {
-        match self.list.selected {
+        match self.list.selected.unwrap_or(NEW) {
             NEW => question::start(iv),
             DRAFTS => Step::go(Screen::Drafts(Drafts::default())).with(Effect::LoadDrafts),
             CASES => Step::go(Screen::Cases(Cases::default())).with(Effect::LoadCases),

@@ -11,9 +11,10 @@ use super::outcome::Outcome;
 use super::review::Review;
 use super::{Notice, Overlay, Screen, Step};
 use crate::questionnaire::{Fact, FactKind, flow};
+use crate::text::Lang;
 use crate::tui::interview::{Given, Interview};
 use crate::tui::msg::{LoadedDraft, Msg};
-use crate::tui::strings::Strings;
+use crate::tui::strings::{self, Strings};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::choice_list::{ChoiceList, key_label};
 use crate::tui::widgets::field::Field;
@@ -112,33 +113,40 @@ impl QuestionState {
             (None, Some(d)) => (Some(d.clone()), Prefill::Default),
             (None, None) => (None, Prefill::None),
         };
+        // Nothing is selected unless an answer (or a default) is on record: Enter alone
+        // answers nothing.
+        let not_given = not_given_index(f);
         let editor = match f.kind {
-            FactKind::Bool => {
-                let sel = match value {
-                    Some(Value::Bool(false)) => 1,
-                    _ => 0,
+            FactKind::Bool | FactKind::Enum => {
+                let sel = match &value {
+                    Some(Value::Null) => not_given,
+                    Some(Value::Bool(b)) if f.kind == FactKind::Bool => Some(usize::from(!*b)),
+                    Some(v) => v
+                        .as_str()
+                        .and_then(|s| f.choices.iter().position(|c| c.value == s)),
+                    None => None,
                 };
-                Editor::Choice(ChoiceList::new(2, sel))
-            }
-            FactKind::Enum => {
-                let sel = value
-                    .as_ref()
-                    .and_then(Value::as_str)
-                    .and_then(|s| f.choices.iter().position(|c| c.value == s))
-                    .unwrap_or(0);
-                Editor::Choice(ChoiceList::new(f.choices.len(), sel))
+                Editor::Choice(ChoiceList {
+                    selected: sel,
+                    len: item_count(f),
+                })
             }
             FactKind::EnumList => {
                 let on: Vec<&str> = match &value {
                     Some(Value::List(items)) => items.iter().filter_map(Value::as_str).collect(),
                     _ => Vec::new(),
                 };
-                Editor::Multi(MultiSelect::new(
-                    f.choices
-                        .iter()
-                        .map(|c| on.contains(&c.value.as_str()))
-                        .collect(),
-                ))
+                let mut ticked: Vec<bool> = f
+                    .choices
+                    .iter()
+                    .map(|c| on.contains(&c.value.as_str()))
+                    .collect();
+                if not_given.is_some() {
+                    ticked.push(value == Some(Value::Null));
+                }
+                let mut m = MultiSelect::new(ticked);
+                m.exclusive = not_given;
+                Editor::Multi(m)
             }
             FactKind::Integer | FactKind::Date | FactKind::Text => {
                 let s = match &value {
@@ -158,15 +166,27 @@ impl QuestionState {
         }
     }
 
-    /// The value the editor holds now, or the message why it is not one.
-    pub fn value(&self, f: &Fact) -> Result<Value, crate::text::Text> {
+    /// The value the editor holds now, or the message why it is not one (in `lang`).
+    pub fn value(&self, f: &Fact, lang: Lang) -> Result<Value, String> {
+        let not_given = not_given_index(f);
         match &self.editor {
-            Editor::Choice(l) if f.kind == FactKind::Bool => Ok(Value::Bool(l.selected == 0)),
-            Editor::Choice(l) => f
-                .choices
-                .get(l.selected)
-                .map(|c| Value::str(&c.value))
-                .ok_or_else(|| crate::text::Text::new("没有可选项", "no choices")),
+            Editor::Choice(l) => match l.selected {
+                None => Err(strings::choose_first(
+                    lang,
+                    f.kind == FactKind::Bool,
+                    f.optional,
+                )),
+                Some(i) if Some(i) == not_given => Ok(Value::Null),
+                Some(i) if f.kind == FactKind::Bool => Ok(Value::Bool(i == 0)),
+                Some(i) => f
+                    .choices
+                    .get(i)
+                    .map(|c| Value::str(&c.value))
+                    .ok_or_else(|| strings::choose_first(lang, false, f.optional)),
+            },
+            Editor::Multi(m) if not_given.is_some_and(|i| m.ticked.get(i) == Some(&true)) => {
+                Ok(Value::Null)
+            }
             Editor::Multi(m) => Ok(Value::list(
                 f.choices
                     .iter()
@@ -175,7 +195,7 @@ impl QuestionState {
                     .map(|(c, _)| Value::str(&c.value))
                     .collect(),
             )),
-            Editor::Field(fl) => fl.parse(f),
+            Editor::Field(fl) => fl.parse(f).map_err(|t| t.get(lang).to_string()),
         }
     }
 
@@ -265,12 +285,12 @@ impl QuestionState {
     fn confirm(&mut self, iv: &mut Interview) -> Step {
         let i = self.fact;
         let f = &iv.q.facts[usize::from(i)];
-        match self.value(f) {
+        match self.value(f, iv.lang) {
             // the default as shown: the fact keeps following it
             Ok(v) if self.default.as_ref() == Some(&v) => self.answer(iv, Given::Default),
             Ok(v) => self.answer(iv, Given::Value(v)),
-            Err(t) => {
-                self.error = Some(t.get(iv.lang).to_string());
+            Err(e) => {
+                self.error = Some(e);
                 Step::stay()
             }
         }
@@ -347,9 +367,32 @@ impl QuestionState {
     }
 }
 
-/// The keys shown beside the items of a choice question.
-fn choice_key(f: &Fact, i: usize) -> String {
+/// How many answers a choice question offers before "not given": 是/否, or its choices.
+fn base_count(f: &Fact) -> usize {
     if f.kind == FactKind::Bool {
+        2
+    } else {
+        f.choices.len()
+    }
+}
+
+/// The list item that records "not known / not given" (optional questions only; last).
+fn not_given_index(f: &Fact) -> Option<usize> {
+    f.optional.then(|| base_count(f))
+}
+
+fn item_count(f: &Fact) -> usize {
+    base_count(f) + usize::from(f.optional)
+}
+
+const NOT_GIVEN_KEY: char = '0';
+
+/// The keys shown beside the items of a choice question: y/n for yes/no, 1-9 (then
+/// letters) for choices, 0 for "not given".
+fn choice_key(f: &Fact, i: usize) -> String {
+    if Some(i) == not_given_index(f) {
+        NOT_GIVEN_KEY.to_string()
+    } else if f.kind == FactKind::Bool {
         (if i == 0 { "y" } else { "n" }).to_string()
     } else {
         key_label(i)
@@ -357,12 +400,25 @@ fn choice_key(f: &Fact, i: usize) -> String {
 }
 
 fn key_index(f: &Fact, c: char) -> Option<usize> {
-    let n = if f.kind == FactKind::Bool {
-        2
-    } else {
-        f.choices.len()
-    };
-    (0..n).find(|i| choice_key(f, *i).starts_with(c))
+    (0..item_count(f)).find(|i| choice_key(f, *i).starts_with(c))
+}
+
+/// The items a choice or multi-choice question draws: key, label, tick.
+fn items(f: &Fact, lang: Lang, ticks: Option<&[bool]>) -> Vec<(String, String, Option<bool>)> {
+    let s = strings::strings(lang);
+    (0..item_count(f))
+        .map(|i| {
+            let label = if Some(i) == not_given_index(f) {
+                s.not_given.to_string()
+            } else if f.kind == FactKind::Bool {
+                (if i == 0 { s.yes } else { s.no }).to_string()
+            } else {
+                f.choices[i].label.get(lang).to_string()
+            };
+            let tick = ticks.map(|t| t.get(i).copied().unwrap_or(false));
+            (choice_key(f, i), label, tick)
+        })
+        .collect()
 }
 
 impl QuestionState {
@@ -391,6 +447,9 @@ impl QuestionState {
         }
         let marker = match qs.prefill {
             Prefill::Default => Some(s.default_marker),
+            Prefill::Answer if iv.answers.get(&f.id).is_some_and(Value::is_null) => {
+                Some(s.not_given_marker)
+            }
             Prefill::Answer => Some(s.answered_marker),
             Prefill::None => None,
         };
@@ -411,18 +470,7 @@ impl QuestionState {
         let mut cursor = None;
         let used = match &qs.editor {
             Editor::Choice(l) => {
-                let items: Vec<(String, String, Option<bool>)> = if f.kind == FactKind::Bool {
-                    vec![
-                        (choice_key(f, 0), s.yes.to_string(), None),
-                        (choice_key(f, 1), s.no.to_string(), None),
-                    ]
-                } else {
-                    f.choices
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| (choice_key(f, i), c.label.get(iv.lang).to_string(), None))
-                        .collect()
-                };
+                let items = items(f, iv.lang, None);
                 let h = input_area
                     .height
                     .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);
@@ -438,18 +486,7 @@ impl QuestionState {
                 h
             }
             Editor::Multi(m) => {
-                let items: Vec<(String, String, Option<bool>)> = f
-                    .choices
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        (
-                            choice_key(f, i),
-                            c.label.get(iv.lang).to_string(),
-                            Some(m.ticked.get(i).copied().unwrap_or(false)),
-                        )
-                    })
-                    .collect();
+                let items = items(f, iv.lang, Some(&m.ticked));
                 let h = input_area
                     .height
                     .min(ChoiceList::height(&items, usize::from(input_area.width)) as u16);

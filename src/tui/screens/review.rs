@@ -45,7 +45,7 @@ pub fn rows(iv: &Interview) -> Vec<(u16, RowKind)> {
         }
         let kind = if !st.invalid.is_empty() {
             RowKind::Invalid
-        } else if iv.answers.contains_key(iv.fact_id(i)) || st.source == Source::Empty {
+        } else if iv.answers.contains_key(iv.fact_id(i)) {
             RowKind::Answered
         } else if iv.follows(i) && st.source == Source::Default {
             RowKind::Derived
@@ -130,10 +130,10 @@ impl Review {
             }
             let f = &iv.q.facts[usize::from(*i)];
             let value = match kind {
-                RowKind::Answered | RowKind::SetAside => f.display(
-                    iv.answers.get(&f.id).unwrap_or(&crate::value::Value::Null),
-                    iv.lang,
-                ),
+                RowKind::Answered | RowKind::SetAside => match iv.answers.get(&f.id) {
+                    Some(v) if !v.is_null() => f.display(v, iv.lang),
+                    _ => s.not_given.to_string(),
+                },
                 RowKind::Invalid => format!(
                     "{} {}",
                     f.display(
