@@ -447,3 +447,71 @@ fn screen_text(app: &App) -> String {
     }
     out
 }
+
+/// The keys of a whole interview in which the applicant turns out to be retired (a
+/// blocker fires at the yes/no question), as the clerk types them.
+const RETIRED_KEYS: &[&str] = &[
+    "\r", // home: new interview
+    "钱七\r",
+    "\r", // interview date as shown
+    "451021198805200011\r",
+    "\r", // birth date from the ID number
+    "\r", // sex from the ID number
+    "\r", // employer: not given
+    "y",  // retired: the blocker fires
+    "2\r",
+    "2019-03-01\r",
+    "\r", // the years, as derived
+    "n",
+    "\r",
+];
+
+fn keys_of(s: &str) -> Vec<Msg> {
+    s.chars()
+        .map(|c| if c == '\r' { Msg::Enter } else { Msg::Char(c) })
+        .collect()
+}
+
+#[test]
+fn item4_a_notice_never_eats_a_key() {
+    // Slowly: each question checked before its keys.
+    let mut slow = Rig::new();
+    let expect = [
+        None,
+        Some("applicant_name"),
+        Some("interview_date"),
+        Some("id_number"),
+        Some("birth_date"),
+        Some("sex"),
+        Some("employer"),
+        Some("retired"),
+        Some("grade"),
+        Some("cert_date"),
+        Some("work_years"),
+        Some("has_award"),
+        Some("skills"),
+    ];
+    for (keys, at) in RETIRED_KEYS.iter().zip(expect) {
+        assert_eq!(slow.at(), at);
+        slow.send(keys_of(keys));
+        if at == Some("retired") {
+            // The blocker is announced under the next question, which has the keys.
+            slow.expect_at("grade");
+            let qs = slow.app.screen.question().unwrap();
+            assert_eq!(qs.blockers.len(), 1);
+            assert!(slow.app.overlay.is_none());
+            assert!(screen_text(&slow.app).contains("已退休，不能申报"));
+        }
+    }
+    assert_eq!(slow.app.kind(), Kind::Outcome);
+    assert_eq!(slow.app.iv.ev.status, Status::Ineligible);
+    // Typed ahead at full speed: every key in one go.
+    let mut fast = Rig::new();
+    fast.send(RETIRED_KEYS.iter().flat_map(|k| keys_of(k)));
+    assert_eq!(fast.app.kind(), Kind::Outcome);
+    assert_eq!(fast.app.iv.answers, slow.app.iv.answers);
+    assert_eq!(fast.app.iv.followed, slow.app.iv.followed);
+    assert_eq!(fast.answer("grade"), Some(&Value::str("grade2")));
+    assert_eq!(fast.answer("retired"), Some(&Value::Bool(true)));
+    assert_eq!(fast.answer("has_award"), Some(&Value::Bool(false)));
+}

@@ -31,6 +31,11 @@ fn nz(n: u16) -> NonZeroU16 {
 
 impl Session {
     fn start(data: &Path, config: &Path, cols: u16, rows: u16) -> Session {
+        Session::start_with(data, config, cols, rows, &[])
+    }
+
+    /// Start the wizard with extra arguments (`--questionnaire FILE`).
+    fn start_with(data: &Path, config: &Path, cols: u16, rows: u16, args: &[&str]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -42,6 +47,9 @@ impl Session {
         let mut cmd = CommandBuilder::new(BIN);
         cmd.arg("--data-dir");
         cmd.arg(data);
+        for a in args {
+            cmd.arg(a);
+        }
         cmd.env("GUANTONG_CONFIG_DIR", config);
         cmd.env("LANG", "C.UTF-8");
         cmd.env("TERM", "xterm-256color");
@@ -342,4 +350,82 @@ fn sigterm_restores_the_terminal() {
     assert!(!s.parser.screen().alternate_screen());
     let raw = String::from_utf8_lossy(&s.raw).to_string();
     assert!(raw.contains("\x1b[?2004l"), "bracketed paste turned off");
+}
+
+const COUNTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/counter.toml");
+
+/// The counter fixture's interview in which the applicant is retired (a blocker fires at
+/// the yes/no question): the prompt to wait for, then what the clerk types.
+const RETIRED: &[(&str, &str)] = &[
+    ("新建面谈", "\r"),
+    ("申请人姓名", "钱七\r"),
+    ("面谈日期", "\r"),
+    ("身份证号码", "451021198805200011\r"),
+    ("出生日期", "\r"),
+    ("性别", "\r"),
+    ("工作单位", "\r"),
+    ("是否已办理退休", "y"),
+    ("证书等级", "2\r"),
+    ("取得证书日期", "2019-03-01\r"),
+    ("取证后满几年", "\r"),
+    ("市级以上奖励", "n"),
+    ("另持有的证书", "\r"),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Typing {
+    /// Each question waited for, then its keys.
+    Slow,
+    /// The wizard up, then the whole interview in one write, as fast as a clerk who knows
+    /// the questions types it.
+    Ahead,
+    /// The whole interview written before the wizard has even set up the terminal.
+    BeforeStart,
+}
+
+/// Run the retired interview, quit with Ctrl-C, and return the saved draft's answers and
+/// the facts that follow their default.
+fn retired_interview(typing: Typing, cols: u16, rows: u16) -> (String, Vec<String>) {
+    let (_tmp, data, config) = dirs();
+    let mut s = Session::start_with(&data, &config, cols, rows, &["--questionnaire", COUNTER]);
+    let all: String = RETIRED.iter().map(|(_, k)| *k).collect();
+    match typing {
+        Typing::Slow => {
+            for (prompt, keys) in RETIRED {
+                s.wait_for(prompt);
+                s.keys(keys);
+            }
+        }
+        Typing::Ahead => {
+            s.wait_for(RETIRED[0].0);
+            s.keys(&all);
+        }
+        Typing::BeforeStart => s.keys(&all),
+    }
+    s.wait_for("结论：不符合");
+    s.keys("\x03");
+    let st = s
+        .wait_exit(Duration::from_secs(5))
+        .expect("exits on Ctrl-C");
+    assert!(st.success());
+    let store = guantong::case::Store::open(&data).unwrap();
+    let drafts = store.list_drafts().unwrap();
+    assert_eq!(drafts.len(), 1);
+    let followed = guantong::case::draft_meta::load_followed(&store, &drafts[0].id).unwrap();
+    (format!("{:?}", drafts[0].answers), followed)
+}
+
+#[test]
+fn typed_ahead_through_a_blocker_ends_with_the_same_answers() {
+    let slow = retired_interview(Typing::Slow, 80, 24);
+    let fast = retired_interview(Typing::Ahead, 80, 24);
+    assert_eq!(fast, slow);
+    assert!(slow.0.contains("\"grade\": Str(\"grade2\")"), "{}", slow.0);
+    assert!(slow.0.contains("\"retired\": Bool(true)"), "{}", slow.0);
+    assert!(slow.0.contains("\"has_award\": Bool(false)"), "{}", slow.0);
+    assert!(slow.1.contains(&"work_years".to_string()), "{:?}", slow.1);
+    // The same at 60x20, and with every key typed before the wizard was up (the terminal
+    // hands Enter over as a line feed then).
+    assert_eq!(retired_interview(Typing::Ahead, 60, 20), slow);
+    assert_eq!(retired_interview(Typing::BeforeStart, 80, 24), slow);
 }

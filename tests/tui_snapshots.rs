@@ -6,7 +6,6 @@
 use guantong::questionnaire;
 use guantong::text::Lang;
 use guantong::tui::msg::{CaseRow, DraftRow, Msg};
-use guantong::tui::screens::Overlay;
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
 use jiff::civil::date;
@@ -47,9 +46,6 @@ fn until(app: &mut App, stop: &str) {
         assert_eq!(current_fact(app), Some(*fact));
         let keys = answer_keys(app, value);
         send(app, keys);
-        if matches!(app.overlay, Some(Overlay::Offer(_))) {
-            app.update(Msg::Back);
-        }
     }
 }
 
@@ -129,7 +125,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
             until(a, "works_in_baise");
             let keys = answer_keys(a, "n");
             send(a, keys);
-            a.update(Msg::Enter);
+            a.update(Msg::Outcome);
         }),
         ("signoff", |a| {
             until(a, "");
@@ -216,7 +212,6 @@ fn side_panel_at_100_columns() {
     until(&mut a, "works_in_baise");
     let keys = answer_keys(&a, "n");
     send(&mut a, keys);
-    a.update(Msg::Back);
     let buf = draw(&a, 110, 30);
     insta::assert_snapshot!("side_panel_zh_110x30", text(&buf));
 }

@@ -54,10 +54,6 @@ fn script(app: &mut App, steps: &[(&str, &str)]) -> Vec<Effect> {
         assert_eq!(current_fact(app), Some(*fact), "expected question {fact}");
         let keys = answer_keys(app, value);
         fx.extend(send(app, keys));
-        // A blocker offer is declined: the clerk continues.
-        if matches!(app.overlay, Some(Overlay::Offer(_))) {
-            fx.extend(app.update(Msg::Back));
-        }
     }
     fx
 }
@@ -357,6 +353,15 @@ fn integer_input_is_checked() {
     assert!(a.screen.question().unwrap().error.is_some());
 }
 
+/// The rule codes of the blockers announced under the question on screen.
+fn announced(a: &App) -> Vec<&str> {
+    let qs = a.screen.question().expect("a question");
+    qs.blockers
+        .iter()
+        .map(|r| a.iv.q.rules[*r].code.as_str())
+        .collect()
+}
+
 #[test]
 fn blocker_offers_the_outcome() {
     let mut a = app(Lang::Zh);
@@ -364,35 +369,24 @@ fn blocker_offers_the_outcome() {
     script(&mut a, &S2T[..9]);
     let keys = answer_keys(&a, "level4");
     send(&mut a, keys);
-    let Some(Overlay::Offer(rules)) = &a.overlay else {
-        panic!("no offer: {:?}", a.overlay);
-    };
-    assert!(
-        rules
-            .iter()
-            .any(|r| a.iv.q.rules[*r].code == "not_high_skilled")
-    );
-    assert_eq!(a.iv.ev.status, Status::Ineligible);
-    a.update(Msg::Enter);
-    assert_eq!(a.kind(), Kind::Outcome);
+    // The next question is on screen, the blocker announced under it; no key is taken.
     assert!(a.overlay.is_none());
-    // The clerk may go back and continue; the same blocker is not offered twice (a new
+    assert!(announced(&a).contains(&"not_high_skilled"));
+    assert_eq!(a.iv.ev.status, Status::Ineligible);
+    a.update(Msg::Outcome);
+    assert_eq!(a.kind(), Kind::Outcome);
+    // The clerk may go back and continue; the same blocker is not announced twice (a new
     // one is: no level is reached without awards).
     a.update(Msg::Back);
     assert_eq!(current_fact(&a), Some("awards"));
     let keys = answer_keys(&a, "");
     send(&mut a, keys);
-    let Some(Overlay::Offer(rules)) = &a.overlay else {
-        panic!("no offer: {:?}", a.overlay);
-    };
-    let codes: Vec<&str> = rules
-        .iter()
-        .map(|r| a.iv.q.rules[*r].code.as_str())
-        .collect();
-    assert_eq!(codes, ["insufficient_experience"]);
-    a.update(Msg::Back);
-    assert!(a.overlay.is_none());
+    assert_eq!(announced(&a), ["insufficient_experience"]);
     assert_eq!(current_fact(&a), Some("title_series"));
+    // The announcement lasts until the next answer.
+    let keys = answer_keys(&a, "engineering");
+    send(&mut a, keys);
+    assert!(announced(&a).is_empty());
 }
 
 #[test]

@@ -109,14 +109,6 @@ impl App {
                     self.overlay = Some(Overlay::Help(scroll));
                 }
             }
-            Overlay::Offer(rules) => match msg {
-                Msg::Enter | Msg::Outcome | Msg::Char('o' | 'y') => {
-                    let step = self.screen.update(Msg::Outcome, &mut self.iv);
-                    return self.apply(step);
-                }
-                Msg::Back | Msg::Char('n' | 'c') => {}
-                _ => self.overlay = Some(Overlay::Offer(rules)),
-            },
         }
         Vec::new()
     }

@@ -24,6 +24,9 @@ pub fn map_key(k: &KeyEvent) -> Option<Msg> {
             KeyCode::Char('c' | 'q' | 'd') => Some(Msg::Quit),
             KeyCode::Char('o') => Some(Msg::Outcome),
             KeyCode::Char('r') => Some(Msg::Tab),
+            // Enter typed before the wizard set raw mode reaches it as a line feed (the
+            // terminal turned \r into \n), which raw mode reads as Ctrl-J.
+            KeyCode::Char('j' | 'm') => Some(Msg::Enter),
             _ => None,
         };
     }
@@ -62,5 +65,7 @@ mod tests {
         assert_eq!(map_key(&k), None);
         let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(map_key(&c), Some(Msg::Quit));
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert_eq!(map_key(&j), Some(Msg::Enter));
     }
 }

@@ -38,7 +38,6 @@ pub struct Strings {
     pub live: &'static str,
     // blocker offer
     pub offer_title: &'static str,
-    pub offer_body: &'static str,
     pub offer_keys: &'static str,
     // help
     pub help_title: &'static str,
@@ -135,8 +134,7 @@ pub const ZH: Strings = Strings {
     blocking: "依据",
     live: "实时评估",
     offer_title: "出现不符合条件",
-    offer_body: "根据已答内容，申请人不符合条件：",
-    offer_keys: "Enter 查看结论    Esc 继续面谈",
+    offer_keys: "^O 查看结论；也可继续作答",
     help_title: "帮助",
     help_basis: "依据",
     help_no_article: "（问卷中没有该条文的原文）",
@@ -234,8 +232,7 @@ pub const EN: Strings = Strings {
     blocking: "per",
     live: "Live evaluation",
     offer_title: "Not eligible",
-    offer_body: "From the answers so far the applicant is not eligible:",
-    offer_keys: "Enter see the outcome    Esc continue",
+    offer_keys: "^O see the outcome, or keep answering",
     help_title: "Help",
     help_basis: "Basis",
     help_no_article: "(the questionnaire has no text for this article)",

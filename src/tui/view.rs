@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Block, Borders, Widget};
 
 use super::app::App;
 use super::interview::Interview;
@@ -82,10 +82,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     match &app.overlay {
         Some(Overlay::Help(scroll)) => {
             screens::help::render(&app.iv, &app.screen, t, scroll, body, buf);
-            cursor = None;
-        }
-        Some(Overlay::Offer(rules)) => {
-            offer(app, rules, body, buf);
             cursor = None;
         }
         None => {}
@@ -251,7 +247,6 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let s = app.s();
     let text = match &app.overlay {
         Some(Overlay::Help(_)) => s.foot_help,
-        Some(Overlay::Offer(_)) => s.offer_keys,
         None => app.screen.footer(s),
     };
     buf.set_style(area, t.footer());
@@ -261,49 +256,4 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
         wrap::truncate(&format!(" {text}"), usize::from(area.width)),
         t.footer(),
     );
-}
-
-fn offer(app: &App, rules: &[usize], body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let s = app.s();
-    let width = body.width.saturating_sub(8).min(64);
-    let inner_w = usize::from(width.saturating_sub(4));
-    let mut lines: Vec<(String, Style)> = wrap::wrap(s.offer_body, inner_w)
-        .into_iter()
-        .map(|l| (l, t.base()))
-        .collect();
-    for &ri in rules {
-        if let Some(r) = app.iv.q.rules.get(ri) {
-            for l in wrap::wrap(
-                &format!("- {} {}", r.cite, r.message.get(app.iv.lang)),
-                inner_w,
-            ) {
-                lines.push((l, t.error()));
-            }
-        }
-    }
-    lines.push((String::new(), t.base()));
-    lines.push((s.offer_keys.to_string(), t.title()));
-    let height = (lines.len() as u16 + 2).min(body.height);
-    let area = Rect::new(
-        body.x + (body.width - width) / 2,
-        body.y + body.height.saturating_sub(height) / 2,
-        width,
-        height,
-    );
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(format!(" {} ", s.offer_title));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
-        buf.set_string(
-            inner.x + 1,
-            inner.y + row as u16,
-            wrap::truncate(l, inner_w),
-            *style,
-        );
-    }
 }

@@ -51,12 +51,11 @@ pub enum Kind {
     Signed,
 }
 
-/// Drawn over the current screen.
+/// Drawn over the current screen, taking the keys until closed: only what the clerk opened
+/// (help). Nothing the wizard shows by itself is modal: a notice never takes a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     Help(Scroll),
-    /// A blocker fired: offer to see the outcome now. Holds the new blockers' rule indices.
-    Offer(Vec<usize>),
 }
 
 /// A one-line message in the status line; it lasts until the next key.

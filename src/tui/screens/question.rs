@@ -4,12 +4,14 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::home::Home;
 use super::outcome::Outcome;
 use super::review::Review;
-use super::{Notice, Overlay, Screen, Step};
+use super::{Notice, Screen, Step};
 use crate::questionnaire::{Fact, FactKind, flow};
 use crate::text::Lang;
 use crate::tui::interview::{Given, Interview};
@@ -46,6 +48,10 @@ pub struct QuestionState {
     /// The value the question's default gives now (confirming it unchanged makes the
     /// fact follow its default instead of fixing the value).
     pub default: Option<Value>,
+    /// Blockers that fired with the previous answer (rule indices): announced in a banner
+    /// under the question that takes no keys, so answers typed ahead land where they were
+    /// meant to.
+    pub blockers: Vec<usize>,
     /// Editing from the review screen (the row selected there): return there when
     /// nothing else is unanswered.
     pub from_review: Option<usize>,
@@ -162,6 +168,7 @@ impl QuestionState {
             error: None,
             prefill,
             default,
+            blockers: Vec::new(),
             from_review: None,
         }
     }
@@ -308,9 +315,8 @@ impl QuestionState {
             Ok(new) => {
                 let mut step = self.advance(iv, i);
                 step.effects.insert(0, iv.save_effect());
-                let to_question = matches!(step.next, Some(Screen::Question(_)));
-                if !new.is_empty() && to_question {
-                    step.overlay = Some(Overlay::Offer(new));
+                if let Some(Screen::Question(next)) = &mut step.next {
+                    next.blockers = new;
                 }
                 step
             }
@@ -433,6 +439,7 @@ impl QuestionState {
         let s = iv.s();
         let qs = self;
         let f = &iv.q.facts[usize::from(qs.fact)];
+        let area = self.render_banner(iv, t, area, buf);
         let w = usize::from(area.width);
         let mut y = area.y;
         let bottom = area.bottom();
@@ -542,5 +549,51 @@ impl QuestionState {
             }
         }
         cursor
+    }
+
+    /// The blockers that fired, in a box at the bottom of `area`; returns what is left
+    /// above it for the question.
+    fn render_banner(&self, iv: &Interview, t: &Theme, area: Rect, buf: &mut Buffer) -> Rect {
+        if self.blockers.is_empty() || area.height < 8 || area.width < 12 {
+            return area;
+        }
+        let s = iv.s();
+        let inner_w = usize::from(area.width.saturating_sub(4));
+        let mut lines: Vec<(String, Style)> = Vec::new();
+        for &ri in &self.blockers {
+            if let Some(r) = iv.q.rules.get(ri) {
+                for l in wrap::wrap(&format!("- {} {}", r.cite, r.message.get(iv.lang)), inner_w) {
+                    lines.push((l, t.error()));
+                }
+            }
+        }
+        lines.push((wrap::truncate(s.offer_keys, inner_w), t.title()));
+        // At most a third of the body, so the question and its input stay in view.
+        let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
+        let banner = Rect {
+            y: area.bottom() - height,
+            height,
+            ..area
+        };
+        Clear.render(banner, buf);
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_set(t.border())
+            .title(format!(" {} ", s.offer_title));
+        let inner = block.inner(banner);
+        block.render(banner, buf);
+        let shown = usize::from(inner.height);
+        // the keys line always shows; rule lines give way when there is no room
+        let keys = lines.pop();
+        let mut rows: Vec<(String, Style)> =
+            lines.into_iter().take(shown.saturating_sub(1)).collect();
+        rows.extend(keys);
+        for (row, (l, style)) in rows.iter().enumerate() {
+            buf.set_string(inner.x + 1, inner.y + row as u16, l, *style);
+        }
+        Rect {
+            height: area.height - height,
+            ..area
+        }
     }
 }
