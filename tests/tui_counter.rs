@@ -515,3 +515,53 @@ fn item4_a_notice_never_eats_a_key() {
     assert_eq!(fast.answer("retired"), Some(&Value::Bool(true)));
     assert_eq!(fast.answer("has_award"), Some(&Value::Bool(false)));
 }
+
+#[test]
+fn item5_too_small_means_inert() {
+    let mut r = Rig::new();
+    r.send([Msg::Resize(80, 24), Msg::Enter]);
+    r.enter("孙八");
+    r.expect_at("interview_date");
+    let answers = r.app.iv.answers.clone();
+    let effects = r.effects.len();
+    // Below 60x20: the notice names the size needed; no key but quit changes anything.
+    for (w, h) in [(59, 20), (60, 19), (20, 5)] {
+        r.send([Msg::Resize(w, h)]);
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        guantong::tui::view::render(&r.app, area, &mut buf);
+        let text: String = buf.content().iter().map(|c| c.symbol()).collect();
+        if h >= 5 {
+            assert!(text.contains("60×20"), "{w}x{h}: {text}");
+        }
+        r.send(keys_of("2026-01-01\r"));
+        r.send([
+            Msg::Tab,
+            Msg::Back,
+            Msg::PageDown,
+            Msg::Outcome,
+            Msg::Help,
+            Msg::Char('?'),
+            Msg::Paste("x".into()),
+            Msg::Enter,
+        ]);
+        r.expect_at("interview_date");
+        assert!(r.app.overlay.is_none());
+        assert_eq!(r.app.iv.answers, answers);
+        assert_eq!(r.effects.len(), effects, "no effect asked for");
+        match &r.app.screen.question().unwrap().editor {
+            Editor::Field(f) => assert_eq!(f.input.value(), "2026-06-15"),
+            e => panic!("{e:?}"),
+        }
+    }
+    // Back to a usable size: keys act again.
+    r.send([Msg::Resize(60, 20), Msg::Enter]);
+    r.expect_at("id_number");
+    // Quit works at any size, and saves the draft.
+    r.send([Msg::Resize(10, 3), Msg::Quit]);
+    assert!(r.app.quit);
+    assert!(matches!(
+        r.effects[effects..].first(),
+        Some(Effect::SaveDraft { .. })
+    ));
+}

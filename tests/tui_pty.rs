@@ -429,3 +429,30 @@ fn typed_ahead_through_a_blocker_ends_with_the_same_answers() {
     assert_eq!(retired_interview(Typing::Ahead, 60, 20), slow);
     assert_eq!(retired_interview(Typing::BeforeStart, 80, 24), slow);
 }
+
+#[test]
+fn keys_do_nothing_while_too_small_but_quit_saves() {
+    let (_tmp, data, config) = dirs();
+    let mut s = Session::start(&data, &config, 80, 24);
+    s.wait_for("新建面谈");
+    s.keys("\r张三\r");
+    s.wait_for("请问您今天想咨询哪一项");
+    s.resize(40, 10);
+    s.wait_for("至少 60×20");
+    // An answer typed while the terminal is too small changes nothing; Ctrl-C (read after
+    // it, from the same input) still quits and saves the draft.
+    s.keys("1\r\x03");
+    let st = s
+        .wait_exit(Duration::from_secs(5))
+        .expect("exits on Ctrl-C");
+    assert!(st.success());
+    let store = guantong::case::Store::open(&data).unwrap();
+    let drafts = store.list_drafts().unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert!(
+        !drafts[0].answers.contains_key("pathway"),
+        "{:?}",
+        drafts[0].answers
+    );
+    assert_eq!(drafts[0].current.as_deref(), Some("pathway"));
+}

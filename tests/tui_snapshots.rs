@@ -253,7 +253,7 @@ fn too_small_and_resizes_never_panic() {
             }
         }
         // Keys still work after the resizes.
-        a.update(Msg::Resize);
+        a.update(Msg::Resize(80, 24));
         a.update(Msg::Down);
         t.draw(|f| view::draw(&a, f)).unwrap();
     }

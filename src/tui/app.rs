@@ -7,6 +7,7 @@ use super::msg::{Effect, Msg};
 use super::screens::home::Home;
 use super::screens::{Kind, Notice, Overlay, Screen, Step};
 use super::theme::Theme;
+use super::view;
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 
@@ -16,6 +17,8 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
+    /// The terminal's size, once the run loop has said (tests may leave it unknown).
+    pub size: Option<(u16, u16)>,
     pub quit: bool,
 }
 
@@ -27,6 +30,7 @@ impl App {
             screen: Screen::Home(Home::default()),
             overlay: None,
             notice: None,
+            size: None,
             quit: false,
         }
     }
@@ -42,7 +46,10 @@ impl App {
     /// Handle one message; return what the run loop should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match &msg {
-            Msg::Resize => return Vec::new(),
+            Msg::Resize(w, h) => {
+                self.size = Some((*w, *h));
+                return Vec::new();
+            }
             Msg::DraftSaved(id) => {
                 self.iv.draft_id = Some(id.clone());
                 return Vec::new();
@@ -58,11 +65,16 @@ impl App {
             }
             m if m.is_result() => {}
             _ => {
-                // A notice lasts until the next key.
-                self.notice = None;
                 if msg == Msg::Quit {
                     return self.quit_effects();
                 }
+                // Too small to show what a key would do: no key acts, so that nothing
+                // changes unseen.
+                if self.too_small() {
+                    return Vec::new();
+                }
+                // A notice lasts until the next key.
+                self.notice = None;
                 if let Some(ov) = self.overlay.take() {
                     return self.on_overlay(ov, msg);
                 }
@@ -70,6 +82,12 @@ impl App {
         }
         let step = self.screen.update(msg, &mut self.iv);
         self.apply(step)
+    }
+
+    /// The terminal is below the minimum size (see [`view::MIN_WIDTH`]).
+    pub fn too_small(&self) -> bool {
+        self.size
+            .is_some_and(|(w, h)| w < view::MIN_WIDTH || h < view::MIN_HEIGHT)
     }
 
     fn apply(&mut self, step: Step) -> Vec<Effect> {

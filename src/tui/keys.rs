@@ -9,7 +9,7 @@ pub fn map_event(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => map_key(&k),
         Event::Paste(s) => Some(Msg::Paste(s)),
-        Event::Resize(..) => Some(Msg::Resize),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
 }

@@ -34,8 +34,9 @@ pub enum Msg {
     Outcome,
     /// Ctrl-C / Ctrl-Q: save and leave.
     Quit,
-    /// The terminal changed size; nothing to do but redraw.
-    Resize,
+    /// The terminal's size (columns, rows): sent once at start and on every change. Below
+    /// the minimum the wizard draws only a notice, and no key but quit does anything.
+    Resize(u16, u16),
 
     // Results of effects.
     DraftSaved(String),

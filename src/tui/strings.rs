@@ -309,6 +309,16 @@ pub fn strings(lang: Lang) -> &'static Strings {
     }
 }
 
+/// Under the too-small notice: the size needed and the size now. (`×` is the one
+/// ambiguous-width character in the chrome: it ends its line, so a terminal drawing it two
+/// cells wide shifts nothing after it.)
+pub fn too_small_need(lang: Lang, min_w: u16, min_h: u16, w: u16, h: u16) -> String {
+    match lang {
+        Lang::Zh => format!("至少 {min_w}×{min_h}（当前 {w}×{h}）"),
+        Lang::En => format!("needs {min_w}×{min_h} (now {w}×{h})"),
+    }
+}
+
 pub fn progress(lang: Lang, pos: usize, total: usize) -> String {
     match lang {
         Lang::Zh => format!("第 {pos}/{total} 题"),

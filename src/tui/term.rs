@@ -19,6 +19,7 @@ use ratatui::backend::CrosstermBackend;
 
 use super::app::App;
 use super::exec::Executor;
+use super::msg::Msg;
 use super::{keys, view};
 
 /// Held while a frame is written, so that a signal handler restoring the terminal does not
@@ -97,6 +98,9 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
     // come over a slow link or from a plain emulator); clear the alternate screen directly.
     execute!(io::stdout(), Clear(ClearType::All))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // The wizard must know the size before the first key: below the minimum no key acts.
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
     {
         let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
         draw_frame(&mut terminal, app)?;

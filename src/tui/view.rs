@@ -31,11 +31,19 @@ pub fn draw(app: &App, frame: &mut Frame) {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let t = &app.theme;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = app.s().too_small;
-        let y = area.y + area.height / 2;
-        let w = wrap::width(msg) as u16;
-        let x = area.x + area.width.saturating_sub(w) / 2;
-        if area.height > 0 {
+        // What is wrong and what size is needed, centred; keys do nothing meanwhile.
+        let lines = [
+            app.s().too_small.to_string(),
+            strings::too_small_need(app.iv.lang, MIN_WIDTH, MIN_HEIGHT, area.width, area.height),
+        ];
+        let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+        for (k, msg) in lines.iter().enumerate() {
+            let y = top + k as u16;
+            if y >= area.bottom() {
+                break;
+            }
+            let w = wrap::width(msg) as u16;
+            let x = area.x + area.width.saturating_sub(w) / 2;
             buf.set_string(
                 x,
                 y,
