@@ -565,3 +565,100 @@ fn item5_too_small_means_inert() {
         Some(Effect::SaveDraft { .. })
     ));
 }
+
+fn footer(app: &App) -> String {
+    let t = screen_text(app);
+    t.lines().nth(23).unwrap_or_default().to_string()
+}
+
+#[test]
+fn item6_digits_select_everywhere_and_are_text_in_a_field() {
+    let mut r = Rig::new();
+    // Home: a digit selects, Enter acts; the footer says so.
+    assert!(footer(&r.app).contains("数字 选中"), "{}", footer(&r.app));
+    r.send([Msg::Char('3')]);
+    assert_eq!(r.app.kind(), Kind::Home);
+    assert!(r.effects.is_empty());
+    r.send([Msg::Char('1'), Msg::Enter]);
+    // A text field takes digits as text (0 included: it is not "not given" there).
+    r.expect_at("applicant_name");
+    r.enter("1号窗口测试");
+    assert_eq!(r.answer("applicant_name"), Some(&Value::str("1号窗口测试")));
+    r.enter("");
+    r.enter("");
+    r.enter("1980-02-02");
+    // A choice list: the digit selects, records nothing; Enter records.
+    r.expect_at("sex");
+    assert!(footer(&r.app).contains("数字 选中"), "{}", footer(&r.app));
+    r.send([Msg::Char('2')]);
+    assert_eq!(selected(&r), Some(1));
+    assert_eq!(r.answer("sex"), None);
+    r.send([Msg::Enter]);
+    assert_eq!(r.answer("sex"), Some(&Value::str("female")));
+    r.expect_at("employer");
+    r.enter("0");
+    assert_eq!(r.answer("employer"), Some(&Value::str("0")));
+    r.send([Msg::Char('n'), Msg::Char('1'), Msg::Enter]);
+    r.enter("2020-01-01");
+    r.enter("");
+    r.send([Msg::Char('n')]);
+    // A multi-choice list: the digit selects (moves), Space ticks the selected item.
+    r.expect_at("skills");
+    assert!(footer(&r.app).contains("数字 选中"), "{}", footer(&r.app));
+    r.send([Msg::Char('2')]);
+    match &r.app.screen.question().unwrap().editor {
+        Editor::Multi(m) => {
+            assert_eq!(m.list.selected, Some(1));
+            assert_eq!(m.ticked, [false, false, false]);
+        }
+        e => panic!("{e:?}"),
+    }
+    r.send([Msg::Char(' '), Msg::Enter]);
+    assert_eq!(
+        r.answer("skills"),
+        Some(&Value::list(vec![Value::str("driver")]))
+    );
+    // The sign-off's fields take digits as text.
+    r.send([Msg::Char('s'), Msg::Tab]);
+    r.send(keys_of("45"));
+    let Screen::SignOff(so) = &r.app.screen else {
+        panic!("{:?}", r.app.kind());
+    };
+    assert_eq!(so.id.value(), "45");
+    // Drafts: two of them; the digit selects the second, Enter resumes it.
+    r.send([Msg::Quit]);
+    let store = Store::open(&r._dir.path().join("data")).unwrap();
+    let mut b = Rig::with_store(store, tempfile::tempdir().unwrap());
+    b.send([Msg::Enter]);
+    b.enter("周九");
+    b.send([Msg::Quit]);
+    let store = Store::open(&r._dir.path().join("data")).unwrap();
+    let mut c = Rig::with_store(store, tempfile::tempdir().unwrap());
+    c.send([Msg::Char('2'), Msg::Enter]);
+    assert_eq!(c.app.kind(), Kind::Drafts);
+    assert!(footer(&c.app).contains("数字 选中"), "{}", footer(&c.app));
+    c.send([Msg::Char('2')]);
+    assert_eq!(c.app.kind(), Kind::Drafts);
+    c.send([Msg::Enter]);
+    assert_eq!(c.answer("applicant_name"), Some(&Value::str("1号窗口测试")));
+    // Cases: the same.
+    let mut d = Rig::new();
+    d.send([Msg::Char('3'), Msg::Enter]);
+    assert!(footer(&d.app).contains("数字 选中"), "{}", footer(&d.app));
+    let row = |n: &str| guantong::tui::msg::CaseRow {
+        number: n.into(),
+        date: "2026-06-15".into(),
+        name: "张*".into(),
+        status: "符合".into(),
+        level: String::new(),
+    };
+    d.app.update(Msg::Cases(vec![
+        row("BS-2026-000002"),
+        row("BS-2026-000001"),
+    ]));
+    assert!(d.app.update(Msg::Char('2')).is_empty());
+    assert_eq!(
+        d.app.update(Msg::Enter),
+        vec![Effect::LoadCase("BS-2026-000001".into())]
+    );
+}

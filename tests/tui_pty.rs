@@ -238,7 +238,7 @@ fn skill_to_title_interview_signed_off_and_found() {
     // Home, recent cases lists it.
     s.keys("\r");
     s.wait_for("新建面谈");
-    s.keys("3");
+    s.keys("3\r");
     s.wait_for(&number);
     s.keys("\x1b");
     s.wait_for("新建面谈");

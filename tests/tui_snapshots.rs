@@ -146,7 +146,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
             ));
         }),
         ("drafts", |a| {
-            a.update(Msg::Char('2'));
+            send(a, [Msg::Char('2'), Msg::Enter]);
             a.update(Msg::Drafts(vec![
                 DraftRow {
                     id: "a1".into(),
@@ -163,7 +163,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
             ]));
         }),
         ("cases", |a| {
-            a.update(Msg::Char('3'));
+            send(a, [Msg::Char('3'), Msg::Enter]);
             a.update(Msg::Cases(vec![
                 CaseRow {
                     number: "BS-2026-000002".into(),
@@ -182,7 +182,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
             ]));
         }),
         ("case_view", |a| {
-            a.update(Msg::Char('3'));
+            send(a, [Msg::Char('3'), Msg::Enter]);
             a.update(Msg::Cases(vec![]));
             a.update(Msg::CaseLoaded {
                 number: "BS-2026-000002".into(),

@@ -504,7 +504,9 @@ fn quit_saves_the_draft_and_resume_continues() {
     assert_eq!(fx.last(), Some(&Effect::Quit));
     // A new process resumes the draft.
     let mut b = app(Lang::Zh);
-    assert_eq!(b.update(Msg::Char('2')), vec![Effect::LoadDrafts]);
+    // A digit selects; Enter acts.
+    assert!(b.update(Msg::Char('2')).is_empty());
+    assert_eq!(b.update(Msg::Enter), vec![Effect::LoadDrafts]);
     assert_eq!(b.kind(), Kind::Drafts);
     b.update(Msg::Drafts(vec![DraftRow {
         id: "d9".into(),
@@ -532,7 +534,7 @@ fn quit_saves_the_draft_and_resume_continues() {
 #[test]
 fn drafts_discard_needs_two_presses() {
     let mut a = app(Lang::Zh);
-    a.update(Msg::Char('2'));
+    send(&mut a, [Msg::Char('2'), Msg::Enter]);
     a.update(Msg::Drafts(vec![DraftRow {
         id: "d1".into(),
         updated: "2026-06-15 10:30".into(),
@@ -549,7 +551,8 @@ fn drafts_discard_needs_two_presses() {
 #[test]
 fn home_quit_and_cases() {
     let mut a = app(Lang::Zh);
-    assert_eq!(a.update(Msg::Char('3')), vec![Effect::LoadCases]);
+    assert!(a.update(Msg::Char('3')).is_empty());
+    assert_eq!(a.update(Msg::Enter), vec![Effect::LoadCases]);
     a.update(Msg::Cases(vec![CaseRow {
         number: "BS-2026-000001".into(),
         date: "2026-06-15".into(),

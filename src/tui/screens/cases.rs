@@ -52,6 +52,10 @@ impl Cases {
             Msg::Down => self.list.down(),
             Msg::Home => self.list.first(),
             Msg::End => self.list.last(),
+            // The digit beside a row selects it (as in every list); Enter acts.
+            Msg::Char(c @ '1'..='9') => {
+                self.list.pick(usize::from(c as u8 - b'1'));
+            }
             Msg::Enter => {
                 if let Some(n) = selected {
                     return Step::effect(Effect::LoadCase(n));

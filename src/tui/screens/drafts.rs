@@ -39,6 +39,10 @@ impl Drafts {
             Msg::Down => self.list.down(),
             Msg::Home => self.list.first(),
             Msg::End => self.list.last(),
+            // The digit beside a row selects it (as in every list); Enter acts.
+            Msg::Char(c @ '1'..='9') => {
+                self.list.pick(usize::from(c as u8 - b'1'));
+            }
             Msg::Enter => {
                 if let Some(id) = selected {
                     return Step::effect(Effect::LoadDraft(id));

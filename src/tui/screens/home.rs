@@ -43,9 +43,9 @@ impl Home {
             Msg::Down => self.list.down(),
             Msg::Home => self.list.first(),
             Msg::End => self.list.last(),
+            // The digit beside an item selects it (as in every list); Enter acts.
             Msg::Char(c @ '1'..='4') => {
                 self.list.pick(usize::from(c as u8 - b'1'));
-                return self.action(iv);
             }
             Msg::Char('n') => {
                 self.list.pick(NEW);

@@ -42,6 +42,8 @@ pub enum Prefill {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuestionState {
     pub fact: u16,
+    /// A yes/no question (y and n answer it).
+    pub yes_no: bool,
     pub editor: Editor,
     pub error: Option<String>,
     pub prefill: Prefill,
@@ -164,6 +166,7 @@ impl QuestionState {
         };
         QuestionState {
             fact: i,
+            yes_no: f.kind == FactKind::Bool,
             editor,
             error: None,
             prefill,
@@ -210,6 +213,7 @@ impl QuestionState {
         match &self.editor {
             Editor::Field(_) => s.foot_question_text,
             Editor::Multi(_) => s.foot_question_multi,
+            Editor::Choice(_) if self.yes_no => s.foot_question_bool,
             Editor::Choice(_) => s.foot_question_choice,
         }
     }
@@ -277,9 +281,10 @@ impl QuestionState {
                 Msg::Right => return self.forward(iv),
                 Msg::Char(' ') => m.toggle(),
                 Msg::Char('?') => return Step::help(),
+                // The key beside an item selects it, as in every list; Space ticks.
                 Msg::Char(c) => {
                     if let Some(i) = key_index(f, c.to_ascii_lowercase()) {
-                        m.toggle_at(i);
+                        m.list.pick(i);
                     }
                 }
                 _ => {}

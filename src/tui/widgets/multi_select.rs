@@ -1,5 +1,5 @@
-//! Multi-select: a choice list with a tick per item. Space (or the item's digit) toggles,
-//! Enter confirms; none ticked is a valid answer ("none of these").
+//! Multi-select: a choice list with a tick per item. Arrows or the item's digit select,
+//! Space toggles the selected item, Enter confirms; none ticked is a valid answer ("none of these").
 
 use super::choice_list::ChoiceList;
 
@@ -35,11 +35,6 @@ impl MultiSelect {
                 Some(x) => self.ticked[x] = false,
                 None => {}
             }
-        }
-    }
-    pub fn toggle_at(&mut self, i: usize) {
-        if self.list.pick(i) {
-            self.toggle();
         }
     }
 }
