@@ -33,7 +33,8 @@ fn clock() -> Clock {
 }
 
 /// The wizard and a real store: effects run as the terminal loop runs them, their results
-/// fed back in order.
+/// fed back in order. A sign-off is recorded but not run: signing reads the clerk's key
+/// from the config directory, which the real-binary tests (tui_pty) set per process.
 struct Rig {
     app: App,
     ex: Executor,
@@ -64,6 +65,9 @@ impl Rig {
             while let Some(m) = queue.pop_front() {
                 for fx in self.app.update(m) {
                     self.effects.push(fx.clone());
+                    if matches!(fx, Effect::SignOff(_)) {
+                        continue;
+                    }
                     if let Some(reply) = self.ex.run(&self.app.iv.q, fx) {
                         queue.push_back(reply);
                     }
@@ -661,4 +665,92 @@ fn item6_digits_select_everywhere_and_are_text_in_a_field() {
         d.app.update(Msg::Enter),
         vec![Effect::LoadCase("BS-2026-000001".into())]
     );
+}
+
+/// The text in the question's field.
+fn field(r: &Rig) -> String {
+    match &r.app.screen.question().expect("a question").editor {
+        Editor::Field(f) => f.input.value(),
+        e => panic!("not a field: {e:?}"),
+    }
+}
+
+#[test]
+fn item7_editing_and_typing_as_a_terminal_user_expects() {
+    let mut r = Rig::new();
+    r.send([Msg::Enter]);
+    // Shell editing keys in a text field: Ctrl-W a word, Ctrl-A/Ctrl-E, Ctrl-K, Ctrl-U.
+    r.send(keys_of("吴 十 一"));
+    r.send([Msg::KillWord]);
+    assert_eq!(field(&r), "吴 十 ");
+    r.send([Msg::Home, Msg::Right, Msg::KillToEnd]);
+    assert_eq!(field(&r), "吴");
+    r.send(keys_of("x"));
+    r.send([Msg::KillToStart]);
+    assert_eq!(field(&r), "");
+    r.send(keys_of("吴十"));
+    r.send([Msg::Home, Msg::Char('老'), Msg::End, Msg::Char('一')]);
+    assert_eq!(field(&r), "老吴十一");
+    // The name's hint is about the input method; the ID number's is about its form.
+    assert!(screen_text(&r.app).contains("可用输入法输入中文"));
+    r.send([Msg::Enter]);
+    assert_eq!(r.answer("applicant_name"), Some(&Value::str("老吴十一")));
+    // A date typed full-width with the input method on.
+    r.expect_at("interview_date");
+    r.retype("２０２６年６月１０日");
+    assert_eq!(
+        r.answer("interview_date"),
+        Some(&Value::Date(date(2026, 6, 10)))
+    );
+    // The ID number: full-width digits and spaces inside are read as the number.
+    r.expect_at("id_number");
+    let text = screen_text(&r.app);
+    assert!(!text.contains("输入法"), "{text}");
+    assert!(text.contains("空格不计"), "{text}");
+    r.enter("４５１０２１　１９８８０５２０ ００１１");
+    assert_eq!(r.answer("id_number"), Some(&Value::str(MALE_1988)));
+    r.send([Msg::Enter, Msg::Enter]); // birth date and sex from the ID number
+    r.enter("");
+    // Full-width command keys: ｙ/ｎ answer, ２ selects.
+    r.expect_at("retired");
+    r.send([Msg::Char('ｎ')]);
+    assert_eq!(r.answer("retired"), Some(&Value::Bool(false)));
+    r.send([Msg::Char('２'), Msg::Enter]);
+    assert_eq!(r.answer("grade"), Some(&Value::str("grade2")));
+    // 2022年9月1日, half-width, is a date too; a full-width number typed over a default.
+    r.enter("2022年9月1日");
+    assert_eq!(r.answer("cert_date"), Some(&Value::Date(date(2022, 9, 1))));
+    r.expect_at("work_years");
+    assert_eq!(field(&r), "3");
+    r.retype("５");
+    assert_eq!(r.answer("work_years"), Some(&Value::Int(5)));
+    r.send([Msg::Char('０'), Msg::Enter]);
+    assert_eq!(r.answer("has_award"), Some(&Value::Null));
+    // In a multi-choice list the ideographic space ticks, like Space.
+    r.send([Msg::Char('\u{3000}'), Msg::Enter]);
+    assert_eq!(
+        r.answer("skills"),
+        Some(&Value::list(vec![Value::str("safety")]))
+    );
+    // Sign-off: the same editing keys; the ID typed full-width with spaces is accepted.
+    r.send([Msg::Char('ｓ')]);
+    assert_eq!(r.app.kind(), Kind::SignOff);
+    r.send([Msg::Tab, Msg::KillToStart]);
+    r.send(keys_of("４５１０２１ １９８８０５２０ ００１１"));
+    r.send([Msg::Home, Msg::KillToEnd]);
+    let Screen::SignOff(so) = &r.app.screen else {
+        panic!()
+    };
+    assert_eq!(so.id.value(), "");
+    r.send(keys_of("４５１０２１ １９８８０５２０ ００１１"));
+    r.send([Msg::Tab, Msg::Char(' '), Msg::Char(' '), Msg::Enter]);
+    let Some(Effect::SignOff(req)) = r
+        .effects
+        .iter()
+        .rev()
+        .find(|e| matches!(e, Effect::SignOff(_)))
+    else {
+        panic!("no sign-off asked for: {:?}", r.app.screen);
+    };
+    assert_eq!(req.applicant_id.as_deref(), Some(MALE_1988));
 }

@@ -88,6 +88,10 @@ fn screens() -> Vec<(&'static str, Setup)> {
             );
         }),
         ("question_date_default", |a| until(a, "interview_date")),
+        ("question_id_number", |a| {
+            until(a, "id_number");
+            send(a, "４５１０ ２１".chars().map(Msg::Char));
+        }),
         ("question_multi", |a| {
             until(a, "awards");
             send(a, [Msg::Down, Msg::Char(' '), Msg::Down]);

@@ -8,6 +8,7 @@ use super::screens::home::Home;
 use super::screens::{Kind, Notice, Overlay, Screen, Step};
 use super::theme::Theme;
 use super::view;
+use super::widgets::field::halfwidth_char;
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 
@@ -80,8 +81,25 @@ impl App {
                 }
             }
         }
+        let msg = self.command_key(msg);
         let step = self.screen.update(msg, &mut self.iv);
         self.apply(step)
+    }
+
+    /// Outside a text field a key is a command: a full-width form (an input method left
+    /// on: １, ｙ, ？, the ideographic space) means its half-width key, and one character
+    /// committed by an input method is that key.
+    fn command_key(&self, msg: Msg) -> Msg {
+        if self.screen.text_focused() {
+            return msg;
+        }
+        match msg {
+            Msg::Char(c) => Msg::Char(halfwidth_char(c)),
+            Msg::Paste(s) if s.chars().count() == 1 => {
+                Msg::Char(s.chars().next().map_or(' ', halfwidth_char))
+            }
+            m => m,
+        }
     }
 
     /// The terminal is below the minimum size (see [`view::MIN_WIDTH`]).

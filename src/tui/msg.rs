@@ -25,6 +25,12 @@ pub enum Msg {
     BackTab,
     Backspace,
     Delete,
+    /// Ctrl-U: delete from the cursor to the start of the field.
+    KillToStart,
+    /// Ctrl-W: delete the word before the cursor.
+    KillWord,
+    /// Ctrl-K: delete from the cursor to the end of the field.
+    KillToEnd,
     Char(char),
     /// Bracketed paste, or an input method committing several characters at once.
     Paste(String),

@@ -162,6 +162,15 @@ impl Screen {
         )
     }
 
+    /// A text field has the keys: every character typed is text.
+    pub fn text_focused(&self) -> bool {
+        match self {
+            Screen::Question(q) => matches!(q.editor, question::Editor::Field(_)),
+            Screen::SignOff(s) => s.focus <= signoff::ID,
+            _ => false,
+        }
+    }
+
     pub fn question(&self) -> Option<&question::QuestionState> {
         match self {
             Screen::Question(q) => Some(q),

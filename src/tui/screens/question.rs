@@ -237,22 +237,14 @@ impl QuestionState {
         }
         match &mut self.editor {
             Editor::Field(fl) => match msg {
-                Msg::Char('?') if fl.input.is_empty() => return Step::help(),
-                Msg::Char(c) => {
-                    fl.input.insert(c);
+                Msg::Char('?' | '？') if fl.input.is_empty() => return Step::help(),
+                Msg::Char(_) | Msg::Paste(_) => {
+                    fl.input.edit(&msg);
                     self.error = None;
                 }
-                Msg::Paste(s) => {
-                    fl.input.insert_str(&s);
-                    self.error = None;
+                m => {
+                    fl.input.edit(&m);
                 }
-                Msg::Backspace => fl.input.backspace(),
-                Msg::Delete => fl.input.delete(),
-                Msg::Left => fl.input.left(),
-                Msg::Right => fl.input.right(),
-                Msg::Home => fl.input.home(),
-                Msg::End => fl.input.end(),
-                _ => {}
             },
             Editor::Choice(l) => match msg {
                 Msg::Up => l.up(),
@@ -540,17 +532,26 @@ impl QuestionState {
         }
         if y < bottom {
             let hint = match &qs.editor {
-                Editor::Field(_) => crate::tui::widgets::field::Field::hint(f, iv.lang),
+                Editor::Field(_) => crate::tui::widgets::field::Field::hint(
+                    f,
+                    iv.q.meta.applicant_id == Some(qs.fact),
+                    iv.lang,
+                ),
                 Editor::Multi(_) => s.multi_hint.to_string(),
                 Editor::Choice(_) => String::new(),
             };
-            if !hint.is_empty() {
+            // wrapped onto the rows left (two at most), so a long hint is not cut
+            for line in wrap::wrap(&hint, w).into_iter().take(2) {
+                if y >= bottom {
+                    break;
+                }
                 buf.set_line(
                     area.x,
                     y,
-                    &Line::from(Span::styled(wrap::truncate(&hint, w), t.hint())),
+                    &Line::from(Span::styled(line, t.hint())),
                     area.width,
                 );
+                y += 1;
             }
         }
         cursor

@@ -12,6 +12,7 @@ use super::{Notice, Screen, Step, question, review};
 use crate::tui::interview::Interview;
 use crate::tui::msg::{Effect, Msg, SignOffRequest};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::field::halfwidth;
 use crate::tui::widgets::scroll::Scroll;
 use crate::tui::widgets::text_input::TextInput;
 use crate::tui::{strings, wrap};
@@ -106,17 +107,7 @@ impl SignOffState {
                     ID => &mut st.id,
                     _ => return Step::stay(),
                 };
-                match other {
-                    Msg::Char(c) => input.insert(c),
-                    Msg::Paste(s) => input.insert_str(&s),
-                    Msg::Backspace => input.backspace(),
-                    Msg::Delete => input.delete(),
-                    Msg::Left => input.left(),
-                    Msg::Right => input.right(),
-                    Msg::Home => input.home(),
-                    Msg::End => input.end(),
-                    _ => {}
-                }
+                input.edit(&other);
             }
         }
         Step::stay()
@@ -126,7 +117,11 @@ impl SignOffState {
         let s = iv.s();
         let st = self;
         let name = st.name.value().trim().to_string();
-        let id = st.id.value().trim().to_string();
+        // as in the interview: full-width digits are digits, spaces inside do not count
+        let id: String = halfwidth(&st.id.value())
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let problem = if name.is_empty() {
             st.focus = NAME;
             Some(s.signoff_need_name.to_string())

@@ -7,6 +7,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthChar;
 
+use crate::tui::msg::Msg;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextInput {
     chars: Vec<char>,
@@ -73,6 +75,45 @@ impl TextInput {
         self.chars.clear();
         self.cursor = 0;
     }
+    pub fn kill_to_start(&mut self) {
+        self.chars.drain(..self.cursor);
+        self.cursor = 0;
+    }
+    pub fn kill_to_end(&mut self) {
+        self.chars.truncate(self.cursor);
+    }
+    /// Delete the word before the cursor (and the blanks between it and the cursor), as a
+    /// shell's Ctrl-W does.
+    pub fn kill_word(&mut self) {
+        let mut start = self.cursor;
+        while start > 0 && self.chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !self.chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        self.chars.drain(start..self.cursor);
+        self.cursor = start;
+    }
+
+    /// Apply an editing key; false when `msg` is not one (the screen handles it).
+    pub fn edit(&mut self, msg: &Msg) -> bool {
+        match msg {
+            Msg::Char(c) => self.insert(*c),
+            Msg::Paste(s) => self.insert_str(s),
+            Msg::Backspace => self.backspace(),
+            Msg::Delete => self.delete(),
+            Msg::Left => self.left(),
+            Msg::Right => self.right(),
+            Msg::Home => self.home(),
+            Msg::End => self.end(),
+            Msg::KillToStart => self.kill_to_start(),
+            Msg::KillToEnd => self.kill_to_end(),
+            Msg::KillWord => self.kill_word(),
+            _ => return false,
+        }
+        true
+    }
 
     /// Display width of the text before the cursor.
     pub fn cursor_width(&self) -> usize {
@@ -126,6 +167,24 @@ mod tests {
         t.backspace();
         t.backspace();
         assert_eq!(t.value(), "三");
+    }
+
+    #[test]
+    fn shell_editing_keys() {
+        let mut t = TextInput::new("张三 李四  王五");
+        t.edit(&Msg::KillWord);
+        assert_eq!(t.value(), "张三 李四  ");
+        t.edit(&Msg::KillWord);
+        assert_eq!(t.value(), "张三 ");
+        t.edit(&Msg::Home);
+        t.edit(&Msg::Right);
+        t.edit(&Msg::KillToEnd);
+        assert_eq!(t.value(), "张");
+        t.edit(&Msg::Char('x'));
+        t.edit(&Msg::Left);
+        t.edit(&Msg::KillToStart);
+        assert_eq!((t.value().as_str(), t.cursor()), ("x", 0));
+        assert!(!t.edit(&Msg::Enter));
     }
 
     #[test]
