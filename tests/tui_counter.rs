@@ -266,13 +266,7 @@ fn item1_a_typed_answer_stays_and_is_marked_when_it_no_longer_holds() {
     // Straight to the outcome and sign-off: sign-off names the question and goes to it.
     r.send([Msg::Outcome, Msg::Char('s')]);
     assert_eq!(r.app.kind(), Kind::SignOff);
-    r.send([
-        Msg::Tab,
-        Msg::Tab,
-        Msg::Char(' '),
-        Msg::Char(' '),
-        Msg::Enter,
-    ]);
+    r.send(signoff_keys());
     r.expect_at("birth_date");
     let n = r.app.notice.as_ref().expect("a notice");
     assert!(n.error && n.text.contains("出生日期"), "{}", n.text);
@@ -743,7 +737,8 @@ fn item7_editing_and_typing_as_a_terminal_user_expects() {
     };
     assert_eq!(so.id.value(), "");
     r.send(keys_of("４５１０２１ １９８８０５２０ ００１１"));
-    r.send([Msg::Tab, Msg::Char(' '), Msg::Char(' '), Msg::Enter]);
+    r.send([Msg::BackTab]);
+    r.send(signoff_keys());
     let Some(Effect::SignOff(req)) = r
         .effects
         .iter()
@@ -753,4 +748,77 @@ fn item7_editing_and_typing_as_a_terminal_user_expects() {
         panic!("no sign-off asked for: {:?}", r.app.screen);
     };
     assert_eq!(req.applicant_id.as_deref(), Some(MALE_1988));
+}
+
+/// From the name field of the sign-off, the sequence its footer states: Tab to the ID
+/// number, Tab to the pledge, Space, Tab to the clerk's box, Space, Tab to the button,
+/// Enter.
+fn signoff_keys() -> Vec<Msg> {
+    vec![
+        Msg::Tab,
+        Msg::Tab,
+        Msg::Char(' '),
+        Msg::Tab,
+        Msg::Char(' '),
+        Msg::Tab,
+        Msg::Enter,
+    ]
+}
+
+#[test]
+fn item8_sign_off_keys_do_what_the_footer_says() {
+    use guantong::tui::screens::signoff::{CLERK, ID, NAME, PLEDGE, SUBMIT};
+    let mut r = Rig::new();
+    interview(&mut r);
+    r.send([Msg::Char('s')]);
+    let so = |r: &Rig| match &r.app.screen {
+        Screen::SignOff(s) => s.clone(),
+        other => panic!("{:?}", other.kind()),
+    };
+    assert!(
+        footer(&r.app).contains("Tab 下一项  空格 勾选  到「签字归档」按 Enter"),
+        "{}",
+        footer(&r.app)
+    );
+    assert_eq!(so(&r).focus, NAME);
+    r.send([Msg::Tab]);
+    assert_eq!(so(&r).focus, ID);
+    r.send([Msg::Tab]);
+    assert_eq!(so(&r).focus, PLEDGE);
+    // Space ticks and the focus stays; Space again unticks.
+    r.send([Msg::Char(' ')]);
+    assert!(so(&r).pledge_confirmed_at.is_some());
+    assert_eq!(so(&r).focus, PLEDGE);
+    r.send([Msg::Char(' ')]);
+    assert!(so(&r).pledge_confirmed_at.is_none());
+    assert_eq!(so(&r).focus, PLEDGE);
+    r.send([Msg::Char(' '), Msg::Tab]);
+    assert_eq!(so(&r).focus, CLERK);
+    r.send([Msg::Char(' ')]);
+    assert!(so(&r).clerk_ok);
+    assert_eq!(so(&r).focus, CLERK);
+    // Enter on a box moves on without ticking or unticking it.
+    r.send([Msg::BackTab, Msg::Enter]);
+    assert_eq!(so(&r).focus, CLERK);
+    assert!(so(&r).pledge_confirmed_at.is_some() && so(&r).clerk_ok);
+    r.send([Msg::Enter]);
+    assert_eq!(so(&r).focus, SUBMIT);
+    let before = r.effects.len();
+    r.send([Msg::Enter]);
+    let Some(Effect::SignOff(req)) = r.effects[before..].first() else {
+        panic!("no sign-off: {:?}", &r.effects[before..]);
+    };
+    assert_eq!(req.applicant_name, "张三");
+    assert_eq!(req.applicant_id.as_deref(), Some(MALE_1988));
+    // The exact sequence from the name field signs a fresh sign-off too.
+    let mut r = Rig::new();
+    interview(&mut r);
+    r.send([Msg::Char('s')]);
+    let before = r.effects.len();
+    r.send(signoff_keys());
+    assert!(
+        matches!(r.effects[before..], [Effect::SignOff(_)]),
+        "{:?}",
+        &r.effects[before..]
+    );
 }

@@ -221,7 +221,7 @@ fn skill_to_title_interview_signed_off_and_found() {
     s.keys("s");
     s.wait_for("签字确认");
     assert!(s.screen().contains("张三"));
-    s.keys("\t451021198805200011\t  \r");
+    s.keys("\t451021198805200011\t \t \t\r");
     s.wait_for("案件编号");
     let screen = s.screen();
     let number = screen

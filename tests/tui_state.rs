@@ -109,7 +109,10 @@ fn skill_to_title_end_to_end_with_sign_off() {
     // An ID number that disagrees with the birth date and sex answered is refused.
     so(&mut a).focus = signoff::ID;
     send(&mut a, "11010519491231002X".chars().map(Msg::Char));
-    send(&mut a, [Msg::Tab, Msg::Char(' '), Msg::Char(' ')]);
+    send(
+        &mut a,
+        [Msg::Tab, Msg::Char(' '), Msg::Tab, Msg::Char(' '), Msg::Tab],
+    );
     assert!(a.update(Msg::Enter).is_empty());
     assert_eq!(so(&mut a).focus, signoff::ID);
     assert!(so(&mut a).error.is_some());

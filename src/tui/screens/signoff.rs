@@ -84,23 +84,17 @@ impl SignOffState {
             Msg::Tab | Msg::Down => st.focus = (st.focus + 1).min(SUBMIT),
             Msg::BackTab | Msg::Up => st.focus = st.focus.saturating_sub(1),
             Msg::Help => return Step::help(),
+            // What the footer says: Tab (or Enter) to the next item, Space ticks the box in
+            // focus and leaves the focus there, Enter on the button signs.
             Msg::Enter if st.focus == SUBMIT => return st.submit(iv),
-            Msg::Enter if st.focus < PLEDGE => st.focus += 1,
-            Msg::Enter | Msg::Char(' ') if st.focus == PLEDGE => {
+            Msg::Enter => st.focus += 1,
+            Msg::Char(' ') if st.focus == PLEDGE => {
                 st.pledge_confirmed_at = match st.pledge_confirmed_at {
                     Some(_) => None,
                     None => Some(now),
                 };
-                if st.pledge_confirmed_at.is_some() {
-                    st.focus = CLERK;
-                }
             }
-            Msg::Enter | Msg::Char(' ') if st.focus == CLERK => {
-                st.clerk_ok = !st.clerk_ok;
-                if st.clerk_ok {
-                    st.focus = SUBMIT;
-                }
-            }
+            Msg::Char(' ') if st.focus == CLERK => st.clerk_ok = !st.clerk_ok,
             other => {
                 let input = match st.focus {
                     NAME => &mut st.name,
