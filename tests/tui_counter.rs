@@ -822,3 +822,55 @@ fn item8_sign_off_keys_do_what_the_footer_says() {
         &r.effects[before..]
     );
 }
+
+#[test]
+fn item11_a_far_interview_date_asks_to_confirm() {
+    let mut r = Rig::new();
+    r.send([Msg::Enter]);
+    r.enter("郑十");
+    r.expect_at("interview_date");
+    // 45 days before today (2026-06-15): asked to confirm, nothing recorded.
+    let before = r.effects.len();
+    r.retype("2026-05-01");
+    r.expect_at("interview_date");
+    assert_eq!(r.answer("interview_date"), None);
+    assert_eq!(r.effects.len(), before, "nothing saved");
+    let e = error(&r);
+    assert!(e.contains("2026-05-01") && e.contains("45 天前"), "{e}");
+    // Enter again with the same date records it.
+    r.send([Msg::Enter]);
+    assert_eq!(
+        r.answer("interview_date"),
+        Some(&Value::Date(date(2026, 5, 1)))
+    );
+    r.expect_at("id_number");
+    // Within 30 days: recorded at once.
+    r.send([Msg::Back]);
+    r.retype("2026-05-20");
+    assert_eq!(
+        r.answer("interview_date"),
+        Some(&Value::Date(date(2026, 5, 20)))
+    );
+    // A different far date asks again, even after one was confirmed.
+    r.send([Msg::Back]);
+    r.retype("2027-06-15");
+    r.expect_at("interview_date");
+    assert!(error(&r).contains("365 天后"), "{}", error(&r));
+    r.retype("2026-08-01");
+    r.expect_at("interview_date");
+    assert!(error(&r).contains("47 天后"), "{}", error(&r));
+    assert_eq!(
+        r.answer("interview_date"),
+        Some(&Value::Date(date(2026, 5, 20)))
+    );
+    r.send([Msg::Enter]);
+    assert_eq!(
+        r.answer("interview_date"),
+        Some(&Value::Date(date(2026, 8, 1)))
+    );
+    // Today, as shown, is never asked about.
+    r.send([Msg::Back]);
+    r.retype("2026-06-15");
+    r.expect_at("id_number");
+    assert!(r.follows("interview_date"));
+}

@@ -377,6 +377,22 @@ pub fn choose_first(lang: Lang, yes_no: bool, optional: bool) -> String {
     }
 }
 
+/// An interview date more than a month from today: confirm it (`days` after today, or
+/// before when negative).
+pub fn far_interview_date(lang: Lang, d: jiff::civil::Date, days: i32) -> String {
+    let n = days.abs();
+    match (lang, days < 0) {
+        (Lang::Zh, true) => format!("面谈日期 {d} 是 {n} 天前，会影响结论；无误请再按 Enter"),
+        (Lang::Zh, false) => format!("面谈日期 {d} 是 {n} 天后，会影响结论；无误请再按 Enter"),
+        (Lang::En, true) => format!(
+            "The interview date {d} is {n} days ago and changes the outcome; Enter again if right"
+        ),
+        (Lang::En, false) => format!(
+            "The interview date {d} is {n} days ahead and changes the outcome; Enter again if right"
+        ),
+    }
+}
+
 /// An answer that must be corrected before sign-off, naming its question.
 pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
     match lang {

@@ -54,6 +54,9 @@ pub struct QuestionState {
     /// under the question that takes no keys, so answers typed ahead land where they were
     /// meant to.
     pub blockers: Vec<usize>,
+    /// An interview date far from today that the clerk was asked to confirm: Enter with
+    /// the same date again records it.
+    pub confirm_far: Option<jiff::civil::Date>,
     /// Editing from the review screen (the row selected there): return there when
     /// nothing else is unanswered.
     pub from_review: Option<usize>,
@@ -172,6 +175,7 @@ impl QuestionState {
             prefill,
             default,
             blockers: Vec::new(),
+            confirm_far: None,
             from_review: None,
         }
     }
@@ -292,6 +296,18 @@ impl QuestionState {
         match self.value(f, iv.lang) {
             // the default as shown: the fact keeps following it
             Ok(v) if self.default.as_ref() == Some(&v) => self.answer(iv, Given::Default),
+            // An interview date far from today changes the verdict (years since, age,
+            // the application window): a mistyped year must not slip through.
+            Ok(Value::Date(d))
+                if iv.q.fact_index("interview_date") == Some(i)
+                    && self.confirm_far != Some(d)
+                    && far_from(d, iv.clock.today) =>
+            {
+                self.confirm_far = Some(d);
+                let days = (d - iv.clock.today).get_days();
+                self.error = Some(strings::far_interview_date(iv.lang, d, days));
+                Step::stay()
+            }
             Ok(v) => self.answer(iv, Given::Value(v)),
             Err(e) => {
                 self.error = Some(e);
@@ -368,6 +384,13 @@ impl QuestionState {
             None => Step::go(Screen::Outcome(Outcome::new(self.stash()))),
         }
     }
+}
+
+/// More days than this between the interview date given and today asks to confirm.
+pub const FAR_DAYS: i32 = 30;
+
+fn far_from(d: jiff::civil::Date, today: jiff::civil::Date) -> bool {
+    (d - today).get_days().abs() > FAR_DAYS
 }
 
 /// How many answers a choice question offers before "not given": 是/否, or its choices.
