@@ -874,3 +874,62 @@ fn item11_a_far_interview_date_asks_to_confirm() {
     r.expect_at("id_number");
     assert!(r.follows("interview_date"));
 }
+
+/// The fact of the review's selected row.
+fn review_focus(r: &Rig) -> String {
+    let Screen::Review(rv) = &r.app.screen else {
+        panic!("not on the review: {:?}", r.app.kind());
+    };
+    let i = rows(&r.app.iv)[rv.sel].0;
+    r.app.iv.fact_id(i).to_string()
+}
+
+#[test]
+fn item12_focus_stays_put() {
+    let mut r = Rig::new();
+    interview(&mut r);
+    // Esc from the outcome, every question answered: the last question.
+    r.send([Msg::Back]);
+    r.expect_at("skills");
+    // Tab in the middle of typing a date: the review opens on that question's row, and
+    // Enter goes straight back to it with what was typed; the name is untouched.
+    while r.at() != Some("cert_date") {
+        r.send([Msg::Back]);
+    }
+    r.send([Msg::End]);
+    r.send(vec![Msg::Backspace; 10]);
+    r.send(keys_of("20260101"));
+    r.send([Msg::Tab]);
+    assert_eq!(review_focus(&r), "cert_date");
+    r.send([Msg::Enter]);
+    r.expect_at("cert_date");
+    assert_eq!(field(&r), "20260101");
+    assert_eq!(r.answer("applicant_name"), Some(&Value::str("张三")));
+    r.send(vec![Msg::Backspace; 8]);
+    r.enter("2021-05-10");
+    // Answered from the review: back on the review, on the edited row.
+    assert_eq!(r.app.kind(), Kind::Review);
+    assert_eq!(review_focus(&r), "cert_date");
+    // An edit that opens a new question: it is asked, then the review comes back on the
+    // row that was edited.
+    r.edit_from_review("has_award");
+    r.send([Msg::Char('y')]);
+    r.expect_at("award_kind");
+    r.send([Msg::Char('2'), Msg::Enter]);
+    assert_eq!(r.answer("award_kind"), Some(&Value::str("province")));
+    assert_eq!(review_focus(&r), "has_award");
+    // Esc from an edit started in the review: back on that row.
+    r.edit_from_review("grade");
+    r.send([Msg::Back]);
+    assert_eq!(review_focus(&r), "grade");
+    // Esc from the outcome with a question unanswered: that question.
+    r.edit_from_review("has_award");
+    r.send([Msg::Char('n')]);
+    r.send([Msg::Outcome]);
+    assert_eq!(r.app.kind(), Kind::Outcome);
+    let mut fresh = Rig::new();
+    fresh.send([Msg::Enter]);
+    fresh.enter("冯一");
+    fresh.send([Msg::Outcome, Msg::Back]);
+    fresh.expect_at("interview_date");
+}

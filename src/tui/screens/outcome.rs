@@ -11,7 +11,7 @@ use super::review::Review;
 use super::signoff::SignOffState;
 use super::{Notice, Screen, Step};
 use crate::eval::Status;
-use crate::questionnaire::RuleKind;
+use crate::questionnaire::{RuleKind, flow};
 use crate::tui::interview::Interview;
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
@@ -176,10 +176,19 @@ impl Outcome {
             }
             Msg::Char('r') | Msg::Tab => Step::go(Screen::Review(Review::new(0, self.ret.take()))),
             Msg::Char('?') | Msg::Help => Step::help(),
-            Msg::Back | Msg::Left => match self.ret.take() {
-                Some(q) => question::back_to(iv, *q),
-                None => Step::go(Screen::Review(Review::new(0, None))),
-            },
+            // Back to what is left to ask: the first unanswered question, or the last
+            // question when every one is answered.
+            Msg::Back | Msg::Left => {
+                let target = flow::first_unanswered(&iv.ev, |i| iv.answered(i))
+                    .or_else(|| flow::prev(&iv.ev, iv.ev.facts.len() as u16));
+                match target {
+                    Some(i) => match self.ret.take() {
+                        Some(q) if q.fact == i => question::back_to(iv, *q),
+                        _ => question::goto(iv, i, None),
+                    },
+                    None => Step::go(Screen::Review(Review::new(0, None))),
+                }
+            }
             _ => Step::stay(),
         }
     }

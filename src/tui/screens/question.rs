@@ -57,9 +57,9 @@ pub struct QuestionState {
     /// An interview date far from today that the clerk was asked to confirm: Enter with
     /// the same date again records it.
     pub confirm_far: Option<jiff::civil::Date>,
-    /// Editing from the review screen (the row selected there): return there when
-    /// nothing else is unanswered.
-    pub from_review: Option<usize>,
+    /// Editing from the review screen: the fact whose row was chosen there. The review
+    /// comes back with that row selected once nothing else is unanswered.
+    pub from_review: Option<u16>,
 }
 
 /// Start a new interview at its first question.
@@ -102,7 +102,7 @@ pub fn resume(iv: &mut Interview, d: &LoadedDraft) -> Step {
 }
 
 /// Show question `i`, its editor filled with the answer on record or the default.
-pub fn goto(iv: &mut Interview, i: u16, from_review: Option<usize>) -> Step {
+pub fn goto(iv: &mut Interview, i: u16, from_review: Option<u16>) -> Step {
     iv.at = Some(i);
     let mut qs = QuestionState::new(iv, i);
     qs.from_review = from_review;
@@ -234,7 +234,8 @@ impl QuestionState {
             Msg::Enter => return self.confirm(iv),
             Msg::Back | Msg::PageUp => return self.back(iv),
             Msg::PageDown => return self.forward(iv),
-            Msg::Tab => return Step::go(Screen::Review(Review::new(0, self.stash()))),
+            // The review opens on this question's row: Enter there comes straight back.
+            Msg::Tab => return Step::go(Screen::Review(Review::at(iv, self.fact, self.stash()))),
             Msg::Outcome => return Step::go(Screen::Outcome(Outcome::new(self.stash()))),
             Msg::Help => return Step::help(),
             _ => {}
@@ -338,12 +339,12 @@ impl QuestionState {
 
     /// Where to go after question `from` was answered.
     fn advance(&mut self, iv: &mut Interview, from: u16) -> Step {
-        if let Some(sel) = self.from_review {
+        if let Some(row) = self.from_review {
             return match flow::first_unanswered(&iv.ev, |i| iv.answered(i)) {
-                Some(u) => goto(iv, u, Some(sel)),
+                Some(u) => goto(iv, u, Some(row)),
                 None => {
                     self.from_review = None;
-                    Step::go(Screen::Review(Review::new(sel, self.stash())))
+                    Step::go(Screen::Review(Review::at(iv, row, self.stash())))
                 }
             };
         }
@@ -360,8 +361,8 @@ impl QuestionState {
 
     /// Back: the previous askable question; its answer (and this one's) are kept.
     fn back(&mut self, iv: &mut Interview) -> Step {
-        if let Some(sel) = self.from_review.take() {
-            return Step::go(Screen::Review(Review::new(sel, self.stash())));
+        if let Some(row) = self.from_review.take() {
+            return Step::go(Screen::Review(Review::at(iv, row, self.stash())));
         }
         match flow::prev(&iv.ev, self.fact) {
             Some(p) => goto(iv, p, None),

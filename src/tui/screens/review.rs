@@ -73,6 +73,11 @@ impl Review {
         Review { sel, ret }
     }
 
+    /// The review with fact `i`'s row selected.
+    pub fn at(iv: &Interview, i: u16, ret: Option<Box<QuestionState>>) -> Review {
+        Review::new(row_of(iv, i), ret)
+    }
+
     pub fn update(&mut self, msg: Msg, iv: &mut Interview) -> Step {
         let rows = rows(iv);
         let n = rows.len();
@@ -88,7 +93,15 @@ impl Review {
                     if *kind == RowKind::SetAside {
                         return Step::notice(Notice::error(iv.s().review_cannot_edit));
                     }
-                    return question::goto(iv, *i, Some(self.sel));
+                    // The question the clerk came from comes back as it was left (what was
+                    // typed there and not yet confirmed included).
+                    return match self.ret.take() {
+                        Some(mut q) if q.fact == *i => {
+                            q.from_review = Some(*i);
+                            question::back_to(iv, *q)
+                        }
+                        _ => question::goto(iv, *i, Some(*i)),
+                    };
                 }
             }
             Msg::Char('o') | Msg::Outcome => {

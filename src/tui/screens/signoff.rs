@@ -8,7 +8,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::home::Home;
 use super::outcome::Outcome;
-use super::{Notice, Screen, Step, question, review};
+use super::{Notice, Screen, Step, question};
 use crate::tui::interview::Interview;
 use crate::tui::msg::{Effect, Msg, SignOffRequest};
 use crate::tui::theme::Theme;
@@ -142,8 +142,7 @@ impl SignOffState {
             let f = &iv.q.facts[usize::from(fi)];
             let why = f.validate.get(vi).map_or("", |v| v.message.get(iv.lang));
             let n = Notice::error(strings::fix_first(iv.lang, f.prompt.get(iv.lang), why));
-            let row = review::row_of(iv, fi);
-            return question::goto(iv, fi, Some(row)).and_notice(Some(n));
+            return question::goto(iv, fi, Some(fi)).and_notice(Some(n));
         }
         let id = crate::idcard::parse(&id).ok().map(|i| i.number);
         // The name and ID number confirmed here are facts too: record them, so that the
