@@ -200,9 +200,10 @@ fn item1_derived_answers_follow_their_source() {
     assert_eq!(r.value("sex"), Some(Value::str("female")));
     assert!(r.follows("birth_date") && r.follows("sex"));
 
-    // The draft remembers which facts follow their default: a new wizard on the same store
-    // resumes it, and the years still follow the certificate date.
+    // The draft remembers which facts follow their default: the clerk quits, a new wizard
+    // on the same store resumes it, and the years still follow the certificate date.
     let saved = r.app.iv.draft_id.clone().expect("draft saved");
+    r.send([Msg::Quit]);
     let store = Store::open(&r._dir.path().join("data")).unwrap();
     let mut b = Rig::with_store(store, tempfile::tempdir().unwrap());
     b.send([Msg::Down, Msg::Enter]);
@@ -418,6 +419,7 @@ fn item3_no_answer_is_pre_chosen() {
     assert_eq!(r.app.kind(), Kind::Outcome);
     assert_eq!(r.review_row("has_award").1, RowKind::Answered);
     // Not given survives the draft: a resumed wizard shows it selected.
+    r.send([Msg::Quit]);
     let store = Store::open(&r._dir.path().join("data")).unwrap();
     let mut b = Rig::with_store(store, tempfile::tempdir().unwrap());
     b.send([Msg::Down, Msg::Enter, Msg::Enter]);
@@ -932,4 +934,84 @@ fn item12_focus_stays_put() {
     fresh.enter("冯一");
     fresh.send([Msg::Outcome, Msg::Back]);
     fresh.expect_at("interview_date");
+}
+
+#[test]
+fn item9_a_draft_open_in_another_wizard_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut a = Rig::with_store(Store::open(&data).unwrap(), tempfile::tempdir().unwrap());
+    a.send([Msg::Enter]);
+    a.enter("陈二");
+    a.enter("");
+    let id = a.app.iv.draft_id.clone().expect("saved");
+    // A second wizard on the same store (another clerk): the draft is listed in use, with
+    // who and since when; Enter only offers the take-over.
+    let mut b = Rig::with_store(Store::open(&data).unwrap(), tempfile::tempdir().unwrap());
+    b.send([Msg::Char('2'), Msg::Enter]);
+    let Screen::Drafts(d) = &b.app.screen else {
+        panic!("{:?}", b.app.kind());
+    };
+    let row = &d.rows.as_ref().unwrap()[0];
+    let by = row.in_use.clone().expect("in use");
+    assert_eq!(by.who, guantong::case::keys::os_user());
+    assert!(
+        screen_text(&b.app).contains("使用中"),
+        "{}",
+        screen_text(&b.app)
+    );
+    let before = b.effects.len();
+    b.send([Msg::Enter]);
+    assert_eq!(b.app.kind(), Kind::Drafts);
+    assert_eq!(b.effects.len(), before, "nothing opened");
+    let n = b.app.notice.clone().expect("the take-over offer");
+    assert!(n.text.contains("按 t 接管"), "{}", n.text);
+    // Any other key lets it be (and does what it does).
+    b.send([Msg::Down, Msg::Char('t')]);
+    assert_eq!(b.app.kind(), Kind::Drafts);
+    assert_eq!(b.effects.len(), before);
+    // Confirmed: taken over, with the answers so far.
+    b.send([Msg::Enter, Msg::Char('t')]);
+    assert_eq!(b.effects.last(), Some(&Effect::TakeOverDraft(id.clone())));
+    b.expect_at("id_number");
+    assert_eq!(b.answer("applicant_name"), Some(&Value::str("陈二")));
+    b.enter(MALE_1988);
+    // The first wizard can no longer save: its next answer is refused, and said so.
+    a.enter(FEMALE_1992);
+    let n = a.app.notice.clone().expect("a notice");
+    assert!(n.error && n.text.contains("接管"), "{}", n.text);
+    let store = Store::open(&data).unwrap();
+    let saved = store.load_draft(&id).unwrap();
+    assert_eq!(
+        saved.answers.get("id_number"),
+        Some(&Value::str(MALE_1988)),
+        "the second wizard's answer stands"
+    );
+    // Nor discard it from its drafts list.
+    a.send([Msg::Quit]);
+    let mut c = Rig::with_store(Store::open(&data).unwrap(), tempfile::tempdir().unwrap());
+    c.send([Msg::Char('2'), Msg::Enter, Msg::Char('x'), Msg::Char('x')]);
+    assert!(store.load_draft(&id).is_ok(), "not discarded from under b");
+    assert!(c.app.notice.as_ref().is_some_and(|n| n.error));
+    // A wizard whose holder is gone holds nothing: with the liveness check saying so (the
+    // real check, by process id and start time, is exercised by the pty tests), a third
+    // wizard opens the draft without any take-over.
+    let mut e = Rig::with_store(Store::open(&data).unwrap(), tempfile::tempdir().unwrap());
+    e.ex.alive = |_| false;
+    e.send([Msg::Char('2'), Msg::Enter]);
+    let Screen::Drafts(d) = &e.app.screen else {
+        panic!("{:?}", e.app.kind());
+    };
+    assert!(d.rows.as_ref().unwrap()[0].in_use.is_none());
+    e.send([Msg::Enter]);
+    assert_eq!(e.effects.last(), Some(&Effect::LoadDraft(id.clone())));
+    e.expect_at("birth_date");
+    // Quitting lets go at once: the next wizard finds it free.
+    e.send([Msg::Quit]);
+    let mut f = Rig::with_store(Store::open(&data).unwrap(), tempfile::tempdir().unwrap());
+    f.send([Msg::Char('2'), Msg::Enter]);
+    let Screen::Drafts(d) = &f.app.screen else {
+        panic!("{:?}", f.app.kind());
+    };
+    assert!(d.rows.as_ref().unwrap()[0].in_use.is_none());
 }

@@ -456,3 +456,101 @@ fn keys_do_nothing_while_too_small_but_quit_saves() {
     );
     assert_eq!(drafts[0].current.as_deref(), Some("pathway"));
 }
+
+/// The counter fixture wizard, on a shared store.
+fn counter(data: &Path, config: &Path) -> Session {
+    Session::start_with(data, config, 80, 24, &["--questionnaire", COUNTER])
+}
+
+/// From the outcome: sign off with the sequence the footer states (name and ID number
+/// pre-filled).
+const SIGN: &str = "s\t\t \t \t\r";
+
+fn cases(data: &Path) -> Vec<String> {
+    let store = guantong::case::Store::open(data).unwrap();
+    store.numbers().unwrap()
+}
+
+/// A first wizard has a draft open; a second one sees it in use and cannot open it; once
+/// the first is gone (`sig`), the second opens it without a take-over and signs it.
+fn second_wizard_after(sig: &str) {
+    let (_tmp, data, config) = dirs();
+    let mut w1 = counter(&data, &config);
+    for (prompt, keys) in &RETIRED[..4] {
+        w1.wait_for(prompt);
+        w1.keys(keys);
+    }
+    w1.wait_for("出生日期");
+    let mut w2 = counter(&data, &config);
+    w2.wait_for("新建面谈");
+    w2.keys("2\r");
+    w2.wait_for("使用中");
+    w2.keys("\r");
+    w2.wait_for("按 t 接管");
+    // Esc: not taken over; back home.
+    w2.keys("\x1b");
+    w2.wait_for("新建面谈");
+    w1.signal(sig);
+    w1.wait_exit(Duration::from_secs(5))
+        .expect("the first wizard ends");
+    // The first wizard is gone: the draft is free, no take-over asked.
+    w2.keys("2\r");
+    w2.wait_for("已答 2 项");
+    assert!(!w2.screen().contains("使用中"), "{}", w2.screen());
+    w2.keys("\r");
+    w2.wait_for("出生日期");
+    for (prompt, keys) in &RETIRED[4..] {
+        w2.wait_for(prompt);
+        w2.keys(keys);
+    }
+    w2.wait_for("结论：不符合");
+    w2.keys(SIGN);
+    w2.wait_for("案件编号");
+    assert_eq!(cases(&data).len(), 1);
+}
+
+#[test]
+fn a_draft_is_freed_when_its_wizard_gets_sighup() {
+    second_wizard_after("HUP");
+}
+
+#[test]
+fn a_draft_is_freed_when_its_wizard_is_killed() {
+    second_wizard_after("KILL");
+}
+
+#[test]
+fn a_draft_taken_over_is_signed_once() {
+    let (_tmp, data, config) = dirs();
+    let mut w1 = counter(&data, &config);
+    for (prompt, keys) in RETIRED {
+        w1.wait_for(prompt);
+        w1.keys(keys);
+    }
+    w1.wait_for("结论：不符合");
+    // The second wizard takes it over, as confirmed, and signs.
+    let mut w2 = counter(&data, &config);
+    w2.wait_for("新建面谈");
+    w2.keys("2\r");
+    w2.wait_for("使用中");
+    w2.keys("\rt");
+    w2.wait_for("另持有的证书");
+    w2.keys("\x0f");
+    w2.wait_for("结论：不符合");
+    w2.keys(SIGN);
+    w2.wait_for("案件编号");
+    // The first cannot sign it any more: refused, and said why.
+    w1.keys(SIGN);
+    w1.wait_for("接管");
+    assert!(!w1.screen().contains("案件编号"), "{}", w1.screen());
+    assert_eq!(cases(&data).len(), 1);
+    w1.keys("\x03");
+    w1.wait_exit(Duration::from_secs(5)).expect("quits");
+    w2.keys("\r\x03");
+    w2.wait_exit(Duration::from_secs(5)).expect("quits");
+    let store = guantong::case::Store::open(&data).unwrap();
+    assert!(
+        store.list_drafts().unwrap().is_empty(),
+        "no draft brought back"
+    );
+}

@@ -5,7 +5,7 @@
 
 use guantong::questionnaire;
 use guantong::text::Lang;
-use guantong::tui::msg::{CaseRow, DraftRow, Msg};
+use guantong::tui::msg::{CaseRow, DraftRow, InUse, Msg};
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
 use jiff::civil::date;
@@ -157,12 +157,17 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     updated: "2026-06-15 10:30".into(),
                     name: Some("张*".into()),
                     answered: 12,
+                    in_use: None,
                 },
                 DraftRow {
                     id: "b2".into(),
                     updated: "2026-06-14 16:05".into(),
                     name: None,
                     answered: 3,
+                    in_use: Some(InUse {
+                        who: "lisi".into(),
+                        since: "2026-06-15 09:12".into(),
+                    }),
                 },
             ]));
         }),

@@ -516,6 +516,7 @@ fn quit_saves_the_draft_and_resume_continues() {
         updated: "2026-06-15 10:30".into(),
         name: Some("张*".into()),
         answered: 5,
+        in_use: None,
     }]));
     assert_eq!(b.update(Msg::Enter), vec![Effect::LoadDraft("d9".into())]);
     b.update(Msg::DraftLoaded(Box::new(LoadedDraft {
@@ -543,6 +544,7 @@ fn drafts_discard_needs_two_presses() {
         updated: "2026-06-15 10:30".into(),
         name: None,
         answered: 1,
+        in_use: None,
     }]));
     assert!(a.update(Msg::Char('x')).is_empty());
     assert_eq!(

@@ -4,6 +4,7 @@ pub mod draft_meta;
 pub mod error;
 pub mod export;
 pub mod keys;
+pub mod lease;
 pub mod model;
 pub mod store;
 pub mod verify;

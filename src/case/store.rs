@@ -447,8 +447,13 @@ impl Store {
         let tx = self.begin()?;
         let rec = self.insert_case(&tx, rec, &key, s.today.year())?;
         if let Some(d) = &s.draft_id {
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [d])
+            let n = tx
+                .execute("DELETE FROM drafts WHERE id = ?1", [d])
                 .map_err(|e| self.sq(e))?;
+            // Signed already (in another terminal) or discarded: no second case from it.
+            if n == 0 {
+                return Err(StoreError::DraftNotFound(d.clone()));
+            }
         }
         tx.commit().map_err(|e| self.sq(e))?;
         Ok(rec)

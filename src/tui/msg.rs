@@ -48,6 +48,11 @@ pub enum Msg {
     DraftSaved(String),
     Drafts(Vec<DraftRow>),
     DraftLoaded(Box<LoadedDraft>),
+    /// The draft asked for is open in another live wizard: nothing was loaded.
+    DraftInUse {
+        id: String,
+        by: InUse,
+    },
     Cases(Vec<CaseRow>),
     CaseLoaded {
         number: String,
@@ -66,6 +71,7 @@ impl Msg {
             Msg::DraftSaved(_)
                 | Msg::Drafts(_)
                 | Msg::DraftLoaded(_)
+                | Msg::DraftInUse { .. }
                 | Msg::Cases(_)
                 | Msg::CaseLoaded { .. }
                 | Msg::SignedOff(_)
@@ -87,7 +93,12 @@ pub enum Effect {
         current: Option<String>,
     },
     LoadDrafts,
+    /// Open a draft (answered with `DraftLoaded`, or `DraftInUse` when another live wizard
+    /// has it).
     LoadDraft(String),
+    /// Open a draft another live wizard has, as the clerk confirmed: that wizard can no
+    /// longer save or sign it.
+    TakeOverDraft(String),
     DiscardDraft(String),
     LoadCases,
     LoadCase(String),
@@ -114,6 +125,15 @@ pub struct DraftRow {
     pub updated: String,
     pub name: Option<String>,
     pub answered: usize,
+    /// Open in another live wizard.
+    pub in_use: Option<InUse>,
+}
+
+/// Who has a draft open elsewhere, and since when (local time, `YYYY-MM-DD HH:MM`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InUse {
+    pub who: String,
+    pub since: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

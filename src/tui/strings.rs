@@ -393,6 +393,28 @@ pub fn far_interview_date(lang: Lang, d: jiff::civil::Date, days: i32) -> String
     }
 }
 
+/// A draft open in another live wizard, as its row in the drafts list says.
+pub fn in_use(lang: Lang, by: &crate::tui::msg::InUse) -> String {
+    match lang {
+        Lang::Zh => format!("[使用中：{}，自 {}]", by.who, by.since),
+        Lang::En => format!("[in use: {}, since {}]", by.who, by.since),
+    }
+}
+
+/// Enter on a draft in use elsewhere: what a take-over means, and the key for it.
+pub fn take_over(lang: Lang, by: &crate::tui::msg::InUse) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "草稿正由 {} 使用（自 {}）。按 t 接管，对方将不能再保存或签字；按其他键取消",
+            by.who, by.since
+        ),
+        Lang::En => format!(
+            "In use by {} since {}. t takes it over (they can no longer save or sign it); any other key cancels",
+            by.who, by.since
+        ),
+    }
+}
+
 /// An answer that must be corrected before sign-off, naming its question.
 pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
     match lang {

@@ -18,11 +18,15 @@ pub struct Drafts {
     pub list: ChoiceList,
     /// `x` was pressed once: the next `x` discards.
     pub discard_armed: bool,
+    /// A draft in use elsewhere that the clerk asked to open: `t` takes it over, any
+    /// other key lets it be (and does what it does).
+    pub take_over: Option<String>,
 }
 
 impl Drafts {
     pub fn update(&mut self, msg: Msg, iv: &mut Interview) -> Step {
         let armed = std::mem::take(&mut self.discard_armed);
+        let take_over = self.take_over.take();
         let selected = self
             .rows
             .as_ref()
@@ -35,6 +39,17 @@ impl Drafts {
                 self.rows = Some(rows);
             }
             Msg::DraftLoaded(d) => return question::resume(iv, &d),
+            // Another wizard opened it meanwhile: say so, and offer the take-over.
+            Msg::DraftInUse { id, by } => {
+                if let Some(row) = self.rows.iter_mut().flatten().find(|r| r.id == id) {
+                    row.in_use = Some(by.clone());
+                }
+                self.take_over = Some(id);
+                return Step::notice(Notice::error(strings::take_over(iv.lang, &by)));
+            }
+            Msg::Char('t' | 'T') if take_over.is_some() => {
+                return Step::effect(Effect::TakeOverDraft(take_over.unwrap_or_default()));
+            }
             Msg::Up => self.list.up(),
             Msg::Down => self.list.down(),
             Msg::Home => self.list.first(),
@@ -44,8 +59,19 @@ impl Drafts {
                 self.list.pick(usize::from(c as u8 - b'1'));
             }
             Msg::Enter => {
-                if let Some(id) = selected {
-                    return Step::effect(Effect::LoadDraft(id));
+                let row = self
+                    .rows
+                    .iter()
+                    .flatten()
+                    .nth(self.list.selected.unwrap_or(0));
+                match (selected, row.and_then(|r| r.in_use.clone())) {
+                    // in use elsewhere: confirm before taking it over
+                    (Some(id), Some(by)) => {
+                        self.take_over = Some(id);
+                        return Step::notice(Notice::error(strings::take_over(iv.lang, &by)));
+                    }
+                    (Some(id), None) => return Step::effect(Effect::LoadDraft(id)),
+                    (None, _) => {}
                 }
             }
             Msg::Char('x') | Msg::Delete => {
@@ -89,12 +115,19 @@ impl Drafts {
             .map(|(i, d)| {
                 (
                     (i + 1).to_string(),
-                    format!(
-                        "{}  {}  {}",
-                        d.updated,
-                        d.name.as_deref().unwrap_or("-"),
-                        strings::draft_row_progress(iv.lang, d.answered)
-                    ),
+                    {
+                        let mut row = format!(
+                            "{}  {}  {}",
+                            d.updated,
+                            d.name.as_deref().unwrap_or("-"),
+                            strings::draft_row_progress(iv.lang, d.answered)
+                        );
+                        if let Some(by) = &d.in_use {
+                            row.push_str("  ");
+                            row.push_str(&strings::in_use(iv.lang, by));
+                        }
+                        row
+                    },
                     None,
                 )
             })
