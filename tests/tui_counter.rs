@@ -807,7 +807,8 @@ fn item8_sign_off_keys_do_what_the_footer_says() {
     assert_eq!(so(&r).focus, SUBMIT);
     let before = r.effects.len();
     r.send([Msg::Enter]);
-    let Some(Effect::SignOff(req)) = r.effects[before..].first() else {
+    // The store is asked for earlier cases of the applicant (none), then it is signed.
+    let [Effect::FindEarlier(_), Effect::SignOff(req)] = &r.effects[before..] else {
         panic!("no sign-off: {:?}", &r.effects[before..]);
     };
     assert_eq!(req.applicant_name, "张三");
@@ -819,7 +820,10 @@ fn item8_sign_off_keys_do_what_the_footer_says() {
     let before = r.effects.len();
     r.send(signoff_keys());
     assert!(
-        matches!(r.effects[before..], [Effect::SignOff(_)]),
+        matches!(
+            r.effects[before..],
+            [Effect::FindEarlier(_), Effect::SignOff(_)]
+        ),
         "{:?}",
         &r.effects[before..]
     );
@@ -1014,4 +1018,96 @@ fn item9_a_draft_open_in_another_wizard_is_in_use() {
         panic!("{:?}", f.app.kind());
     };
     assert!(d.rows.as_ref().unwrap()[0].in_use.is_none());
+}
+
+#[test]
+fn item10_the_same_applicant_twice_in_a_year_needs_confirming() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // An earlier case of the same person this year (and one of last year), signed with a
+    // key of the test's own.
+    let store = Store::open(&data).unwrap();
+    let q = questionnaire();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let case_for = |interview: &str| {
+        let mut answers = guantong::value::Answers::new();
+        for (k, v) in [
+            ("applicant_name", Value::str("张三")),
+            ("interview_date", Value::Date(interview.parse().unwrap())),
+            ("id_number", Value::str(MALE_1988)),
+            ("employer", Value::Null),
+            ("retired", Value::Bool(false)),
+            ("grade", Value::str("grade3")),
+            ("cert_date", Value::Date(date(2015, 1, 1))),
+            ("has_award", Value::Bool(false)),
+            ("skills", Value::list(vec![])),
+        ] {
+            answers.insert(k.to_string(), v);
+        }
+        guantong::case::SignOff {
+            questionnaire: &q,
+            answers,
+            applicant_name: "张三".into(),
+            applicant_id: Some(MALE_1988.into()),
+            pledge_confirmed_at: clock().now,
+            clerk_display_name: Some("李四".into()),
+            notes: None,
+            amends: None,
+            draft_id: None,
+            now: clock().now,
+            today: clock().today,
+        }
+    };
+    let numbers = store
+        .sign_off_many(&[case_for("2025-03-01"), case_for("2026-06-01")], &key)
+        .unwrap();
+    drop(store);
+    let mut r = Rig::with_store(Store::open(&data).unwrap(), tempfile::tempdir().unwrap());
+    interview(&mut r);
+    r.send([Msg::Char('s')]);
+    let before = r.effects.len();
+    r.send(signoff_keys());
+    // Found and shown with number, verdict, level and clerk; nothing signed.
+    let Screen::SignOff(so) = &r.app.screen else {
+        panic!("{:?}", r.app.kind());
+    };
+    let earlier = so.earlier.clone().expect("earlier cases shown");
+    assert_eq!(earlier.len(), 1, "only this year's: {earlier:?}");
+    assert_eq!(earlier[0].number, numbers[1]);
+    assert_eq!(
+        (earlier[0].status.as_str(), earlier[0].level.as_str()),
+        ("符合", "三级")
+    );
+    assert_eq!(earlier[0].clerk, "李四");
+    assert!(matches!(r.effects[before..], [Effect::FindEarlier(_)]));
+    let text = screen_text(&r.app);
+    assert!(
+        text.contains(&numbers[1]) && text.contains("经办人 李四"),
+        "{text}"
+    );
+    assert!(text.contains("再按 Enter"), "{text}");
+    // Confirmed with Enter on the button: signed.
+    r.send([Msg::Enter]);
+    assert!(matches!(r.effects.last(), Some(Effect::SignOff(_))));
+    // Another ID number typed at sign-off: another person; looked up again (none).
+    let mut r = Rig::with_store(Store::open(&data).unwrap(), tempfile::tempdir().unwrap());
+    interview(&mut r);
+    r.send([Msg::Char('s')]);
+    r.send(signoff_keys());
+    assert!(matches!(&r.app.screen, Screen::SignOff(s) if s.earlier.is_some()));
+    r.send([Msg::BackTab, Msg::BackTab, Msg::BackTab, Msg::KillToStart]);
+    r.send(keys_of(FEMALE_1992));
+    assert!(matches!(&r.app.screen, Screen::SignOff(s) if s.earlier.is_none()));
+    let before = r.effects.len();
+    r.send([Msg::Tab, Msg::Tab, Msg::Tab, Msg::Enter]);
+    // the sex and birth date follow the ID number typed here: a woman born 1992
+    assert!(
+        matches!(
+            r.effects[before..],
+            [Effect::FindEarlier(_), Effect::SignOff(_)]
+        ),
+        "{:?} {:?}",
+        &r.effects[before..],
+        r.app.notice
+    );
 }

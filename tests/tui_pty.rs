@@ -554,3 +554,107 @@ fn a_draft_taken_over_is_signed_once() {
         "no draft brought back"
     );
 }
+
+/// `guantong cases sign` of the counter fixture's answers, through the binary.
+fn cli_sign(data: &Path, config: &Path, answers: &str, extra: &[&str]) -> std::process::Output {
+    let file = data.with_extension("answers.toml");
+    std::fs::write(&file, answers).unwrap();
+    Command::new(BIN)
+        .args(["cases", "sign", "--questionnaire", COUNTER, "--answers"])
+        .arg(&file)
+        .args(["--pledge-confirmed", "--data-dir"])
+        .arg(data)
+        .args(extra)
+        .env("GUANTONG_CONFIG_DIR", config)
+        .env_remove("GUANTONG_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+/// Answers for the counter fixture: `who` (name, optional ID number, birth date) heard on
+/// `day`.
+fn answers(name: &str, id: Option<&str>, birth: &str, day: jiff::civil::Date) -> String {
+    let id = id.map_or(String::new(), |i| format!("id_number = \"{i}\"\n"));
+    format!(
+        "applicant_name = \"{name}\"\n{id}birth_date = {birth}\nsex = \"male\"\n\
+         interview_date = {day}\nemployer = \"\"\nretired = false\ngrade = \"grade3\"\n\
+         cert_date = 2015-01-01\nhas_award = false\nskills = []\n"
+    )
+}
+
+#[test]
+fn cases_sign_refuses_the_same_applicant_in_a_year_unless_confirmed() {
+    let (_tmp, data, config) = dirs();
+    let today = guantong::cli::today();
+    let last_year = today.checked_sub(jiff::Span::new().years(1)).unwrap();
+    let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).to_string();
+    let me = answers("张三", Some("451021198805200011"), "1988-05-20", today);
+    let first = cli_sign(&data, &config, &me, &[]);
+    assert!(first.status.success(), "{}", err(&first));
+    let first = out(&first);
+    // Again in the same application year: refused, naming the earlier case; exit 2.
+    let again = cli_sign(&data, &config, &me, &[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(err(&again).contains(&first), "{}", err(&again));
+    assert!(
+        err(&again).contains("--confirm-duplicate"),
+        "{}",
+        err(&again)
+    );
+    assert!(err(&again).contains("eligible"), "{}", err(&again));
+    assert_eq!(cases(&data).len(), 1);
+    // The same person without the ID number: the same name and birth date.
+    let no_id = answers("张三", None, "1988-05-20", today);
+    let o = cli_sign(&data, &config, &no_id, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    // Another person of the same name: signed.
+    let other = answers("张三", None, "1990-01-01", today);
+    let o = cli_sign(&data, &config, &other, &[]);
+    assert!(o.status.success(), "{}", err(&o));
+    // Last year's application is another year's: signed.
+    let before = answers("张三", Some("451021198805200011"), "1988-05-20", last_year);
+    let o = cli_sign(&data, &config, &before, &[]);
+    assert!(o.status.success(), "{}", err(&o));
+    // An amendment of the earlier case is no second application.
+    let o = cli_sign(&data, &config, &me, &["--amends", &first]);
+    assert!(o.status.success(), "{}", err(&o));
+    // Confirmed: signed.
+    let o = cli_sign(&data, &config, &me, &["--confirm-duplicate"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(cases(&data).len(), 5);
+}
+
+#[test]
+fn the_wizard_shows_the_earlier_case_and_signs_only_when_confirmed() {
+    let (_tmp, data, config) = dirs();
+    let today = guantong::cli::today();
+    // 钱七, the retired applicant of the interview below, was signed this year already.
+    let earlier = answers("钱七", Some("451021198805200011"), "1988-05-20", today);
+    let o = cli_sign(&data, &config, &earlier, &[]);
+    assert!(o.status.success());
+    let number = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let mut s = counter(&data, &config);
+    for (prompt, keys) in RETIRED {
+        s.wait_for(prompt);
+        s.keys(keys);
+    }
+    s.wait_for("结论：不符合");
+    s.keys(SIGN);
+    s.wait_for("同一申报年度已有此申请人的案件");
+    let screen = s.screen();
+    assert!(screen.contains(&number), "{screen}");
+    assert!(
+        screen.contains("符合 三级") && screen.contains("经办人 李四"),
+        "{screen}"
+    );
+    assert_eq!(
+        cases(&data).len(),
+        1,
+        "nothing signed before the clerk confirms"
+    );
+    // Enter on the button again: the second case is signed.
+    s.keys("\r");
+    s.wait_for("案件编号");
+    assert_eq!(cases(&data).len(), 2);
+}

@@ -5,7 +5,7 @@
 
 use guantong::questionnaire;
 use guantong::text::Lang;
-use guantong::tui::msg::{CaseRow, DraftRow, InUse, Msg};
+use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, InUse, Msg};
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
 use jiff::civil::date;
@@ -140,6 +140,29 @@ fn screens() -> Vec<(&'static str, Setup)> {
             until(a, "");
             a.update(Msg::Char('s'));
             send(a, [Msg::Tab, Msg::Tab, Msg::Tab, Msg::Tab, Msg::Enter]);
+        }),
+        ("signoff_earlier_case", |a| {
+            until(a, "");
+            a.update(Msg::Char('s'));
+            send(
+                a,
+                [
+                    Msg::Tab,
+                    Msg::Tab,
+                    Msg::Char(' '),
+                    Msg::Tab,
+                    Msg::Char(' '),
+                    Msg::Tab,
+                    Msg::Enter,
+                ],
+            );
+            a.update(Msg::Earlier(vec![EarlierRow {
+                number: "BS-2026-000003".into(),
+                status: "符合".into(),
+                level: "助理级职称".into(),
+                clerk: "李四".into(),
+                date: "2026-06-10".into(),
+            }]));
         }),
         ("signed", |a| {
             until(a, "");

@@ -119,10 +119,17 @@ fn skill_to_title_end_to_end_with_sign_off() {
     // The right one, then submit.
     so(&mut a).id = guantong::tui::widgets::text_input::TextInput::new("451021198805200011");
     so(&mut a).focus = signoff::SUBMIT;
+    // First the store is asked for earlier cases of the applicant; none: signed.
     let fx = a.update(Msg::Enter);
+    let [Effect::FindEarlier(asked)] = fx.as_slice() else {
+        panic!("expected the earlier cases asked for, got {fx:?}");
+    };
+    let asked = asked.clone();
+    let fx = a.update(Msg::Earlier(vec![]));
     let [Effect::SignOff(req)] = fx.as_slice() else {
         panic!("expected a sign-off, got {fx:?}");
     };
+    assert_eq!(req, &asked);
     assert_eq!(req.applicant_name, "张三");
     assert_eq!(req.applicant_id.as_deref(), Some("451021198805200011"));
     assert_eq!(req.draft_id.as_deref(), Some("d1"));

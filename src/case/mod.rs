@@ -1,6 +1,7 @@
 //! Case records, drafts, sign-off, the SQLite store, signatures, verification and exports.
 
 pub mod draft_meta;
+pub mod duplicates;
 pub mod error;
 pub mod export;
 pub mod keys;

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde_json::Value as J;
 
 use crate::case::export::{self, ExportFormat};
-use crate::case::{CaseFilter, SignOff, Store, StoreError, keys, verify};
+use crate::case::{CaseFilter, SignOff, Store, StoreError, duplicates, keys, verify};
 use crate::eval::{self, Status, input, report};
 use crate::questionnaire::{self, Questionnaire};
 use crate::text::Lang;
@@ -63,6 +63,10 @@ pub struct SignArgs {
     /// 所更正的案件编号 / number of the case this one corrects
     #[arg(long)]
     pub amends: Option<String>,
+    /// 同一申报年度已有此申请人的案件时，确认不是重复申报 / the applicant already has a case
+    /// in the same application year: confirm this is not a repeat application
+    #[arg(long)]
+    pub confirm_duplicate: bool,
 }
 
 #[derive(Args, Debug, Default)]
@@ -314,21 +318,32 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
     }
     let store = open_store(data_dir)?;
     let now = Timestamp::now();
-    let rec = store
-        .sign_off(&SignOff {
-            questionnaire: &q,
-            answers,
-            applicant_name,
-            applicant_id,
-            pledge_confirmed_at: now,
-            clerk_display_name: keys::clerk_display_name(),
-            notes: a.notes,
-            amends: a.amends,
-            draft_id: None,
-            now,
-            today,
-        })
-        .map_err(store_fail)?;
+    let s = SignOff {
+        questionnaire: &q,
+        answers,
+        applicant_name,
+        applicant_id,
+        pledge_confirmed_at: now,
+        clerk_display_name: keys::clerk_display_name(),
+        notes: a.notes,
+        amends: a.amends,
+        draft_id: None,
+        now,
+        today,
+    };
+    // One applicant, one application a year at a level: a second case needs the clerk's
+    // word that it is not a repeat.
+    if !a.confirm_duplicate {
+        let earlier = duplicates::for_sign_off(&store, &s).map_err(store_fail)?;
+        if !earlier.is_empty() {
+            let list = duplicates::describe(&earlier);
+            eprintln!(
+                "guantong: 同一申报年度已有此申请人的案件：{list}；确认不是重复申报后加 --confirm-duplicate / this applicant already has a case in the same application year: {list}; add --confirm-duplicate once you have checked it is not a repeat application"
+            );
+            return Err(Fail(2));
+        }
+    }
+    let rec = store.sign_off(&s).map_err(store_fail)?;
     println!("{}", rec.number);
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::msg::{CaseRow, DraftRow, Effect, InUse, LoadedDraft, Msg};
+use super::msg::{CaseRow, DraftRow, EarlierRow, Effect, InUse, LoadedDraft, Msg};
 use crate::case::lease::{self, Acquired, Holder, Lease};
 use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store, StoreError, draft_meta};
 use crate::questionnaire::Questionnaire;
@@ -94,6 +94,17 @@ impl Executor {
             self.release();
         }
         Ok(got)
+    }
+
+    /// A level code as the questionnaire labels it.
+    fn level_label(&self, q: &Questionnaire, level: Option<&str>) -> String {
+        level
+            .map(|l| {
+                q.result("level").map_or(l.to_string(), |r| {
+                    r.display(&crate::value::Value::str(l), self.lang)
+                })
+            })
+            .unwrap_or_default()
     }
 
     fn in_use(l: &Lease) -> InUse {
@@ -237,15 +248,7 @@ impl Executor {
                         name: c.name.clone(),
                         status: crate::eval::Status::parse(&c.status)
                             .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
-                        level: c
-                            .level
-                            .as_ref()
-                            .map(|l| {
-                                q.result("level").map_or(l.clone(), |r| {
-                                    r.display(&crate::value::Value::str(l), self.lang)
-                                })
-                            })
-                            .unwrap_or_default(),
+                        level: self.level_label(q, c.level.as_deref()),
                     })
                     .collect();
                 Some(Msg::Cases(rows))
@@ -255,6 +258,29 @@ impl Executor {
                 let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
                 let text = case::render_case(&rec, qq, ExportFormat::Text, false, self.lang);
                 Some(Msg::CaseLoaded { number, text })
+            }
+            Effect::FindEarlier(req) => {
+                let found = case::duplicates::for_answers(
+                    &self.store,
+                    q,
+                    &req.answers,
+                    &req.applicant_name,
+                    req.applicant_id.as_deref(),
+                    self.today,
+                )
+                .map_err(|e| e.to_string())?;
+                let rows = found
+                    .iter()
+                    .map(|c| EarlierRow {
+                        number: c.number.clone(),
+                        status: crate::eval::Status::parse(&c.status)
+                            .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
+                        level: self.level_label(q, c.level.as_deref()),
+                        clerk: c.clerk_name.clone().unwrap_or_else(|| c.clerk.clone()),
+                        date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
+                    })
+                    .collect();
+                Some(Msg::Earlier(rows))
             }
             Effect::SignOff(req) => {
                 let s = SignOff {

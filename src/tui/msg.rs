@@ -58,6 +58,9 @@ pub enum Msg {
         number: String,
         text: String,
     },
+    /// Earlier cases of the applicant about to be signed, in the same application year
+    /// (the answer to `FindEarlier`; empty when there are none).
+    Earlier(Vec<EarlierRow>),
     SignedOff(String),
     Written(String),
     Failed(String),
@@ -74,6 +77,7 @@ impl Msg {
                 | Msg::DraftInUse { .. }
                 | Msg::Cases(_)
                 | Msg::CaseLoaded { .. }
+                | Msg::Earlier(_)
                 | Msg::SignedOff(_)
                 | Msg::Written(_)
                 | Msg::Failed(_)
@@ -102,6 +106,9 @@ pub enum Effect {
     DiscardDraft(String),
     LoadCases,
     LoadCase(String),
+    /// Before signing: the applicant's earlier cases in the same application year
+    /// (answered with `Earlier`).
+    FindEarlier(Box<SignOffRequest>),
     SignOff(Box<SignOffRequest>),
     /// Write the printable summary of a case (answered with `Written(path)`).
     WritePrintable(String),
@@ -115,6 +122,16 @@ pub struct SignOffRequest {
     pub applicant_name: String,
     pub applicant_id: Option<String>,
     pub pledge_confirmed_at: Timestamp,
+}
+
+/// An earlier case of the same applicant, as the sign-off shows it (labels, not codes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlierRow {
+    pub number: String,
+    pub status: String,
+    pub level: String,
+    pub clerk: String,
+    pub date: String,
 }
 
 /// A draft as the drafts screen lists it.

@@ -77,6 +77,8 @@ pub struct Strings {
     pub signoff_need_pledge: &'static str,
     pub signoff_need_clerk: &'static str,
     pub signoff_no_pledge: &'static str,
+    pub signoff_earlier: &'static str,
+    pub signoff_earlier_confirm: &'static str,
     pub signed_title: &'static str,
     pub signed_number: &'static str,
     pub signed_offer: &'static str,
@@ -181,6 +183,8 @@ pub const ZH: Strings = Strings {
     signoff_need_pledge: "请先由申请人确认诚信承诺",
     signoff_need_clerk: "请经办人确认",
     signoff_no_pledge: "（问卷未提供承诺书文本）",
+    signoff_earlier: "同一申报年度已有此申请人的案件：",
+    signoff_earlier_confirm: "确认不是重复申报后，在「签字归档」上再按 Enter",
     signed_title: "已归档",
     signed_number: "案件编号",
     signed_offer: "按 p 写出打印文件，Enter 返回首页",
@@ -282,6 +286,8 @@ pub const EN: Strings = Strings {
     signoff_need_pledge: "The applicant must confirm the pledge first",
     signoff_need_clerk: "The clerk must confirm",
     signoff_no_pledge: "(the questionnaire gives no pledge text)",
+    signoff_earlier: "Cases of this applicant in the same application year:",
+    signoff_earlier_confirm: "If not a repeat application, Enter on [Sign off] again",
     signed_title: "Signed off",
     signed_number: "Case number",
     signed_offer: "p writes the printable summary, Enter returns home",
@@ -411,6 +417,25 @@ pub fn take_over(lang: Lang, by: &crate::tui::msg::InUse) -> String {
         Lang::En => format!(
             "In use by {} since {}. t takes it over (they can no longer save or sign it); any other key cancels",
             by.who, by.since
+        ),
+    }
+}
+
+/// An earlier case of the same applicant: number, verdict and level, clerk, date.
+pub fn earlier_row(lang: Lang, r: &crate::tui::msg::EarlierRow) -> String {
+    let level = if r.level.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", r.level)
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{}  {}{level}  经办人 {}  面谈 {}",
+            r.number, r.status, r.clerk, r.date
+        ),
+        Lang::En => format!(
+            "{}  {}{level}  clerk {}  interviewed {}",
+            r.number, r.status, r.clerk, r.date
         ),
     }
 }

@@ -10,7 +10,7 @@ use super::home::Home;
 use super::outcome::Outcome;
 use super::{Notice, Screen, Step, question};
 use crate::tui::interview::Interview;
-use crate::tui::msg::{Effect, Msg, SignOffRequest};
+use crate::tui::msg::{EarlierRow, Effect, Msg, SignOffRequest};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::halfwidth;
 use crate::tui::widgets::scroll::Scroll;
@@ -35,6 +35,11 @@ pub struct SignOffState {
     pub scroll: Scroll,
     /// The outcome the clerk came from, to go back to.
     pub back: Option<Box<Outcome>>,
+    /// The request checked for earlier cases, waiting for the answer.
+    pub pending: Option<Box<SignOffRequest>>,
+    /// Earlier cases of this applicant in the same application year: shown, and Enter on
+    /// the button again signs all the same.
+    pub earlier: Option<Vec<EarlierRow>>,
 }
 
 /// The case is stored: its number, and the printable file once written.
@@ -69,6 +74,18 @@ impl SignOffState {
             return Step::stay();
         }
         match msg {
+            Msg::Earlier(rows) => {
+                let Some(req) = st.pending.take() else {
+                    return Step::stay();
+                };
+                if rows.is_empty() {
+                    return Step::effect(Effect::SignOff(req));
+                }
+                st.earlier = Some(rows);
+                st.focus = SUBMIT;
+                st.error = Some(iv.s().signoff_earlier_confirm.to_string());
+                return Step::stay();
+            }
             Msg::SignedOff(number) => {
                 iv.draft_id = None;
                 iv.at = None;
@@ -101,7 +118,10 @@ impl SignOffState {
                     ID => &mut st.id,
                     _ => return Step::stay(),
                 };
-                input.edit(&other);
+                if input.edit(&other) {
+                    // another person, perhaps: look again before signing
+                    st.earlier = None;
+                }
             }
         }
         Step::stay()
@@ -178,14 +198,20 @@ impl SignOffState {
         iv.answers = answers;
         iv.ev = ev;
         st.error = None;
-        Step::effect(Effect::SignOff(Box::new(SignOffRequest {
+        let req = Box::new(SignOffRequest {
             draft_id: iv.draft_id.clone(),
             // defaults are written down with the value they gave at sign-off
             answers: iv.answers_with_defaults(),
             applicant_name: name,
             applicant_id: id,
             pledge_confirmed_at: st.pledge_confirmed_at.unwrap_or(iv.clock.now),
-        })))
+        });
+        // Earlier cases of this applicant were shown: this Enter confirms a second one.
+        if st.earlier.is_some() {
+            return Step::effect(Effect::SignOff(req));
+        }
+        st.pending = Some(req.clone());
+        Step::effect(Effect::FindEarlier(req))
     }
 }
 
@@ -264,13 +290,31 @@ impl SignOffState {
                 Some(c) => format!("{}  {}{}{c}", s.signoff_pledge, s.help_basis, s.colon),
                 None => s.signoff_pledge.to_string(),
             };
-            buf.set_string(area.x, area.y + 3, wrap::truncate(&heading, w), t.title());
             let text =
                 iv.q.meta
                     .pledge
                     .as_ref()
                     .map_or(s.signoff_no_pledge, |p| p.get(iv.lang));
-            let lines = wrap::wrap(text.trim(), w.saturating_sub(3));
+            let mut lines = wrap::wrap(text.trim(), w.saturating_sub(3));
+            // Earlier cases of the applicant take the pledge's place until confirmed.
+            let heading = match &st.earlier {
+                Some(rows) => {
+                    lines = rows
+                        .iter()
+                        .flat_map(|r| {
+                            wrap::wrap(&strings::earlier_row(iv.lang, r), w.saturating_sub(3))
+                        })
+                        .collect();
+                    s.signoff_earlier.to_string()
+                }
+                None => heading,
+            };
+            let style = if st.earlier.is_some() {
+                t.error()
+            } else {
+                t.title()
+            };
+            buf.set_string(area.x, area.y + 3, wrap::truncate(&heading, w), style);
             let h = usize::from(pledge_bottom - pledge_top);
             let start = st.scroll.visible(lines.len(), h);
             for (row, l) in lines.iter().skip(start).take(h).enumerate() {
