@@ -96,6 +96,16 @@ impl Executor {
         Ok(got)
     }
 
+    /// Refuse, naming who took it, when draft `id` is no longer this wizard's.
+    fn check_held(&self, id: Option<&str>) -> Result<(), String> {
+        let Some(id) = id else { return Ok(()) };
+        if lease::holds(&self.store, id, &self.holder).map_err(|e| e.to_string())? {
+            return Ok(());
+        }
+        let now_by = lease::lease_of(&self.store, id).ok().flatten();
+        Err(lease::lost(id, now_by.as_ref()).to_string())
+    }
+
     /// A level code as the questionnaire labels it.
     fn level_label(&self, q: &Questionnaire, level: Option<&str>) -> String {
         level
@@ -158,12 +168,9 @@ impl Executor {
                 };
                 // A draft another wizard took over is theirs: saving here would undo
                 // their answers (or bring back a draft they signed).
-                if id.is_some() && !lease::holds(&self.store, &d.id, &self.holder).unwrap_or(false)
-                {
-                    let now_by = lease::lease_of(&self.store, &d.id).ok().flatten();
-                    return Err(lease::lost(&d.id, now_by.as_ref()).to_string());
-                }
-                if id.is_none() {
+                if id.is_some() {
+                    self.check_held(Some(&d.id))?;
+                } else {
                     self.lease(&d.id, false).map_err(|e| e.to_string())?;
                 }
                 d.answers = answers;
@@ -260,6 +267,8 @@ impl Executor {
                 Some(Msg::CaseLoaded { number, text })
             }
             Effect::FindEarlier(req) => {
+                // a draft taken over elsewhere is not signed here: say so before anything
+                self.check_held(req.draft_id.as_deref())?;
                 let found = case::duplicates::for_answers(
                     &self.store,
                     q,
@@ -297,12 +306,7 @@ impl Executor {
                     today: self.today,
                 };
                 let draft_id = s.draft_id.clone();
-                if let Some(id) = &draft_id
-                    && !lease::holds(&self.store, id, &self.holder).map_err(|e| e.to_string())?
-                {
-                    let now_by = lease::lease_of(&self.store, id).ok().flatten();
-                    return Err(lease::lost(id, now_by.as_ref()).to_string());
-                }
+                self.check_held(draft_id.as_deref())?;
                 let rec = self.store.sign_off(&s).map_err(|e| match (e, &draft_id) {
                     (StoreError::DraftNotFound(_), Some(id)) => format!(
                         "草稿 {id} 已在别处签字归档或被删除，未再签字 / draft {id} was signed off or discarded elsewhere: not signed again"
