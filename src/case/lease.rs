@@ -304,8 +304,9 @@ pub fn lost(id: &str, now_held_by: Option<&Lease>) -> StoreError {
         || "另一终端 / another terminal".to_string(),
         |l| l.holder.who(),
     );
+    // short: the wizard shows it in one status line
     StoreError::Invalid(format!(
-        "草稿 {id} 已由 {who} 接管，本终端不再保存，也不能签字 / draft {id} was taken over by {who}: this terminal no longer saves or signs it"
+        "此草稿已由 {who} 接管，本终端不再保存或签字 / draft {id} was taken over by {who}: not saved or signed here"
     ))
 }
 

@@ -407,16 +407,17 @@ pub fn in_use(lang: Lang, by: &crate::tui::msg::InUse) -> String {
     }
 }
 
-/// Enter on a draft in use elsewhere: what a take-over means, and the key for it.
+/// Enter on a draft in use elsewhere: the key for a take-over and what it means (who and
+/// since when are on the draft's row).
 pub fn take_over(lang: Lang, by: &crate::tui::msg::InUse) -> String {
     match lang {
         Lang::Zh => format!(
-            "草稿正由 {} 使用（自 {}）。按 t 接管，对方将不能再保存或签字；按其他键取消",
-            by.who, by.since
+            "按 t 接管 {} 的草稿，对方即不能保存或签字；其他键取消",
+            by.who
         ),
         Lang::En => format!(
-            "In use by {} since {}. t takes it over (they can no longer save or sign it); any other key cancels",
-            by.who, by.since
+            "t takes it over from {} (they can no longer save or sign); any other key cancels",
+            by.who
         ),
     }
 }
