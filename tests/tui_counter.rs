@@ -718,8 +718,14 @@ fn item7_editing_and_typing_as_a_terminal_user_expects() {
     assert_eq!(r.answer("cert_date"), Some(&Value::Date(date(2022, 9, 1))));
     r.expect_at("work_years");
     assert_eq!(field(&r), "3");
-    r.retype("５");
+    // Typing over the pre-filled value replaces it (5, not 35); editing keys keep it.
+    r.enter("５");
     assert_eq!(r.answer("work_years"), Some(&Value::Int(5)));
+    r.send([Msg::Back]);
+    r.send([Msg::End, Msg::Backspace, Msg::Char('6')]);
+    assert_eq!(field(&r), "6");
+    r.send([Msg::Home, Msg::Char('1'), Msg::Enter]);
+    assert_eq!(r.answer("work_years"), Some(&Value::Int(16)));
     r.send([Msg::Char('０'), Msg::Enter]);
     assert_eq!(r.answer("has_award"), Some(&Value::Null));
     // In a multi-choice list the ideographic space ticks, like Space.

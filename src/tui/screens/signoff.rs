@@ -59,8 +59,8 @@ impl SignOffState {
                 .to_string()
         };
         SignOffState {
-            name: TextInput::new(&get(iv.q.meta.applicant_name)),
-            id: TextInput::new(&get(iv.q.meta.applicant_id)),
+            name: TextInput::prefilled(&get(iv.q.meta.applicant_name)),
+            id: TextInput::prefilled(&get(iv.q.meta.applicant_id)),
             back,
             ..SignOffState::default()
         }

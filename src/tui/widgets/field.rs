@@ -22,7 +22,7 @@ pub struct Field {
 impl Field {
     pub fn new(initial: &str) -> Field {
         Field {
-            input: TextInput::new(initial),
+            input: TextInput::prefilled(initial),
         }
     }
 

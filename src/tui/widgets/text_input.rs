@@ -13,6 +13,10 @@ use crate::tui::msg::Msg;
 pub struct TextInput {
     chars: Vec<char>,
     cursor: usize,
+    /// The text is a value filled in for the clerk (a default, an earlier answer) and
+    /// stands selected: the first character typed replaces it, so typing 3 over a
+    /// pre-filled 4 gives 3, not 43. Any editing or moving key keeps it for editing.
+    replace: bool,
 }
 
 fn cw(c: char) -> usize {
@@ -23,7 +27,28 @@ impl TextInput {
     pub fn new(s: &str) -> TextInput {
         let chars: Vec<char> = s.chars().collect();
         let cursor = chars.len();
-        TextInput { chars, cursor }
+        TextInput {
+            chars,
+            cursor,
+            replace: false,
+        }
+    }
+    /// A field filled in for the clerk: typing replaces the text, editing keys edit it.
+    pub fn prefilled(s: &str) -> TextInput {
+        TextInput {
+            replace: !s.is_empty(),
+            ..TextInput::new(s)
+        }
+    }
+    /// True while the pre-filled text stands selected (typing replaces it).
+    pub fn replaces(&self) -> bool {
+        self.replace
+    }
+    /// Typing over a selected pre-filled text starts afresh.
+    fn typing(&mut self) {
+        if std::mem::take(&mut self.replace) {
+            self.clear();
+        }
     }
     pub fn value(&self) -> String {
         self.chars.iter().collect()
@@ -37,6 +62,7 @@ impl TextInput {
     /// Insert typed text at the cursor. Control characters (a pasted newline or tab) are
     /// dropped: the field is one line.
     pub fn insert_str(&mut self, s: &str) {
+        self.typing();
         for c in s.chars().filter(|c| !c.is_control()) {
             self.chars.insert(self.cursor, c);
             self.cursor += 1;
@@ -44,6 +70,7 @@ impl TextInput {
     }
     pub fn insert(&mut self, c: char) {
         if !c.is_control() {
+            self.typing();
             self.chars.insert(self.cursor, c);
             self.cursor += 1;
         }
@@ -98,6 +125,24 @@ impl TextInput {
 
     /// Apply an editing key; false when `msg` is not one (the screen handles it).
     pub fn edit(&mut self, msg: &Msg) -> bool {
+        if !matches!(msg, Msg::Char(_) | Msg::Paste(_)) {
+            // an editing or moving key: the pre-filled text is kept, to edit
+            let keep = matches!(
+                msg,
+                Msg::Backspace
+                    | Msg::Delete
+                    | Msg::Left
+                    | Msg::Right
+                    | Msg::Home
+                    | Msg::End
+                    | Msg::KillToStart
+                    | Msg::KillToEnd
+                    | Msg::KillWord
+            );
+            if keep {
+                self.replace = false;
+            }
+        }
         match msg {
             Msg::Char(c) => self.insert(*c),
             Msg::Paste(s) => self.insert_str(s),
@@ -135,6 +180,12 @@ impl TextInput {
             start += 1;
         }
         buf.set_style(Rect { height: 1, ..area }, style);
+        // selected pre-filled text in reverse video (shows without colour)
+        let style = if self.replace {
+            style.add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            style
+        };
         let mut x = 0usize;
         for &c in &self.chars[start..] {
             let w = cw(c);
@@ -167,6 +218,21 @@ mod tests {
         t.backspace();
         t.backspace();
         assert_eq!(t.value(), "三");
+    }
+
+    #[test]
+    fn typing_replaces_a_prefilled_value_editing_keeps_it() {
+        let mut t = TextInput::prefilled("4");
+        t.edit(&Msg::Char('3'));
+        assert_eq!(t.value(), "3");
+        let mut t = TextInput::prefilled("2026-06-15");
+        t.edit(&Msg::Backspace);
+        t.edit(&Msg::Char('4'));
+        assert_eq!(t.value(), "2026-06-14");
+        let mut t = TextInput::prefilled("张三");
+        t.edit(&Msg::Paste("李四".into()));
+        assert_eq!(t.value(), "李四");
+        assert!(!TextInput::prefilled("").replaces());
     }
 
     #[test]
