@@ -76,41 +76,18 @@ impl Cases {
 
     pub fn render(&self, iv: &Interview, t: &Theme, area: Rect, buf: &mut Buffer) {
         let s = iv.s();
-        let w = usize::from(area.width);
-        buf.set_string(area.x, area.y, wrap::truncate(s.cases_title, w), t.title());
-        let list = Rect {
-            y: area.y + 2,
-            height: area.height.saturating_sub(2),
-            ..area
-        };
-        let Some(rows) = &self.rows else {
-            buf.set_string(list.x, list.y, s.loading, t.dim());
-            return;
-        };
-        if rows.is_empty() {
-            buf.set_string(list.x, list.y, s.cases_none, t.dim());
-            return;
-        }
-        let items: Vec<(String, String, Option<bool>)> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let key = if i < 9 {
-                    (i + 1).to_string()
-                } else {
-                    " ".to_string()
-                };
-                (
-                    key,
+        let rows = self.rows.as_ref().map(|rows| {
+            rows.iter()
+                .map(|c| {
                     format!(
                         "{}  {}  {}  {} {}",
                         c.number, c.date, c.name, c.status, c.level
-                    ),
-                    None,
-                )
-            })
-            .collect();
-        self.list.render(&items, list, buf, t);
+                    )
+                })
+                .collect()
+        });
+        let list = &self.list;
+        super::render_rows(s.cases_title, rows, s.cases_none, list, (iv, t), area, buf);
     }
 }
 

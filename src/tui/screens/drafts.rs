@@ -7,9 +7,9 @@ use super::home::{self, Home};
 use super::{Notice, Screen, Step, question};
 use crate::tui::interview::Interview;
 use crate::tui::msg::{DraftRow, Effect, Msg};
+use crate::tui::strings;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::choice_list::ChoiceList;
-use crate::tui::{strings, wrap};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Drafts {
@@ -94,44 +94,32 @@ impl Drafts {
 
     pub fn render(&self, iv: &Interview, t: &Theme, area: Rect, buf: &mut Buffer) {
         let s = iv.s();
-        let w = usize::from(area.width);
-        buf.set_string(area.x, area.y, wrap::truncate(s.drafts_title, w), t.title());
-        let list = Rect {
-            y: area.y + 2,
-            height: area.height.saturating_sub(2),
-            ..area
-        };
-        let Some(rows) = &self.rows else {
-            buf.set_string(list.x, list.y, s.loading, t.dim());
-            return;
-        };
-        if rows.is_empty() {
-            buf.set_string(list.x, list.y, s.drafts_none, t.dim());
-            return;
-        }
-        let items: Vec<(String, String, Option<bool>)> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                (
-                    (i + 1).to_string(),
-                    {
-                        let mut row = format!(
-                            "{}  {}  {}",
-                            d.updated,
-                            d.name.as_deref().unwrap_or("-"),
-                            strings::draft_row_progress(iv.lang, d.answered)
-                        );
-                        if let Some(by) = &d.in_use {
-                            row.push_str("  ");
-                            row.push_str(&strings::in_use(iv.lang, by));
-                        }
-                        row
-                    },
-                    None,
-                )
-            })
-            .collect();
-        self.list.render(&items, list, buf, t);
+        let rows = self.rows.as_ref().map(|rows| {
+            rows.iter()
+                .map(|d| {
+                    let mut row = format!(
+                        "{}  {}  {}",
+                        d.updated,
+                        d.name.as_deref().unwrap_or("-"),
+                        strings::draft_row_progress(iv.lang, d.answered)
+                    );
+                    if let Some(by) = &d.in_use {
+                        row.push_str("  ");
+                        row.push_str(&strings::in_use(iv.lang, by));
+                    }
+                    row
+                })
+                .collect()
+        });
+        let list = &self.list;
+        super::render_rows(
+            s.drafts_title,
+            rows,
+            s.drafts_none,
+            list,
+            (iv, t),
+            area,
+            buf,
+        );
     }
 }

@@ -21,7 +21,9 @@ use super::interview::Interview;
 use super::msg::{Effect, Msg};
 use super::strings::Strings;
 use super::theme::Theme;
+use super::widgets::choice_list::ChoiceList;
 use super::widgets::scroll::Scroll;
+use super::wrap;
 
 /// The screen on display, with its state.
 #[derive(Clone, Debug, PartialEq)]
@@ -229,4 +231,45 @@ impl Screen {
             Screen::Signed(_) => s.foot_signed,
         }
     }
+}
+
+/// A titled list of rows from the store (drafts, cases): "loading" until the store answers,
+/// `empty` when there are none; rows 1-9 keyed with the digit that selects them.
+fn render_rows(
+    title: &str,
+    rows: Option<Vec<String>>,
+    empty: &str,
+    list: &ChoiceList,
+    (iv, t): (&Interview, &Theme),
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let w = usize::from(area.width);
+    buf.set_string(area.x, area.y, wrap::truncate(title, w), t.title());
+    let at = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    let Some(rows) = rows else {
+        buf.set_string(at.x, at.y, iv.s().loading, t.dim());
+        return;
+    };
+    if rows.is_empty() {
+        buf.set_string(at.x, at.y, empty, t.dim());
+        return;
+    }
+    let items: Vec<(String, String, Option<bool>)> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let key = if i < 9 {
+                (i + 1).to_string()
+            } else {
+                " ".to_string()
+            };
+            (key, row, None)
+        })
+        .collect();
+    list.render(&items, at, buf, t);
 }
