@@ -235,6 +235,10 @@ pub trait Scope {
     fn has_schedule(&self) -> bool {
         false
     }
+    /// Is `name` a result (for a clear message: expressions cannot read results)?
+    fn is_result(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -565,6 +569,12 @@ impl Checker<'_> {
                     span,
                     format!(
                         "`{name}` is a timeline result: only results, materials and steps can read it"
+                    ),
+                ),
+                None if self.scope.is_result(name) => err(
+                    span,
+                    format!(
+                        "`{name}` is a result, and expressions cannot read results: compute it as a [[derived]] value and read that (the result can show the derived value)"
                     ),
                 ),
                 None => err(span, format!("undefined name `{name}`")),

@@ -177,29 +177,27 @@ impl Cx<'_> {
 impl Cx<'_> {
     /// Every slot of every sentence names a result (or, with a schedule, a timeline
     /// result).
-    pub(super) fn templates(
-        &mut self,
-        raw: &RawQuestionnaire,
-        results: &[ResultDef],
-        schedule: bool,
-    ) {
+    pub(super) fn templates(&mut self, raw: &RawQuestionnaire, schedule: bool) {
         for (i, it) in raw.sentences.iter().enumerate() {
             let t = it.text.get_ref();
-            let texts = [Some(t.zh()), t.en()];
-            for s in texts.into_iter().flatten() {
+            // a plain string serves both languages: check it once
+            let en = t.en().filter(|en| *en != t.zh());
+            for (lang, s) in [("zh", Some(t.zh())), ("en", en)] {
+                let Some(s) = s else { continue };
+                let i = format!("{} ({lang})", i + 1);
                 match super::template::parse(s) {
-                    Err(e) => self.error(it.text.span().start, format!("sentence {}: {e}", i + 1)),
+                    Err(e) => self.error(it.text.span().start, format!("sentence {i}: {e}")),
                     Ok(pieces) => {
                         for p in pieces {
                             let super::template::Piece::Slot { name, .. } = p else {
                                 continue;
                             };
-                            let known = results.iter().any(|r| r.name == name)
+                            let known = raw.results.iter().any(|r| r.name.get_ref() == &name)
                                 || (schedule && check::TimelineField::parse(&name).is_some());
                             if !known {
                                 self.error(
                                     it.text.span().start,
-                                    format!("sentence {}: `{{{name}}}` names no result", i + 1),
+                                    format!("sentence {i}: `{{{name}}}` names no result"),
                                 );
                             }
                         }
@@ -213,7 +211,7 @@ impl Cx<'_> {
 /// Every string an expression (and the derived values it reads) can give, when that set is
 /// known: its string constants, the choices of the enum facts it reads, the strings in
 /// `[data]`. `None` when it reads a text fact (anything is possible).
-fn codes_of(c: &Compiled, comp: &Compiler) -> Option<BTreeSet<String>> {
+pub(super) fn codes_of(c: &Compiled, comp: &Compiler) -> Option<BTreeSet<String>> {
     use crate::expr::Node;
     fn walk(n: &Node, out: &mut BTreeSet<String>, facts: &mut BTreeSet<u16>) {
         match n {

@@ -150,36 +150,35 @@ impl Cx<'_> {
                 }
             },
         };
-        let rank = match results.iter().position(|r| &r.name == s.rank.get_ref()) {
-            Some(i) => {
-                if results[i].expr.needs.is_empty() && results[i].expr.facts.is_empty() {
-                    // a constant ranks nothing; allowed, but say so
-                    self.warn(
-                        s.rank.span().start,
-                        "schedule.rank: the result is a constant",
+        // what ranks application days (optional: without it every open day ranks alike)
+        let rank = match &s.rank {
+            None => None,
+            Some(name) => match results.iter().position(|r| &r.name == name.get_ref()) {
+                Some(i) => Some(i),
+                None => {
+                    self.error(
+                        name.span().start,
+                        format!("schedule.rank: no result `{}`", name.get_ref()),
                     );
+                    None
                 }
-                i
-            }
-            None => {
-                self.error(
-                    s.rank.span().start,
-                    format!("schedule.rank: no result `{}`", s.rank.get_ref()),
-                );
-                0
-            }
+            },
         };
-        if let Some(r) = results.get(rank)
+        let at = s.rank.as_ref().map_or(0, |r| r.span().start);
+        if let Some(r) = rank.and_then(|i| results.get(i))
             && contains_timeline(&r.expr.node)
         {
             self.error(
-                s.rank.span().start,
+                at,
                 format!(
                     "schedule.rank: result `{}` reads the timeline it ranks",
                     r.name
                 ),
             );
         }
+        let codes = rank
+            .and_then(|i| results.get(i))
+            .and_then(|r| super::rules::codes_of(&r.expr, comp));
         let mut levels = Vec::new();
         for l in &s.levels {
             if levels.contains(l.get_ref()) {
@@ -188,13 +187,27 @@ impl Cx<'_> {
                     format!("schedule.levels: `{}` is listed twice", l.get_ref()),
                 );
             }
+            if let Some(codes) = &codes
+                && !codes.contains(l.get_ref())
+            {
+                self.error(
+                    l.span().start,
+                    format!(
+                        "schedule.levels: `{}` is not a value the rank result gives ({})",
+                        l.get_ref(),
+                        codes.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
             levels.push(l.get_ref().clone());
         }
-        if levels.is_empty() {
-            self.error(
-                s.rank.span().start,
-                "schedule.levels: list the ranked values, lowest first",
-            );
+        match (rank.is_some(), levels.is_empty()) {
+            (true, true) => self.error(at, "schedule.levels: list the ranked values, lowest first"),
+            (false, false) => self.error(
+                s.levels.first().map_or(0, |l| l.span().start),
+                "schedule.levels: give `rank`, the result whose values these are",
+            ),
+            _ => {}
         }
         let mut lifted = Vec::new();
         for c in &s.lifted_by_time {
