@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 use super::msg::{Effect, LoadedDraft};
 use super::strings::{self, Strings};
+use crate::eval::view::OutcomeView;
 use crate::eval::{self, Evaluation, Reach, Source};
 use crate::questionnaire::{Questionnaire, RuleKind};
 use crate::text::Lang;
@@ -28,6 +29,8 @@ pub struct Interview {
     pub clock: Clock,
     pub answers: Answers,
     pub ev: Evaluation,
+    /// The outcome as every screen shows it (built from `ev` whenever it changes).
+    pub view: OutcomeView,
     pub draft_id: Option<String>,
     /// The question the clerk is at, or was last at (saved with the draft; its section
     /// titles the header).
@@ -52,12 +55,14 @@ impl Interview {
     pub fn new(q: Questionnaire, lang: Lang, clock: Clock) -> Interview {
         let answers = Answers::new();
         let ev = eval::evaluate(&q, &answers, clock.today);
+        let view = eval::view::build(&q, &ev, lang);
         Interview {
             q,
             lang,
             clock,
             answers,
             ev,
+            view,
             draft_id: None,
             at: None,
             offered: BTreeSet::new(),
@@ -70,7 +75,14 @@ impl Interview {
     }
 
     pub fn reevaluate(&mut self) {
-        self.ev = eval::evaluate(&self.q, &self.answers, self.clock.today);
+        let ev = eval::evaluate(&self.q, &self.answers, self.clock.today);
+        self.set_evaluation(ev);
+    }
+
+    /// A new evaluation, and the outcome view built from it.
+    pub fn set_evaluation(&mut self, ev: Evaluation) {
+        self.view = eval::view::build(&self.q, &ev, self.lang);
+        self.ev = ev;
     }
 
     /// Settled for the flow: a valid answer (null included: "not known / not given" on an

@@ -457,3 +457,11 @@ pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
 pub fn article_sep(lang: Lang) -> &'static str {
     lang.pick("、", ", ")
 }
+
+/// An article after a line: （第八条） in Chinese, ` (Art. 8)` in English.
+pub fn cite_suffix(lang: Lang, cite: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{cite}）"),
+        Lang::En => format!(" ({cite})"),
+    }
+}

@@ -146,33 +146,40 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
     );
 }
 
-/// The live evaluation in one line: 待定 (n missing), 符合 + level, 不符合 + articles.
+/// The live evaluation in one line: 待定 (n missing); otherwise the outcome's first
+/// sentence (可于 2026-07-10 至 2026-07-31 申报中级职称…), or the level and the articles
+/// that block when the questionnaire writes none.
 pub fn evaluation_summary(iv: &Interview, t: &super::theme::Theme) -> (String, Style) {
     let s = iv.s();
     let lang = iv.lang;
-    let ev = &iv.ev;
-    let label = ev.status.label(lang);
-    let detail = match ev.status {
-        Status::Incomplete => strings::missing_count(lang, ev.missing.len()),
-        Status::Ineligible => {
-            let mut cites: Vec<&str> = ev.blockers(&iv.q).map(|r| r.cite.as_str()).collect();
+    let v = &iv.view;
+    let detail = match (v.status, v.sentences.first()) {
+        (Status::Incomplete, _) => strings::missing_count(lang, v.missing.len()),
+        (_, Some(first)) => first.clone(),
+        (Status::Ineligible, None) => {
+            let mut cites: Vec<&str> = v.blockers().map(|f| f.cite.as_str()).collect();
             cites.dedup();
             format!("{} {}", s.blocking, cites.join(strings::article_sep(lang)))
         }
-        Status::Eligible | Status::Refer => level(iv)
+        (Status::Eligible | Status::Refer, None) => level(iv)
             .map(|l| format!("{} {l}", s.level))
             .unwrap_or_default(),
     };
     (
-        format!("{}{}{label}  {detail}", s.eval, s.colon),
-        status_style(t, ev.status),
+        format!("{}{}{}  {detail}", s.eval, s.colon, v.status_label),
+        status_style(t, v.status),
     )
 }
 
+/// The ranked result (the level), as the outcome view labels it.
 fn level(iv: &Interview) -> Option<String> {
-    let r = iv.q.result("level")?;
-    let v = iv.ev.result(&iv.q, "level")?;
-    (!v.is_null()).then(|| r.display(v, iv.lang))
+    let rank = iv.q.schedule.as_ref().and_then(|s| s.rank)?;
+    let name = &iv.q.results.get(rank)?.name;
+    iv.view
+        .results
+        .iter()
+        .find(|r| &r.name == name)
+        .map(|r| r.value.clone())
 }
 
 fn status_line(app: &App, area: Rect, show_eval: bool, buf: &mut Buffer) {
@@ -217,28 +224,46 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let w = usize::from(inner.width);
     let iv = &app.iv;
-    let ev = &iv.ev;
-    let mut lines: Vec<(String, Style)> = vec![(
-        format!("{}{}{}", s.eval, s.colon, ev.status.label(iv.lang)),
-        status_style(t, ev.status),
-    )];
-    if let Some(l) = level(iv) {
-        lines.push((format!("{}{}{l}", s.level, s.colon), t.base()));
-    }
-    match ev.status {
-        Status::Incomplete => {
-            lines.push((strings::missing_count(iv.lang, ev.missing.len()), t.base()))
+    let v = &iv.view;
+    let st = status_style(t, v.status);
+    let mut lines: Vec<(String, Style)> =
+        vec![(format!("{}{}{}", s.eval, s.colon, v.status_label), st)];
+    let wrapped = |lines: &mut Vec<(String, Style)>, text: &str, style: Style| {
+        for l in wrap::wrap(text, w) {
+            lines.push((l, style));
         }
-        Status::Ineligible => {
-            for r in ev.blockers(&iv.q) {
-                for l in wrap::wrap(&format!("- {} {}", r.cite, r.message.get(iv.lang)), w) {
-                    lines.push((l, t.base()));
-                }
-            }
-        }
-        _ => {}
+    };
+    // the timeline, read aloud
+    for line in &v.sentences {
+        wrapped(&mut lines, line, st);
     }
-    let aside = ev.set_aside().count();
+    // the ranked result (the level), labelled as the outcome labels it
+    if let Some(rank) = iv.q.schedule.as_ref().and_then(|s| s.rank)
+        && let Some(r) = iv.q.results.get(rank)
+        && let Some(line) = v.results.iter().find(|l| l.name == r.name)
+    {
+        wrapped(
+            &mut lines,
+            &format!("{}{}{}", line.label, s.colon, line.value),
+            t.base(),
+        );
+    }
+    // the live findings: blockers and referrals first
+    for f in v.findings.iter().filter(|f| {
+        matches!(
+            f.kind,
+            crate::questionnaire::RuleKind::Blocker | crate::questionnaire::RuleKind::Refer
+        )
+    }) {
+        wrapped(&mut lines, &format!("- {} {}", f.cite, f.message), t.base());
+    }
+    if v.status == Status::Incomplete {
+        lines.push((strings::missing_count(iv.lang, v.missing.len()), t.base()));
+        for m in v.missing.iter().take(5) {
+            wrapped(&mut lines, &format!("· {}", m.prompt), t.dim());
+        }
+    }
+    let aside = v.set_aside.len();
     if aside > 0 {
         lines.push((
             format!("{}{}{aside}", s.outcome_set_aside, s.colon),

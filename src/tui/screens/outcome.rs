@@ -15,6 +15,7 @@ use crate::eval::flow;
 use crate::questionnaire::RuleKind;
 use crate::tui::interview::Interview;
 use crate::tui::msg::Msg;
+use crate::tui::strings;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::scroll::Scroll;
 use crate::tui::wrap;
@@ -28,12 +29,11 @@ pub fn status_style(t: &Theme, st: Status) -> Style {
     }
 }
 
-/// The outcome as styled lines wrapped to `width`.
+/// The outcome as styled lines wrapped to `width`: the outcome view (the same one
+/// `evaluate --format text`, `cases show` and the printout render), for the screen.
 pub fn lines(iv: &Interview, t: &Theme, width: usize) -> Vec<(String, Style)> {
     let s = iv.s();
-    let lang = iv.lang;
-    let q = &iv.q;
-    let ev = &iv.ev;
+    let v = &iv.view;
     let mut out: Vec<(String, Style)> = Vec::new();
     let push = |out: &mut Vec<(String, Style)>, text: &str, indent: usize, style: Style| {
         let pad = " ".repeat(indent);
@@ -41,76 +41,64 @@ pub fn lines(iv: &Interview, t: &Theme, width: usize) -> Vec<(String, Style)> {
             out.push((format!("{pad}{l}"), style));
         }
     };
+    let st = status_style(t, v.status);
     push(
         &mut out,
-        &format!(
-            "{}{}{} ({})",
-            s.outcome_status,
-            s.colon,
-            ev.status.label(lang),
-            ev.status.code()
-        ),
+        &format!("{}{}{}", s.outcome_status, s.colon, v.status_label),
         0,
-        status_style(t, ev.status),
+        st,
     );
-    for (r, v) in q.results.iter().zip(&ev.results) {
-        let Some(v) = v.known() else { continue };
-        if v.is_null() {
-            continue;
-        }
-        let label = r
-            .label
-            .as_ref()
-            .map_or(r.name.clone(), |l| l.get(lang).to_string());
+    // when and for what, read aloud
+    for line in &v.sentences {
+        push(&mut out, line, 2, st);
+    }
+    for r in &v.results {
         push(
             &mut out,
-            &format!("{label}{}{}", s.colon, r.display(v, lang)),
+            &format!("{}{}{}", r.label, s.colon, r.value),
             2,
             t.base(),
         );
     }
-    let fired: Vec<_> = ev.fired(q).collect();
-    if !fired.is_empty() {
+    if !v.findings.is_empty() {
         out.push((String::new(), t.base()));
         push(&mut out, s.outcome_findings, 0, t.title());
-        for r in fired {
-            let style = if r.kind == RuleKind::Blocker {
+        for f in &v.findings {
+            let style = if f.kind == RuleKind::Blocker {
                 t.error()
             } else {
                 t.base()
             };
             push(
                 &mut out,
-                &format!("[{}] {} {}", r.kind.label(lang), r.cite, r.code),
+                &format!("[{}] {}", f.kind_label, f.cite),
                 2,
                 style,
             );
-            push(&mut out, r.message.get(lang), 4, t.base());
+            push(&mut out, &f.message, 4, t.base());
         }
     }
-    if ev.status == Status::Incomplete && !ev.missing.is_empty() {
+    if v.status == Status::Incomplete && !v.missing.is_empty() {
         out.push((String::new(), t.base()));
         push(&mut out, s.outcome_missing, 0, t.title());
-        for i in &ev.missing {
-            let f = &q.facts[usize::from(*i)];
-            push(&mut out, &format!("- {}", f.prompt.get(lang)), 2, t.warn());
+        for m in &v.missing {
+            push(&mut out, &format!("- {}", m.prompt), 2, t.warn());
         }
     }
-    for (title, items, which, numbered) in [
-        (s.outcome_materials, &q.materials, &ev.materials, false),
-        (s.outcome_steps, &q.steps, &ev.steps, true),
+    for (title, items, numbered) in [
+        (s.outcome_materials, &v.materials, false),
+        (s.outcome_steps, &v.steps, true),
     ] {
-        if which.is_empty() {
+        if items.is_empty() {
             continue;
         }
         out.push((String::new(), t.base()));
         push(&mut out, title, 0, t.title());
-        for (n, i) in which.iter().enumerate() {
-            let it = &items[*i];
+        for (n, it) in items.iter().enumerate() {
             let cite = it
                 .cite
                 .as_ref()
-                .map_or(String::new(), |c| format!(" ({c})"));
+                .map_or(String::new(), |c| strings::cite_suffix(iv.lang, c));
             let bullet = if numbered {
                 format!("{}.", n + 1)
             } else {
@@ -118,26 +106,23 @@ pub fn lines(iv: &Interview, t: &Theme, width: usize) -> Vec<(String, Style)> {
             };
             push(
                 &mut out,
-                &format!("{bullet} {}{cite}", it.text.get(lang)),
+                &format!("{bullet} {}{cite}", it.text),
                 2,
                 t.base(),
             );
         }
     }
-    let aside: Vec<u16> = ev.set_aside().collect();
-    if !aside.is_empty() {
+    if !v.set_aside.is_empty() {
         out.push((String::new(), t.base()));
         push(&mut out, s.outcome_set_aside, 0, t.title());
-        for i in aside {
-            let f = &q.facts[usize::from(i)];
-            let v = iv
-                .answers
-                .get(&f.id)
-                .map(|v| f.display(v, lang))
-                .unwrap_or_default();
+        for f in &v.set_aside {
+            let shown =
+                iv.q.fact(&f.id)
+                    .and_then(|fact| iv.answers.get(&f.id).map(|a| fact.display(a, iv.lang)))
+                    .unwrap_or_default();
             push(
                 &mut out,
-                &format!("{}{}{v}", f.prompt.get(lang), s.colon),
+                &format!("{}{}{shown}", f.prompt, s.colon),
                 2,
                 t.set_aside(),
             );

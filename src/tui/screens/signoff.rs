@@ -196,7 +196,7 @@ impl SignOffState {
             iv.followed.remove(&fid);
         }
         iv.answers = answers;
-        iv.ev = ev;
+        iv.set_evaluation(ev);
         st.error = None;
         let req = Box::new(SignOffRequest {
             draft_id: iv.draft_id.clone(),
