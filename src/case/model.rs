@@ -176,10 +176,6 @@ impl CaseRecord {
     pub fn pathway(&self) -> Option<&str> {
         self.facts.get("pathway").and_then(J::as_str)
     }
-    /// The canonical JSON that is signed (RFC 8785).
-    pub fn canonical(&self) -> Result<String, serde_json::Error> {
-        serde_jcs::to_string(self)
-    }
 }
 
 /// One line of `cases list`.

@@ -1,10 +1,9 @@
 //! `cases verify`: every signature, the hash chain, the index beside it, and the head.
 
-use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-
 use super::StoreError;
-use super::model::CaseRecord;
-use super::store::{RawCase, Store, sha256_hex};
+use super::log::CaseLog;
+use super::record::{self, RawCase};
+use super::store::Store;
 
 /// One thing wrong with the store, naming the case it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,16 +68,17 @@ pub fn verify(
             detail,
         })
     };
-    store.for_each_raw(|raw: RawCase| {
+    store.records_from(1, &mut |raw: RawCase| {
         count += 1;
         progress();
         let number = raw.number.clone();
         let mut altered = Vec::new();
-        if sha256_hex(raw.body.as_bytes()) != raw.sha256 {
+        let seal = record::check_seal(&raw);
+        if !seal.hash_ok {
             altered.push("content does not match its hash");
         }
-        let rec: Option<CaseRecord> = serde_json::from_str(&raw.body).ok();
-        let signed = signature_ok(&raw, rec.as_ref(), &keys);
+        let rec = seal.record;
+        let signed = seal.signature_ok;
         if !signed {
             altered.push("signature does not match");
         }
@@ -177,7 +177,12 @@ pub fn verify(
             );
         }
     }
-    if let Some((hseq, hnum, _)) = store.head()? {
+    if let Some(record::ChainHead {
+        seq: hseq,
+        number: hnum,
+        ..
+    }) = store.recorded_head()?
+    {
         let last = prev.as_ref().map_or(0, |p| p.0);
         if hseq > last {
             push(
@@ -197,30 +202,4 @@ pub fn verify(
         );
     }
     Ok((count, problems))
-}
-
-fn signature_ok(
-    raw: &RawCase,
-    rec: Option<&CaseRecord>,
-    keys: &std::collections::HashSet<String>,
-) -> bool {
-    let Some(rec) = rec else { return false };
-    let _ = keys;
-    let Ok(pk) = hex::decode(&rec.clerk.public_key) else {
-        return false;
-    };
-    let Ok(pk) = <[u8; 32]>::try_from(pk.as_slice()) else {
-        return false;
-    };
-    let Ok(vk) = VerifyingKey::from_bytes(&pk) else {
-        return false;
-    };
-    let Ok(sig) = hex::decode(&raw.signature) else {
-        return false;
-    };
-    let Ok(sig) = <[u8; 64]>::try_from(sig.as_slice()) else {
-        return false;
-    };
-    vk.verify(raw.body.as_bytes(), &Signature::from_bytes(&sig))
-        .is_ok()
 }

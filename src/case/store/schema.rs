@@ -1,0 +1,59 @@
+//! The schema and its migrations.
+
+/// The schema version this program writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Migrations: entry `i` takes the schema from version `i` to `i + 1`.
+pub(super) const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    questionnaire_id TEXT NOT NULL,
+    questionnaire_version TEXT NOT NULL,
+    questionnaire_sha256 TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    current TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_ns INTEGER NOT NULL,
+    clerk TEXT NOT NULL
+);
+CREATE INDEX drafts_updated ON drafts (updated_ns);
+CREATE TABLE clerk_keys (
+    public_key TEXT PRIMARY KEY,
+    os_user TEXT NOT NULL,
+    display_name TEXT,
+    registered_at TEXT NOT NULL
+);
+CREATE TABLE cases (
+    seq INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+CREATE TABLE case_index (
+    seq INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    year INTEGER NOT NULL,
+    serial INTEGER NOT NULL,
+    signed_at TEXT NOT NULL,
+    interview_date TEXT,
+    applicant_name TEXT NOT NULL,
+    applicant_id TEXT,
+    pathway TEXT,
+    status TEXT NOT NULL,
+    level TEXT,
+    clerk TEXT NOT NULL,
+    clerk_name TEXT,
+    amends TEXT,
+    results TEXT NOT NULL,
+    UNIQUE (year, serial)
+);
+CREATE INDEX case_index_date ON case_index (interview_date);
+CREATE TRIGGER cases_immutable_update BEFORE UPDATE ON cases
+    BEGIN SELECT RAISE(ABORT, 'signed cases are immutable'); END;
+CREATE TRIGGER cases_immutable_delete BEFORE DELETE ON cases
+    BEGIN SELECT RAISE(ABORT, 'signed cases are immutable'); END;
+INSERT INTO meta (key, value) VALUES ('app', 'guantong');
+"#];

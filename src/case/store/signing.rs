@@ -1,0 +1,163 @@
+//! Sign-off: the record built ([`crate::case::signoff`]), numbered, placed in the chain and
+//! sealed ([`crate::case::record`]), then kept with its index row and the new chain head,
+//! in one transaction.
+
+use std::path::PathBuf;
+
+use ed25519_dalek::SigningKey;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Store;
+use crate::case::model::{CaseRecord, SignOff};
+use crate::case::record::{self, ChainHead};
+use crate::case::signoff::{self, Signer};
+use crate::case::{StoreError, keys};
+
+fn signer(key: &SigningKey) -> Signer {
+    Signer {
+        user: keys::os_user(),
+        public_key: record::public_key_hex(key),
+    }
+}
+
+impl Store {
+    /// Sign off one case: evaluate, number, canonicalise, sign with the clerk's key
+    /// (created on first use), chain, insert and remove the draft, in one transaction.
+    pub fn sign_off(&self, s: &SignOff) -> Result<CaseRecord, StoreError> {
+        let key = clerk_key()?;
+        let rec = signoff::prepare(s, &signer(&key))?;
+        let tx = self.begin()?;
+        let rec = self.insert_case(&tx, rec, &key, s.today.year())?;
+        if let Some(d) = &s.draft_id {
+            tx.execute("DELETE FROM drafts WHERE id = ?1", [d])
+                .map_err(|e| self.sq(e))?;
+        }
+        tx.commit().map_err(|e| self.sq(e))?;
+        Ok(rec)
+    }
+
+    /// Sign off many cases in one transaction (bulk entry, benchmarks): numbered, signed
+    /// and chained exactly as one by one.
+    #[doc(hidden)]
+    pub fn sign_off_many(
+        &self,
+        items: &[SignOff],
+        key: &SigningKey,
+    ) -> Result<Vec<String>, StoreError> {
+        let tx = self.begin()?;
+        let mut numbers = Vec::with_capacity(items.len());
+        let who = signer(key);
+        for s in items {
+            let rec = signoff::prepare(s, &who)?;
+            numbers.push(self.insert_case(&tx, rec, key, s.today.year())?.number);
+        }
+        tx.commit().map_err(|e| self.sq(e))?;
+        Ok(numbers)
+    }
+
+    fn insert_case(
+        &self,
+        tx: &Transaction,
+        mut rec: CaseRecord,
+        key: &SigningKey,
+        year: i16,
+    ) -> Result<CaseRecord, StoreError> {
+        if let Some(a) = &rec.amends {
+            let exists: Option<i64> = tx
+                .query_row("SELECT seq FROM cases WHERE number = ?1", [a], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.sq(e))?;
+            if exists.is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "要更正的案件 {a} 不存在 / the case to amend, {a}, does not exist"
+                )));
+            }
+        }
+        let prev: Option<ChainHead> = tx
+            .query_row(
+                "SELECT seq, number, sha256 FROM cases ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(ChainHead {
+                        seq: r.get(0)?,
+                        number: r.get(1)?,
+                        sha256: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sq(e))?;
+        let serial: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(serial), 0) + 1 FROM case_index WHERE year = ?1",
+                [i64::from(year)],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sq(e))?;
+        if serial > 999_999 {
+            return Err(StoreError::Invalid(format!(
+                "{year} 年的案件编号已用完 / case numbers for {year} are exhausted"
+            )));
+        }
+        rec.number = format!("BS-{year}-{serial:06}");
+        let raw = record::seal(&mut rec, prev.as_ref(), key)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO clerk_keys (public_key, os_user, display_name, registered_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                rec.clerk.public_key,
+                rec.clerk.user,
+                rec.clerk.display_name,
+                rec.signed_at.to_string()
+            ],
+        )
+        .map_err(|e| self.sq(e))?;
+        tx.execute(
+            "INSERT INTO cases (seq, number, body, sha256, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![raw.seq, raw.number, raw.body, raw.sha256, raw.signature],
+        )
+        .map_err(|e| self.sq(e))?;
+        let results =
+            serde_json::to_string(&rec.results).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO case_index (seq, number, year, serial, signed_at, interview_date,
+                applicant_name, applicant_id, pathway, status, level, clerk, clerk_name, amends,
+                results)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                rec.seq,
+                rec.number,
+                i64::from(year),
+                serial,
+                rec.signed_at.to_string(),
+                rec.interview_date.map(|d| d.to_string()),
+                rec.applicant.name,
+                rec.applicant.id_number,
+                rec.pathway(),
+                rec.status(),
+                rec.result_str("level"),
+                rec.clerk.user,
+                rec.clerk.display_name,
+                rec.amends,
+                results
+            ],
+        )
+        .map_err(|e| self.sq(e))?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('head', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = ?1",
+            [format!("{} {} {}", rec.seq, rec.number, rec.sha256)],
+        )
+        .map_err(|e| self.sq(e))?;
+        Ok(rec)
+    }
+}
+
+/// The clerk's signing key, from the config directory.
+pub fn clerk_key() -> Result<SigningKey, StoreError> {
+    let dir = keys::config_dir().ok_or_else(|| StoreError::Key {
+        path: PathBuf::from("~"),
+        detail: "no home directory: set GUANTONG_CONFIG_DIR".into(),
+    })?;
+    keys::load_or_create_key(&dir)
+}
