@@ -57,7 +57,8 @@ fn build() -> Fixture {
     let data = std::env::var_os("GUANTONG_BENCH_KEEP")
         .map(PathBuf::from)
         .unwrap_or_else(|| tmp.path().join("data"));
-    let store = Store::open(&data).unwrap();
+    let mut store = Store::open(&data).unwrap();
+    store.set_office(Some(guantong::case::OfficeCode::parse("451002").unwrap()));
     let key = clerk_key().unwrap();
     let sources = ["eligible.toml", "ineligible.toml"].map(|f| {
         let src = std::fs::read_to_string(fixture(f)).unwrap();

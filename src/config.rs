@@ -8,12 +8,14 @@
 //! lang = "zh"                # zh | en
 //! borders = "ascii"          # ascii | unicode
 //! data_dir = "/srv/guantong" # the case store
+//! office_code = "451002"     # this store's office (GUANTONG_OFFICE overrides it)
 //! ```
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::case::office::{OFFICE_ENV, OfficeCode, OfficeCodeError};
 use crate::text::Lang;
 
 pub const FILE_NAME: &str = "config.toml";
@@ -25,6 +27,8 @@ pub struct Config {
     pub lang: Option<Lang>,
     pub borders: Option<Borders>,
     pub data_dir: Option<PathBuf>,
+    /// The office code cases are signed under (`451002`, `451002-2`).
+    pub office_code: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -43,6 +47,11 @@ pub enum ConfigError {
     },
     #[error("{path}: config file error: {message}")]
     Parse { path: PathBuf, message: String },
+    #[error("{source_name}: {error}")]
+    Office {
+        source_name: &'static str,
+        error: OfficeCodeError,
+    },
 }
 
 /// guantong's config directory.
@@ -84,6 +93,26 @@ impl Config {
         self.borders == Some(Borders::Ascii)
     }
 
+    /// The office code: `GUANTONG_OFFICE` when set (and not empty), else `office_code`.
+    /// A malformed one is an error naming where it came from.
+    pub fn office(&self) -> Result<Option<OfficeCode>, ConfigError> {
+        self.office_with_env(std::env::var(OFFICE_ENV).ok())
+    }
+
+    /// [`Config::office`] with the environment's value given.
+    pub fn office_with_env(&self, env: Option<String>) -> Result<Option<OfficeCode>, ConfigError> {
+        let (given, source_name) = match env.filter(|s| !s.trim().is_empty()) {
+            Some(e) => (e, OFFICE_ENV),
+            None => match &self.office_code {
+                Some(c) => (c.clone(), "config.toml office_code"),
+                None => return Ok(None),
+            },
+        };
+        OfficeCode::parse(&given)
+            .map(Some)
+            .map_err(|error| ConfigError::Office { source_name, error })
+    }
+
     pub fn clerk_name(&self) -> Option<&str> {
         self.clerk_name
             .as_deref()
@@ -113,6 +142,33 @@ mod tests {
     fn errors_name_the_file() {
         let e = Config::parse(Path::new("/x/config.toml"), "borders = \"round\"").unwrap_err();
         assert!(e.to_string().starts_with("/x/config.toml: "), "{e}");
+    }
+
+    #[test]
+    fn office_code_from_the_environment_first() {
+        let c = Config::parse(Path::new("c.toml"), "office_code = \"451002\"\n").unwrap();
+        assert_eq!(c.office_with_env(None).unwrap().unwrap().as_str(), "451002");
+        assert_eq!(
+            c.office_with_env(Some("451002-2".into()))
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "451002-2"
+        );
+        // An empty variable is not set.
+        assert_eq!(
+            c.office_with_env(Some(" ".into()))
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "451002"
+        );
+        let e = c.office_with_env(Some("45100".into())).unwrap_err();
+        assert!(e.to_string().starts_with("GUANTONG_OFFICE: "), "{e}");
+        let bad = Config::parse(Path::new("c.toml"), "office_code = \"4510\"\n").unwrap();
+        let e = bad.office_with_env(None).unwrap_err();
+        assert!(e.to_string().contains("office_code") && e.to_string().contains("4510"));
+        assert_eq!(Config::default().office_with_env(None).unwrap(), None);
     }
 
     #[test]

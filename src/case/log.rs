@@ -8,6 +8,9 @@ use super::StoreError;
 use super::record::{ChainHead, RawCase};
 
 pub trait CaseLog {
+    /// The origin whose chain this log holds (a store's id, made when it was created).
+    fn origin(&self) -> Result<String, StoreError>;
+
     /// The chain head the log recorded at its last append. Compared with the records
     /// actually present it shows truncation: removing the newest records leaves it
     /// pointing past the end.

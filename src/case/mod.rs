@@ -9,6 +9,7 @@ pub mod export;
 pub mod keys;
 pub mod log;
 pub mod model;
+pub mod office;
 pub mod record;
 pub mod signoff;
 pub mod store;
@@ -21,6 +22,7 @@ pub use model::{
     Applicant, CaseFilter, CaseRecord, CaseSummary, Clerk, Draft, Pledge, PrevRef,
     QuestionnaireRef, Resumed, SignOff, mask_name,
 };
+pub use office::{OfficeCode, OfficeCodeError};
 pub use record::{ChainHead, RawCase};
 pub use store::Store;
 pub use verify::{Problem, verify};

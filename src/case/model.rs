@@ -9,8 +9,9 @@ use crate::eval::input;
 use crate::questionnaire::Questionnaire;
 use crate::value::Answers;
 
-/// Format tag inside every signed record.
-pub const RECORD_FORMAT: &str = "guantong-case/1";
+/// Format tag inside every record signed now. `guantong-case/1` records (before office
+/// codes and origins) are still read and verified.
+pub const RECORD_FORMAT: &str = "guantong-case/2";
 
 /// An interview in progress, saved after every answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -160,6 +161,12 @@ pub struct CaseRecord {
     pub notes: Option<String>,
     pub amends: Option<String>,
     pub prev: Option<PrevRef>,
+    /// The origin (store) whose chain the record is in; absent in `guantong-case/1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The office code the record was minted under; absent in `guantong-case/1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
     #[serde(skip)]
     pub sha256: String,
     #[serde(skip)]

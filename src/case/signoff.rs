@@ -113,6 +113,8 @@ pub fn prepare(s: &SignOff, signer: &Signer) -> Result<CaseRecord, StoreError> {
         notes: s.notes.clone().filter(|n| !n.trim().is_empty()),
         amends: s.amends.clone(),
         prev: None,
+        origin: None,
+        office: None,
         sha256: String::new(),
         signature: String::new(),
     })

@@ -5,6 +5,9 @@ use super::log::CaseLog;
 use super::record::{self, RawCase};
 use super::store::Store;
 
+/// The record format before office codes and origins.
+const LEGACY_FORMAT: &str = "guantong-case/1";
+
 /// One thing wrong with the store, naming the case it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -55,6 +58,8 @@ pub fn verify(
         .map(|(k, _)| k)
         .collect();
     let present: std::collections::HashSet<String> = store.numbers()?.into_iter().collect();
+    let origin = store.origin()?;
+    let office = store.recorded_office()?;
     let mut removed: Vec<String> = Vec::new();
     let mut gaps: Vec<(i64, i64)> = Vec::new();
     let mut problems = Vec::new();
@@ -90,6 +95,16 @@ pub fn verify(
         };
         if !keys.contains(&rec.clerk.public_key) {
             altered.push("signed by a key not registered in this store");
+        }
+        // Records from before office codes carry neither; every later one names this
+        // store's origin (its chain) and office.
+        if rec.format != LEGACY_FORMAT {
+            if rec.origin.as_deref() != Some(origin.as_str()) {
+                altered.push("signed into another store's chain (origin differs)");
+            }
+            if rec.office.is_none() || rec.office != office {
+                altered.push("signed under another office code than this store's");
+            }
         }
         if rec.number != raw.number {
             altered.push("number differs from the signed one");

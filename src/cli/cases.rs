@@ -13,6 +13,7 @@ use serde_json::Value as J;
 
 use crate::case::export::{self, ExportFormat};
 use crate::case::{CaseFilter, SignOff, Store, StoreError, keys, verify};
+use crate::config::Config;
 use crate::eval::{self, Status, input, report};
 use crate::questionnaire::{self, Questionnaire};
 use crate::text::Lang;
@@ -174,9 +175,17 @@ fn store_fail(e: StoreError) -> Fail {
 }
 
 pub fn run(a: CasesArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> ExitCode {
-    let lang = lang.unwrap_or_default();
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("guantong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let lang = lang.or(config.lang).unwrap_or_default();
+    let data_dir = data_dir.or_else(|| config.data_dir.clone());
     let r = match a.command {
-        CasesCommand::Sign(s) => sign(s, data_dir),
+        CasesCommand::Sign(s) => sign(s, data_dir, &config),
         CasesCommand::List(l) => list(l, data_dir, lang),
         CasesCommand::Show(s) => show(s, data_dir, lang),
         CasesCommand::Export(e) => export_cmd(e, data_dir, lang),
@@ -247,7 +256,7 @@ fn label_q(path: Option<&Path>) -> Result<Option<Questionnaire>, Fail> {
     }
 }
 
-fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
+fn sign(a: SignArgs, data_dir: Option<PathBuf>, config: &Config) -> Result<ExitCode, Fail> {
     if !a.pledge_confirmed {
         eprintln!(
             "guantong: 申请人须先确认诚信承诺（第十一条（三）、第二十一条），请在确认后加 --pledge-confirmed / the applicant must acknowledge the integrity pledge first: add --pledge-confirmed once they have"
@@ -312,7 +321,12 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
             }
         }
     }
-    let store = open_store(data_dir)?;
+    let office = config.office().map_err(|e| {
+        eprintln!("guantong: {e}");
+        Fail(2)
+    })?;
+    let mut store = open_store(data_dir)?;
+    store.set_office(office);
     let now = Timestamp::now();
     let rec = store
         .sign_off(&SignOff {
@@ -321,7 +335,10 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>) -> Result<ExitCode, Fail> {
             applicant_name,
             applicant_id,
             pledge_confirmed_at: now,
-            clerk_display_name: keys::clerk_display_name(),
+            clerk_display_name: config
+                .clerk_name()
+                .map(str::to_string)
+                .or_else(keys::clerk_display_name),
             notes: a.notes,
             amends: a.amends,
             draft_id: None,

@@ -41,13 +41,29 @@ pub fn run(a: WizardArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> Exit
         eprintln!("guantong: no data directory; use --data-dir / 没有数据目录，请用 --data-dir");
         return ExitCode::from(2);
     };
-    let store = match Store::open(&dir) {
+    let office = match config.office() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("guantong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut store = match Store::open(&dir) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("guantong: {e}");
             return ExitCode::from(1);
         }
     };
+    // A code that differs from the store's would only be refused at sign-off, after the
+    // interview: say so now. (A missing one is asked for by the first-run screen.)
+    store.set_office(office);
+    if store.configured_office().is_some()
+        && let Err(e) = store.check_office()
+    {
+        eprintln!("guantong: {e}");
+        return ExitCode::from(2);
+    }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         eprintln!("guantong: the wizard needs a terminal / 面谈向导需要在终端中运行");
         return ExitCode::from(2);

@@ -836,6 +836,21 @@ impl Cx<'_> {
             }
             r
         };
+        if let Some(p) = &m.case_prefix {
+            let t = p.get_ref();
+            let ok = (1..=8).contains(&t.len())
+                && t.starts_with(|c: char| c.is_ascii_uppercase())
+                && t.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if !ok {
+                self.error(
+                    p.span().start,
+                    format!(
+                        "meta.case_prefix `{t}` must be 1 to 8 capital letters or digits, starting with a letter (e.g. \"BS\")"
+                    ),
+                );
+            }
+        }
         let valid_from = date(self, &m.valid_from, "valid_from");
         let valid_to = date(self, &m.valid_to, "valid_to");
         if let (Some(a), Some(b)) = (valid_from, valid_to)
@@ -862,6 +877,7 @@ impl Cx<'_> {
             applicant_id,
             pledge: m.pledge.as_ref().map(|p| p.get_ref().clone()),
             pledge_cite: m.pledge_cite.as_ref().map(|p| p.get_ref().clone()),
+            case_prefix: m.case_prefix.as_ref().map(|p| p.get_ref().clone()),
         }
     }
 

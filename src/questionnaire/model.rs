@@ -230,6 +230,8 @@ pub struct Meta {
     pub applicant_id: Option<u16>,
     pub pledge: Option<Text>,
     pub pledge_cite: Option<String>,
+    /// The case-number prefix: 1 to 8 capital letters or digits, starting with a letter.
+    pub case_prefix: Option<String>,
 }
 
 /// The status values, in the enum order used by the checker.

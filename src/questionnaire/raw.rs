@@ -46,6 +46,8 @@ pub struct RawMeta {
     pub applicant_id: Option<S<String>>,
     pub pledge: Option<S<Text>>,
     pub pledge_cite: Option<S<String>>,
+    /// The case-number prefix (`BS` in `BS-451002-2026-000001`).
+    pub case_prefix: Option<S<String>>,
 }
 
 #[derive(Deserialize)]

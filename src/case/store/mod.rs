@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use super::StoreError;
+use super::{OfficeCode, StoreError};
 
 pub use super::record::RawCase;
 pub use index::IndexRow;
@@ -43,6 +43,8 @@ pub struct Store {
     path: PathBuf,
     dir: PathBuf,
     shared: bool,
+    /// The office code this process signs under (from config or the environment).
+    office: Option<OfficeCode>,
 }
 
 impl std::fmt::Debug for Store {
@@ -141,6 +143,7 @@ impl Store {
             path,
             dir: dir.to_path_buf(),
             shared,
+            office: None,
         };
         store.init()?;
         drop(lock);
@@ -158,6 +161,57 @@ impl Store {
     /// True when the directory is a shared (setgid) one and files are group-readable.
     pub fn is_shared(&self) -> bool {
         self.shared
+    }
+
+    /// The office code this process signs under. Sign-off refuses without one, and
+    /// refuses one that differs from the code the store was first signed under.
+    pub fn set_office(&mut self, office: Option<OfficeCode>) {
+        self.office = office;
+    }
+
+    /// The office code given with [`Store::set_office`].
+    pub fn configured_office(&self) -> Option<&OfficeCode> {
+        self.office.as_ref()
+    }
+
+    /// The store's origin id: the name of its chain, made when the store was created (or
+    /// migrated to schema 2).
+    pub fn origin(&self) -> Result<String, StoreError> {
+        self.meta("origin")?.ok_or_else(|| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: "the store has no origin id".into(),
+        })
+    }
+
+    /// The office code written at the store's first sign-off, if any.
+    pub fn recorded_office(&self) -> Result<Option<String>, StoreError> {
+        self.meta("office")
+    }
+
+    /// Check the configured office code against the store's, as sign-off will: `Ok` when
+    /// they agree or the store has none yet.
+    pub fn check_office(&self) -> Result<OfficeCode, StoreError> {
+        let recorded = self.recorded_office()?;
+        match (&self.office, recorded) {
+            (None, recorded) => Err(StoreError::NoOffice {
+                path: self.path.clone(),
+                recorded,
+            }),
+            (Some(c), Some(r)) if c.as_str() != r => Err(StoreError::OfficeMismatch {
+                path: self.path.clone(),
+                configured: c.to_string(),
+                recorded: r,
+            }),
+            (Some(c), _) => Ok(c.clone()),
+        }
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sq(e))
     }
 
     fn sq(&self, e: rusqlite::Error) -> StoreError {

@@ -102,6 +102,9 @@ impl Store {
 }
 
 impl CaseLog for Store {
+    fn origin(&self) -> Result<String, StoreError> {
+        Store::origin(self)
+    }
     fn recorded_head(&self) -> Result<Option<ChainHead>, StoreError> {
         self.head()
     }

@@ -1,10 +1,11 @@
 //! The schema and its migrations.
 
 /// The schema version this program writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migrations: entry `i` takes the schema from version `i` to `i + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE drafts (
     id TEXT PRIMARY KEY,
@@ -56,4 +57,11 @@ CREATE TRIGGER cases_immutable_update BEFORE UPDATE ON cases
 CREATE TRIGGER cases_immutable_delete BEFORE DELETE ON cases
     BEGIN SELECT RAISE(ABORT, 'signed cases are immutable'); END;
 INSERT INTO meta (key, value) VALUES ('app', 'guantong');
-"#];
+"#,
+    // 2: the store's origin id (its chain's name when records travel to the bureau's
+    // server). Records signed from now on carry it and the office code; older records
+    // stay as they were signed and the chain goes on from them.
+    r#"
+INSERT OR IGNORE INTO meta (key, value) VALUES ('origin', lower(hex(randomblob(16))));
+"#,
+];

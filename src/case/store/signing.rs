@@ -11,13 +11,19 @@ use super::Store;
 use crate::case::model::{CaseRecord, SignOff};
 use crate::case::record::{self, ChainHead};
 use crate::case::signoff::{self, Signer};
-use crate::case::{StoreError, keys};
+use crate::case::{OfficeCode, StoreError, keys, office};
 
 fn signer(key: &SigningKey) -> Signer {
     Signer {
         user: keys::os_user(),
         public_key: record::public_key_hex(key),
     }
+}
+
+/// What every record minted in one transaction shares.
+struct Mint {
+    origin: String,
+    office: OfficeCode,
 }
 
 impl Store {
@@ -27,7 +33,8 @@ impl Store {
         let key = clerk_key()?;
         let rec = signoff::prepare(s, &signer(&key))?;
         let tx = self.begin()?;
-        let rec = self.insert_case(&tx, rec, &key, s.today.year())?;
+        let mint = self.mint(&tx)?;
+        let rec = self.insert_case(&tx, rec, &key, s, &mint)?;
         if let Some(d) = &s.draft_id {
             tx.execute("DELETE FROM drafts WHERE id = ?1", [d])
                 .map_err(|e| self.sq(e))?;
@@ -45,14 +52,31 @@ impl Store {
         key: &SigningKey,
     ) -> Result<Vec<String>, StoreError> {
         let tx = self.begin()?;
+        let mint = self.mint(&tx)?;
         let mut numbers = Vec::with_capacity(items.len());
         let who = signer(key);
         for s in items {
             let rec = signoff::prepare(s, &who)?;
-            numbers.push(self.insert_case(&tx, rec, key, s.today.year())?.number);
+            numbers.push(self.insert_case(&tx, rec, key, s, &mint)?.number);
         }
         tx.commit().map_err(|e| self.sq(e))?;
         Ok(numbers)
+    }
+
+    /// Inside the sign-off transaction (so no other process can claim the store's first
+    /// office code meanwhile): the origin, and the office code checked against the
+    /// store's, written when this is the store's first sign-off under one.
+    fn mint(&self, tx: &Transaction) -> Result<Mint, StoreError> {
+        let office = self.check_office()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('office', ?1)",
+            [office.as_str()],
+        )
+        .map_err(|e| self.sq(e))?;
+        Ok(Mint {
+            origin: self.origin()?,
+            office,
+        })
     }
 
     fn insert_case(
@@ -60,8 +84,10 @@ impl Store {
         tx: &Transaction,
         mut rec: CaseRecord,
         key: &SigningKey,
-        year: i16,
+        s: &SignOff,
+        mint: &Mint,
     ) -> Result<CaseRecord, StoreError> {
+        let year = s.today.year();
         if let Some(a) = &rec.amends {
             let exists: Option<i64> = tx
                 .query_row("SELECT seq FROM cases WHERE number = ?1", [a], |r| r.get(0))
@@ -99,7 +125,14 @@ impl Store {
                 "{year} 年的案件编号已用完 / case numbers for {year} are exhausted"
             )));
         }
-        rec.number = format!("BS-{year}-{serial:06}");
+        rec.number = office::case_number(
+            s.questionnaire.meta.case_prefix.as_deref(),
+            &mint.office,
+            year,
+            serial,
+        );
+        rec.origin = Some(mint.origin.clone());
+        rec.office = Some(mint.office.to_string());
         let raw = record::seal(&mut rec, prev.as_ref(), key)?;
         tx.execute(
             "INSERT OR IGNORE INTO clerk_keys (public_key, os_user, display_name, registered_at)
