@@ -204,16 +204,19 @@ fn benches(c: &mut Criterion) {
         .map(|s| s.to_string())
         .chain(q.results.iter().map(|r| r.name.clone()))
         .collect();
+    let facts: Vec<String> = q.meta.summary.facts.iter().map(|f| f.id.clone()).collect();
     g.bench_function("export_all_csv", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(32 << 20);
             out.extend_from_slice(export::BOM.as_bytes());
-            out.extend_from_slice(export::csv_header(&names, Default::default()).as_bytes());
+            out.extend_from_slice(
+                export::csv_header(&facts, &names, Default::default()).as_bytes(),
+            );
             let mut rows = 0usize;
             store
                 .for_each_row(&CaseFilter::default(), |r| {
                     rows += 1;
-                    out.extend_from_slice(export::csv_row(&r, &names, false).as_bytes());
+                    out.extend_from_slice(export::csv_row(&r, &facts, &names, false).as_bytes());
                     Ok(())
                 })
                 .unwrap();

@@ -9,7 +9,11 @@
 //! borders = "ascii"          # ascii | unicode
 //! data_dir = "/srv/guantong" # the case store
 //! office_code = "451002"     # this store's office (GUANTONG_OFFICE overrides it)
+//! questionnaires = ["subsidy.toml", "/etc/guantong/questionnaires"]  # files or directories
+//! default_questionnaire = "flexible-employment-subsidy"              # an id among them
 //! ```
+//!
+//! Relative paths in `questionnaires` are relative to the config file's directory.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +33,11 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// The office code cases are signed under (`451002`, `451002-2`).
     pub office_code: Option<String>,
+    /// Questionnaire files, or directories of `*.toml` files, beside the embedded one.
+    #[serde(default)]
+    pub questionnaires: Vec<PathBuf>,
+    /// The id of the questionnaire to use when none is given on the command line.
+    pub default_questionnaire: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -83,10 +92,27 @@ impl Config {
     }
 
     pub fn parse(path: &Path, src: &str) -> Result<Config, ConfigError> {
-        toml::from_str(src).map_err(|e| ConfigError::Parse {
+        let mut c: Config = toml::from_str(src).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             message: e.message().trim().to_string(),
-        })
+        })?;
+        if let Some(base) = path.parent() {
+            for q in &mut c.questionnaires {
+                if q.is_relative() {
+                    *q = base.join(&*q);
+                }
+            }
+        }
+        Ok(c)
+    }
+
+    /// What the questionnaire catalogue is built from, with `given` from the command line.
+    pub fn catalogue_spec(&self, given: Option<String>) -> crate::questionnaire::catalogue::Spec {
+        crate::questionnaire::catalogue::Spec {
+            paths: self.questionnaires.clone(),
+            default: self.default_questionnaire.clone(),
+            given,
+        }
     }
 
     pub fn ascii(&self) -> bool {
@@ -136,6 +162,23 @@ mod tests {
         assert_eq!(c.lang, Some(Lang::En));
         assert!(c.ascii());
         assert_eq!(c.data_dir, Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn questionnaire_paths_are_relative_to_the_config_file() {
+        let c = Config::parse(
+            Path::new("/etc/guantong/config.toml"),
+            "questionnaires = [\"q/a.toml\", \"/srv/b\"]\ndefault_questionnaire = \"a\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.questionnaires,
+            vec![
+                PathBuf::from("/etc/guantong/q/a.toml"),
+                PathBuf::from("/srv/b")
+            ]
+        );
+        assert_eq!(c.default_questionnaire.as_deref(), Some("a"));
     }
 
     #[test]

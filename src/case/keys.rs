@@ -11,15 +11,15 @@ use super::StoreError;
 
 /// Environment variable overriding the config directory (tests, unusual setups).
 pub const CONFIG_DIR_ENV: &str = "GUANTONG_CONFIG_DIR";
-const KEY_FILE: &str = "signing.key";
+pub(crate) const KEY_FILE: &str = "signing.key";
 
 /// guantong's config directory: `$GUANTONG_CONFIG_DIR`, else the platform's
-/// (`~/.config/guantong` on Linux).
+/// (`~/.config/guantong` on Linux; see [`super::dirs`]).
 pub fn config_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(d));
     }
-    directories::ProjectDirs::from("cn", "baise", "guantong").map(|p| p.config_dir().to_path_buf())
+    super::dirs::config_dir().map(|(d, _)| d)
 }
 
 /// The OS user running guantong: the real uid's name from `/etc/passwd`, else `$USER`

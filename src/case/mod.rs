@@ -4,6 +4,7 @@
 //! record from the answers) are pure; `log` is the case-log interface a place that keeps
 //! records offers; `store` is the SQLite one.
 
+pub mod dirs;
 pub mod error;
 pub mod export;
 pub mod keys;
@@ -13,6 +14,7 @@ pub mod office;
 pub mod record;
 pub mod signoff;
 pub mod store;
+pub mod summary;
 pub mod verify;
 
 pub use error::StoreError;

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as J};
 
+use super::summary::{SummaryRef, SummaryValue};
 use crate::eval::input;
 use crate::questionnaire::Questionnaire;
 use crate::value::Answers;
@@ -167,6 +168,10 @@ pub struct CaseRecord {
     /// The office code the record was minted under; absent in `guantong-case/1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office: Option<String>,
+    /// What summarises the case (the questionnaire's `[meta.summary]` at sign-off);
+    /// absent in older records (see [`super::summary::legacy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryRef>,
     #[serde(skip)]
     pub sha256: String,
     #[serde(skip)]
@@ -179,9 +184,6 @@ impl CaseRecord {
     }
     pub fn result_str(&self, name: &str) -> Option<&str> {
         self.results.get(name).and_then(J::as_str)
-    }
-    pub fn pathway(&self) -> Option<&str> {
-        self.facts.get("pathway").and_then(J::as_str)
     }
 }
 
@@ -196,9 +198,13 @@ pub struct CaseSummary {
     pub name: String,
     /// Masked (4510**********0017).
     pub id_number: Option<String>,
-    pub pathway: Option<String>,
+    /// The id of the questionnaire the case was made under.
+    pub questionnaire: Option<String>,
     pub status: String,
-    pub level: Option<String>,
+    /// The summary entries (see [`super::summary`]), values as codes.
+    pub summary: Vec<SummaryValue>,
+    /// The amount due, whole yuan, when the questionnaire declares one.
+    pub money: Option<i64>,
     pub clerk: String,
     pub amends: Option<String>,
 }
@@ -211,6 +217,8 @@ pub struct CaseFilter {
     pub to: Option<Date>,
     pub status: Option<String>,
     pub clerk: Option<String>,
+    /// Only cases made under the questionnaire with this id.
+    pub questionnaire: Option<String>,
     pub search: Option<String>,
     pub limit: usize,
 }

@@ -79,7 +79,7 @@ impl fmt::Display for OfficeCode {
     }
 }
 
-/// A case number: `PREFIX-OFFICE-YEAR-SERIAL` (`BS-451002-2026-000001`), or without the
+/// A case number: `PREFIX-OFFICE-YEAR-SERIAL` (`SB-451002-2026-000001`), or without the
 /// prefix when the questionnaire declares none.
 pub fn case_number(prefix: Option<&str>, office: &OfficeCode, year: i16, serial: i64) -> String {
     match prefix {
@@ -117,8 +117,8 @@ mod tests {
         }
         let o = OfficeCode::parse("451002-2").unwrap();
         assert_eq!(
-            case_number(Some("BS"), &o, 2026, 7),
-            "BS-451002-2-2026-000007"
+            case_number(Some("SB"), &o, 2026, 7),
+            "SB-451002-2-2026-000007"
         );
         assert_eq!(case_number(None, &o, 2026, 7), "451002-2-2026-000007");
     }

@@ -6,6 +6,7 @@ use serde_json::Value as J;
 
 use super::StoreError;
 use super::model::*;
+use super::summary;
 use crate::eval::{self, input, report};
 
 /// Who signs: the clerk's OS user and public key (hex).
@@ -115,6 +116,7 @@ pub fn prepare(s: &SignOff, signer: &Signer) -> Result<CaseRecord, StoreError> {
         prev: None,
         origin: None,
         office: None,
+        summary: Some(summary::declared(q)),
         sha256: String::new(),
         signature: String::new(),
     })

@@ -4,6 +4,7 @@ use super::StoreError;
 use super::log::CaseLog;
 use super::record::{self, RawCase};
 use super::store::Store;
+use super::summary;
 
 /// The record format before office codes and origins.
 const LEGACY_FORMAT: &str = "guantong-case/1";
@@ -114,7 +115,8 @@ pub fn verify(
                 && ix.applicant_name == rec.applicant.name
                 && ix.applicant_id == rec.applicant.id_number
                 && ix.status == rec.status()
-                && ix.level.as_deref() == rec.result_str("level")
+                && (ix.summary.clone(), ix.money) == summary::values(&rec)
+                && ix.questionnaire.as_deref() == Some(rec.questionnaire.id.as_str())
                 && ix.clerk == rec.clerk.user
                 && ix.results == rec.results
                 && ix.interview_date == rec.interview_date;

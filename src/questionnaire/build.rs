@@ -726,9 +726,21 @@ impl Cx<'_> {
                     );
                 }
             }
-            if let Some((c, _)) =
-                comp.compile(self, &r.expr, Place::Result, &format!("result `{name}`"))
+            let compiled = comp.compile(self, &r.expr, Place::Result, &format!("result `{name}`"));
+            // The summary's money result is added up by reports: a whole number of yuan.
+            if let Some(m) = raw.meta.summary.as_ref().and_then(|s| s.money.as_ref())
+                && m.get_ref() == name
+                && let Some((_, ty)) = &compiled
+                && !matches!(ty, Ty::Int | Ty::Null)
             {
+                self.error(
+                    m.span().start,
+                    format!(
+                        "meta.summary.money: result `{name}` must be an integer (whole yuan), found {ty}"
+                    ),
+                );
+            }
+            if let Some((c, _)) = compiled {
                 results.push(ResultDef {
                     name: name.clone(),
                     expr: c,
@@ -851,6 +863,7 @@ impl Cx<'_> {
                 );
             }
         }
+        let summary = self.summary(m.summary.as_ref(), fact_map, result_names);
         let valid_from = date(self, &m.valid_from, "valid_from");
         let valid_to = date(self, &m.valid_to, "valid_to");
         if let (Some(a), Some(b)) = (valid_from, valid_to)
@@ -878,6 +891,76 @@ impl Cx<'_> {
             pledge: m.pledge.as_ref().map(|p| p.get_ref().clone()),
             pledge_cite: m.pledge_cite.as_ref().map(|p| p.get_ref().clone()),
             case_prefix: m.case_prefix.as_ref().map(|p| p.get_ref().clone()),
+            summary,
+        }
+    }
+
+    /// `[meta.summary]`: every fact and result named exists, none twice; labels in both
+    /// languages (a missing English label is a warning, as elsewhere).
+    fn summary(
+        &mut self,
+        raw: Option<&RawSummary>,
+        fact_map: &std::collections::HashMap<String, u16>,
+        result_names: &BTreeSet<String>,
+    ) -> Summary {
+        let Some(raw) = raw else {
+            return Summary::default();
+        };
+        let items = |cx: &mut Cx, list: &[RawSummaryItem], result: bool| {
+            let what = if result { "results" } else { "facts" };
+            let mut seen = BTreeSet::new();
+            let mut out = Vec::new();
+            for it in list {
+                let id = it.id.get_ref();
+                let known = if result {
+                    result_names.contains(id)
+                } else {
+                    fact_map.contains_key(id)
+                };
+                if !known {
+                    cx.error(
+                        it.id.span().start,
+                        format!(
+                            "meta.summary.{what}: no {} `{id}`",
+                            if result { "result" } else { "fact" }
+                        ),
+                    );
+                    continue;
+                }
+                if !seen.insert(id.clone()) {
+                    cx.error(
+                        it.id.span().start,
+                        format!("meta.summary.{what}: `{id}` is listed twice"),
+                    );
+                    continue;
+                }
+                if let Some(l) = &it.label {
+                    cx.english(l, &format!("meta.summary.{what} `{id}` label"));
+                }
+                out.push(SummaryItem {
+                    id: id.clone(),
+                    label: it.label.as_ref().map(|l| l.get_ref().clone()),
+                });
+            }
+            out
+        };
+        let facts = items(self, &raw.facts, false);
+        let results = items(self, &raw.results, true);
+        let money = raw.money.as_ref().and_then(|m| {
+            if result_names.contains(m.get_ref()) {
+                Some(m.get_ref().clone())
+            } else {
+                self.error(
+                    m.span().start,
+                    format!("meta.summary.money: no result `{}`", m.get_ref()),
+                );
+                None
+            }
+        });
+        Summary {
+            facts,
+            results,
+            money,
         }
     }
 

@@ -2,6 +2,7 @@
 //! `guantong check`, and the interview flow.
 
 mod build;
+pub mod catalogue;
 pub mod flow;
 pub mod load;
 pub mod model;

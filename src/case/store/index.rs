@@ -7,6 +7,7 @@ use serde_json::Value as J;
 use super::Store;
 use crate::case::StoreError;
 use crate::case::model::{CaseFilter, CaseSummary, mask_name};
+use crate::case::summary::{SummaryKind, SummaryValue};
 
 /// A row of `case_index`, unmasked (for exports).
 #[derive(Clone, Debug)]
@@ -17,9 +18,11 @@ pub struct IndexRow {
     pub interview_date: Option<jiff::civil::Date>,
     pub applicant_name: String,
     pub applicant_id: Option<String>,
-    pub pathway: Option<String>,
+    /// The id of the questionnaire the case was made under.
+    pub questionnaire: Option<String>,
     pub status: String,
-    pub level: Option<String>,
+    pub summary: Vec<SummaryValue>,
+    pub money: Option<i64>,
     pub clerk: String,
     pub clerk_name: Option<String>,
     pub amends: Option<String>,
@@ -35,13 +38,57 @@ impl IndexRow {
             date: self.interview_date,
             name: mask_name(&self.applicant_name),
             id_number: self.applicant_id.as_deref().map(crate::idcard::mask),
-            pathway: self.pathway.clone(),
+            questionnaire: self.questionnaire.clone(),
             status: self.status.clone(),
-            level: self.level.clone(),
+            summary: self.summary.clone(),
+            money: self.money,
             clerk: self.clerk.clone(),
             amends: self.amends.clone(),
         }
     }
+}
+
+const COLUMNS: &str = "seq, number, signed_at, interview_date, applicant_name, applicant_id,
+    questionnaire_id, status, summary, money, clerk, clerk_name, amends, results";
+
+/// The `WHERE` clause of `f` (from `WHERE 1`) and its arguments.
+fn filter_sql(f: &CaseFilter) -> (String, Vec<String>) {
+    let mut sql = String::from(" WHERE 1");
+    let mut args: Vec<String> = Vec::new();
+    if let Some(d) = f.from {
+        args.push(d.to_string());
+        sql.push_str(&format!(" AND interview_date >= ?{}", args.len()));
+    }
+    if let Some(d) = f.to {
+        args.push(d.to_string());
+        sql.push_str(&format!(" AND interview_date <= ?{}", args.len()));
+    }
+    if let Some(s) = &f.status {
+        args.push(s.clone());
+        sql.push_str(&format!(" AND status = ?{}", args.len()));
+    }
+    if let Some(c) = &f.clerk {
+        args.push(c.clone());
+        let n = args.len();
+        sql.push_str(&format!(" AND (clerk = ?{n} OR clerk_name = ?{n})"));
+    }
+    if let Some(q) = &f.questionnaire {
+        args.push(q.clone());
+        sql.push_str(&format!(" AND questionnaire_id = ?{}", args.len()));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let esc = s
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        args.push(format!("%{esc}%"));
+        let n = args.len();
+        sql.push_str(&format!(
+            " AND (applicant_name LIKE ?{n} ESCAPE '\\' OR applicant_id LIKE ?{n} ESCAPE '\\'
+               OR number LIKE ?{n} ESCAPE '\\')"
+        ));
+    }
+    (sql, args)
 }
 
 impl Store {
@@ -55,47 +102,72 @@ impl Store {
         Ok(out)
     }
 
+    /// The questionnaire ids of the cases matching `f` (`limit` ignored), with how many
+    /// cases each, most cases first.
+    pub fn questionnaire_ids(&self, f: &CaseFilter) -> Result<Vec<(String, usize)>, StoreError> {
+        let (filter, args) = filter_sql(f);
+        let sql = format!(
+            "SELECT coalesce(questionnaire_id, ''), count(*) FROM case_index{filter}
+             GROUP BY questionnaire_id ORDER BY count(*) DESC, questionnaire_id"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.sq(e))?;
+        st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as usize))
+        })
+        .map_err(|e| self.sq(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| self.sq(e))
+    }
+
+    /// The summary entries (kind, id) the cases matching `f` have, facts first, each
+    /// kind in the order the summaries list them.
+    pub fn summary_ids(&self, f: &CaseFilter) -> Result<Vec<(SummaryKind, String)>, StoreError> {
+        let (filter, args) = filter_sql(f);
+        let sql = format!(
+            "SELECT json_extract(j.value, '$.kind') AS entry_kind,
+                json_extract(j.value, '$.id') AS entry_id
+             FROM case_index, json_each(case_index.summary) AS j{filter}
+             GROUP BY entry_kind, entry_id ORDER BY entry_kind, min(j.key), entry_id"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.sq(e))?;
+        let rows: Vec<(String, String)> = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))?;
+        rows.into_iter()
+            .map(|(k, id)| match k.as_str() {
+                "fact" => Ok((SummaryKind::Fact, id)),
+                "result" => Ok((SummaryKind::Result, id)),
+                _ => Err(self.damaged(&k)),
+            })
+            .collect()
+    }
+
+    /// The result names recorded in the cases matching `f`, sorted.
+    pub fn result_names(&self, f: &CaseFilter) -> Result<Vec<String>, StoreError> {
+        let (filter, args) = filter_sql(f);
+        let sql = format!(
+            "SELECT DISTINCT j.key FROM case_index, json_each(case_index.results) AS j{filter}
+             ORDER BY 1"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.sq(e))?;
+        st.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))
+    }
+
     /// Index rows matching `f`, newest first, unmasked.
     pub fn for_each_row(
         &self,
         f: &CaseFilter,
         mut each: impl FnMut(IndexRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut sql = String::from(
-            "SELECT seq, number, signed_at, interview_date, applicant_name, applicant_id, pathway,
-                status, level, clerk, clerk_name, amends, results FROM case_index WHERE 1",
-        );
-        let mut args: Vec<String> = Vec::new();
-        if let Some(d) = f.from {
-            args.push(d.to_string());
-            sql.push_str(&format!(" AND interview_date >= ?{}", args.len()));
-        }
-        if let Some(d) = f.to {
-            args.push(d.to_string());
-            sql.push_str(&format!(" AND interview_date <= ?{}", args.len()));
-        }
-        if let Some(s) = &f.status {
-            args.push(s.clone());
-            sql.push_str(&format!(" AND status = ?{}", args.len()));
-        }
-        if let Some(c) = &f.clerk {
-            args.push(c.clone());
-            let n = args.len();
-            sql.push_str(&format!(" AND (clerk = ?{n} OR clerk_name = ?{n})"));
-        }
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let esc = s
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            args.push(format!("%{esc}%"));
-            let n = args.len();
-            sql.push_str(&format!(
-                " AND (applicant_name LIKE ?{n} ESCAPE '\\' OR applicant_id LIKE ?{n} ESCAPE '\\'
-                   OR number LIKE ?{n} ESCAPE '\\')"
-            ));
-        }
-        sql.push_str(" ORDER BY seq DESC");
+        let (filter, args) = filter_sql(f);
+        let mut sql = format!("SELECT {COLUMNS} FROM case_index{filter} ORDER BY seq DESC");
         if f.limit > 0 {
             sql.push_str(&format!(" LIMIT {}", f.limit));
         }
@@ -110,7 +182,8 @@ impl Store {
                 r.get(i).map_err(|e| self.sq(e))
             };
             let signed_at = text(2)?;
-            let results_src = text(12)?;
+            let summary_src = text(8)?;
+            let results_src = text(13)?;
             let row = IndexRow {
                 seq: r.get(0).map_err(|e| self.sq(e))?,
                 number: text(1)?,
@@ -118,12 +191,14 @@ impl Store {
                 interview_date: opt(3)?.and_then(|s| s.parse().ok()),
                 applicant_name: text(4)?,
                 applicant_id: opt(5)?,
-                pathway: opt(6)?,
+                questionnaire: opt(6)?,
                 status: text(7)?,
-                level: opt(8)?,
-                clerk: text(9)?,
-                clerk_name: opt(10)?,
-                amends: opt(11)?,
+                summary: serde_json::from_str(&summary_src)
+                    .map_err(|_| self.damaged(&summary_src))?,
+                money: r.get(9).map_err(|e| self.sq(e))?,
+                clerk: text(10)?,
+                clerk_name: opt(11)?,
+                amends: opt(12)?,
                 results: serde_json::from_str(&results_src)
                     .map_err(|_| self.damaged(&results_src))?,
             };
@@ -132,16 +207,13 @@ impl Store {
         Ok(())
     }
 
-    /// The index row of one case (for `verify`'s cross-check).
+    /// The index row of one case (for `verify`'s cross-check); unreadable values come
+    /// back empty, so that they differ from the record.
     pub(crate) fn index_row(&self, seq: i64) -> Result<Option<IndexRow>, StoreError> {
         let mut found = None;
         let mut st = self
             .conn
-            .prepare(
-                "SELECT seq, number, signed_at, interview_date, applicant_name, applicant_id,
-                    pathway, status, level, clerk, clerk_name, amends, results
-                 FROM case_index WHERE seq = ?1",
-            )
+            .prepare(&format!("SELECT {COLUMNS} FROM case_index WHERE seq = ?1"))
             .map_err(|e| self.sq(e))?;
         let mut rows = st.query([seq]).map_err(|e| self.sq(e))?;
         if let Some(r) = rows.next().map_err(|e| self.sq(e))? {
@@ -153,13 +225,16 @@ impl Store {
                 interview_date: g(3).and_then(|s| s.parse().ok()),
                 applicant_name: g(4).unwrap_or_default(),
                 applicant_id: g(5),
-                pathway: g(6),
+                questionnaire: g(6),
                 status: g(7).unwrap_or_default(),
-                level: g(8),
-                clerk: g(9).unwrap_or_default(),
-                clerk_name: g(10),
-                amends: g(11),
-                results: g(12)
+                summary: g(8)
+                    .and_then(|s| serde_json::from_str(&s).ok())
+                    .unwrap_or_default(),
+                money: r.get::<_, Option<i64>>(9).ok().flatten(),
+                clerk: g(10).unwrap_or_default(),
+                clerk_name: g(11),
+                amends: g(12),
+                results: g(13)
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or_default(),
             });

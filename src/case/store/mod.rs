@@ -61,10 +61,10 @@ fn io_err(path: &Path, source: std::io::Error) -> StoreError {
 }
 
 impl Store {
-    /// guantong's data directory (`~/.local/share/guantong` on Linux).
+    /// guantong's data directory (`~/.local/share/guantong` on Linux; see
+    /// [`super::dirs`] for stores at an earlier version's location).
     pub fn default_dir() -> Option<PathBuf> {
-        directories::ProjectDirs::from("cn", "baise", "guantong")
-            .map(|p| p.data_dir().to_path_buf())
+        super::dirs::data_dir().map(|(d, _)| d)
     }
 
     /// Open (creating when absent) the store in `dir`. A new directory is created 0700 and

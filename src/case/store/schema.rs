@@ -1,7 +1,7 @@
 //! The schema and its migrations.
 
 /// The schema version this program writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migrations: entry `i` takes the schema from version `i` to `i + 1`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -63,5 +63,24 @@ INSERT INTO meta (key, value) VALUES ('app', 'guantong');
     // stay as they were signed and the chain goes on from them.
     r#"
 INSERT OR IGNORE INTO meta (key, value) VALUES ('origin', lower(hex(randomblob(16))));
+"#,
+    // 3: the index keeps a summary per case (the entries the questionnaire's
+    // [meta.summary] names, see case::summary) and the money result, instead of the fixed
+    // columns `pathway` and `level`; and the questionnaire id, so lists find the labels.
+    // Existing rows keep what those columns held, as the summary of records that declare
+    // none (case::summary::legacy).
+    r#"
+ALTER TABLE case_index ADD COLUMN questionnaire_id TEXT;
+ALTER TABLE case_index ADD COLUMN summary TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE case_index ADD COLUMN money INTEGER;
+UPDATE case_index SET
+    questionnaire_id = (SELECT json_extract(c.body, '$.questionnaire.id') FROM cases c
+                        WHERE c.seq = case_index.seq),
+    summary = json_array(
+        json_object('kind', 'fact', 'id', 'pathway', 'value', pathway),
+        json_object('kind', 'result', 'id', 'level', 'value', level));
+ALTER TABLE case_index DROP COLUMN pathway;
+ALTER TABLE case_index DROP COLUMN level;
+CREATE INDEX case_index_questionnaire ON case_index (questionnaire_id);
 "#,
 ];

@@ -11,7 +11,7 @@ use super::Store;
 use crate::case::model::{CaseRecord, SignOff};
 use crate::case::record::{self, ChainHead};
 use crate::case::signoff::{self, Signer};
-use crate::case::{OfficeCode, StoreError, keys, office};
+use crate::case::{OfficeCode, StoreError, keys, office, summary};
 
 fn signer(key: &SigningKey) -> Signer {
     Signer {
@@ -152,11 +152,14 @@ impl Store {
         .map_err(|e| self.sq(e))?;
         let results =
             serde_json::to_string(&rec.results).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let (entries, money) = summary::values(&rec);
+        let entries =
+            serde_json::to_string(&entries).map_err(|e| StoreError::Invalid(e.to_string()))?;
         tx.execute(
             "INSERT INTO case_index (seq, number, year, serial, signed_at, interview_date,
-                applicant_name, applicant_id, pathway, status, level, clerk, clerk_name, amends,
-                results)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                applicant_name, applicant_id, questionnaire_id, status, summary, money, clerk,
+                clerk_name, amends, results)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 rec.seq,
                 rec.number,
@@ -166,9 +169,10 @@ impl Store {
                 rec.interview_date.map(|d| d.to_string()),
                 rec.applicant.name,
                 rec.applicant.id_number,
-                rec.pathway(),
+                rec.questionnaire.id,
                 rec.status(),
-                rec.result_str("level"),
+                entries,
+                money,
                 rec.clerk.user,
                 rec.clerk.display_name,
                 rec.amends,
