@@ -217,13 +217,22 @@ fn the_summary_comes_from_meta() {
         problems[0].detail.contains("index disagrees"),
         "{problems:?}"
     );
+    for forged in [
+        "summary = replace(summary, '9800', '4800'), money = 1",
+        "money = 4800, summary_keys = 'fact:category'",
+    ] {
+        c.execute(&format!("UPDATE case_index SET {forged}"), [])
+            .unwrap();
+        let (_, problems) = guantong::case::verify(&store, || {}).unwrap();
+        assert_eq!(problems.len(), 1, "{forged}: {problems:?}");
+    }
     c.execute(
-        "UPDATE case_index SET summary = replace(summary, '9800', '4800'), money = 1",
+        "UPDATE case_index SET summary_keys = 'fact:category result:months_granted result:subsidy_yuan'",
         [],
     )
     .unwrap();
     let (_, problems) = guantong::case::verify(&store, || {}).unwrap();
-    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems.is_empty(), "{problems:?}");
 }
 
 #[test]

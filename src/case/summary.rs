@@ -83,6 +83,30 @@ pub fn values(rec: &CaseRecord) -> (Vec<SummaryValue>, Option<i64>) {
     (out, money)
 }
 
+/// The entries' kinds and ids, `fact:pathway result:level`: what the index keeps so that
+/// the columns of many cases are found without parsing their summaries.
+pub fn keys(entries: &[SummaryValue]) -> String {
+    entries
+        .iter()
+        .map(|v| match v.kind {
+            SummaryKind::Fact => format!("fact:{}", v.id),
+            SummaryKind::Result => format!("result:{}", v.id),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The (kind, id) pairs of a [`keys`] string; unknown kinds are skipped.
+pub fn parse_keys(s: &str) -> Vec<(SummaryKind, String)> {
+    s.split_whitespace()
+        .filter_map(|k| match k.split_once(':')? {
+            ("fact", id) => Some((SummaryKind::Fact, id.to_string())),
+            ("result", id) => Some((SummaryKind::Result, id.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The column label of an entry: from `q` (see [`Questionnaire::summary_label`]) when
 /// given, else the id.
 pub fn label(q: Option<&Questionnaire>, kind: SummaryKind, id: &str, lang: Lang) -> String {

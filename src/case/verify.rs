@@ -110,12 +110,15 @@ pub fn verify(
         if rec.number != raw.number {
             altered.push("number differs from the signed one");
         }
-        if let Ok(Some(ix)) = store.index_row(raw.seq) {
+        if let Ok(Some((ix, keys))) = store.index_row(raw.seq) {
+            let (entries, money) = summary::values(&rec);
             let same = ix.number == rec.number
                 && ix.applicant_name == rec.applicant.name
                 && ix.applicant_id == rec.applicant.id_number
                 && ix.status == rec.status()
-                && (ix.summary.clone(), ix.money) == summary::values(&rec)
+                && ix.summary == entries
+                && ix.money == money
+                && keys == summary::keys(&entries)
                 && ix.questionnaire.as_deref() == Some(rec.questionnaire.id.as_str())
                 && ix.clerk == rec.clerk.user
                 && ix.results == rec.results

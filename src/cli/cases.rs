@@ -13,7 +13,7 @@ use serde_json::Value as J;
 
 use crate::case::export::{self, ExportFormat};
 use crate::case::summary::{self, SummaryKind};
-use crate::case::{CaseFilter, SignOff, Store, StoreError, keys, verify};
+use crate::case::{CaseFilter, SignOff, Store, StoreError, verify};
 use crate::eval::{self, Status, input, report};
 use crate::questionnaire::Questionnaire;
 use crate::questionnaire::catalogue::Catalogue;
@@ -372,10 +372,7 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
             applicant_name,
             applicant_id,
             pledge_confirmed_at: now,
-            clerk_display_name: config
-                .clerk_name()
-                .map(str::to_string)
-                .or_else(keys::clerk_display_name),
+            clerk_display_name: config.clerk_name().map(str::to_string),
             notes: a.notes,
             amends: a.amends,
             draft_id: None,

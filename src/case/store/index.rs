@@ -7,7 +7,7 @@ use serde_json::Value as J;
 use super::Store;
 use crate::case::StoreError;
 use crate::case::model::{CaseFilter, CaseSummary, mask_name};
-use crate::case::summary::{SummaryKind, SummaryValue};
+use crate::case::summary::{self, SummaryKind, SummaryValue};
 
 /// A row of `case_index`, unmasked (for exports).
 #[derive(Clone, Debug)]
@@ -123,27 +123,22 @@ impl Store {
     /// kind in the order the summaries list them.
     pub fn summary_ids(&self, f: &CaseFilter) -> Result<Vec<(SummaryKind, String)>, StoreError> {
         let (filter, args) = filter_sql(f);
-        let sql = format!(
-            "SELECT json_extract(j.value, '$.kind') AS entry_kind,
-                json_extract(j.value, '$.id') AS entry_id
-             FROM case_index, json_each(case_index.summary) AS j{filter}
-             GROUP BY entry_kind, entry_id ORDER BY entry_kind, min(j.key), entry_id"
-        );
+        let sql =
+            format!("SELECT DISTINCT summary_keys FROM case_index{filter} ORDER BY summary_keys");
         let mut st = self.conn.prepare(&sql).map_err(|e| self.sq(e))?;
-        let rows: Vec<(String, String)> = st
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+        let distinct: Vec<String> = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))
             .map_err(|e| self.sq(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.sq(e))?;
-        rows.into_iter()
-            .map(|(k, id)| match k.as_str() {
-                "fact" => Ok((SummaryKind::Fact, id)),
-                "result" => Ok((SummaryKind::Result, id)),
-                _ => Err(self.damaged(&k)),
-            })
-            .collect()
+        let mut out: Vec<(SummaryKind, String)> = Vec::new();
+        for k in distinct.iter().flat_map(|s| summary::parse_keys(s)) {
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+        out.sort_by_key(|(kind, _)| *kind);
+        Ok(out)
     }
 
     /// The result names recorded in the cases matching `f`, sorted.
@@ -207,18 +202,21 @@ impl Store {
         Ok(())
     }
 
-    /// The index row of one case (for `verify`'s cross-check); unreadable values come
-    /// back empty, so that they differ from the record.
-    pub(crate) fn index_row(&self, seq: i64) -> Result<Option<IndexRow>, StoreError> {
+    /// The index row of one case and its `summary_keys` (for `verify`'s cross-check);
+    /// unreadable values come back empty, so that they differ from the record.
+    pub(crate) fn index_row(&self, seq: i64) -> Result<Option<(IndexRow, String)>, StoreError> {
         let mut found = None;
         let mut st = self
             .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM case_index WHERE seq = ?1"))
+            .prepare(&format!(
+                "SELECT {COLUMNS}, summary_keys FROM case_index WHERE seq = ?1"
+            ))
             .map_err(|e| self.sq(e))?;
         let mut rows = st.query([seq]).map_err(|e| self.sq(e))?;
         if let Some(r) = rows.next().map_err(|e| self.sq(e))? {
             let g = |i: usize| r.get::<_, Option<String>>(i).ok().flatten();
-            found = Some(IndexRow {
+            let keys = g(14).unwrap_or_default();
+            let row = IndexRow {
                 seq,
                 number: g(1).unwrap_or_default(),
                 signed_at: g(2).and_then(|s| s.parse().ok()).unwrap_or_default(),
@@ -237,7 +235,8 @@ impl Store {
                 results: g(13)
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or_default(),
-            });
+            };
+            found = Some((row, keys));
         }
         Ok(found)
     }

@@ -67,20 +67,24 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('origin', lower(hex(randomblob(1
     // 3: the index keeps a summary per case (the entries the questionnaire's
     // [meta.summary] names, see case::summary) and the money result, instead of the fixed
     // columns `pathway` and `level`; and the questionnaire id, so lists find the labels.
+    // `summary_keys` ("fact:pathway result:level") lets an export find its columns
+    // without parsing every summary.
     // Existing rows keep what those columns held, as the summary of records that declare
     // none (case::summary::legacy).
     r#"
 ALTER TABLE case_index ADD COLUMN questionnaire_id TEXT;
 ALTER TABLE case_index ADD COLUMN summary TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE case_index ADD COLUMN money INTEGER;
+ALTER TABLE case_index ADD COLUMN summary_keys TEXT NOT NULL DEFAULT '';
 UPDATE case_index SET
     questionnaire_id = (SELECT json_extract(c.body, '$.questionnaire.id') FROM cases c
                         WHERE c.seq = case_index.seq),
     summary = json_array(
         json_object('kind', 'fact', 'id', 'pathway', 'value', pathway),
-        json_object('kind', 'result', 'id', 'level', 'value', level));
+        json_object('kind', 'result', 'id', 'level', 'value', level)),
+    summary_keys = 'fact:pathway result:level';
 ALTER TABLE case_index DROP COLUMN pathway;
 ALTER TABLE case_index DROP COLUMN level;
-CREATE INDEX case_index_questionnaire ON case_index (questionnaire_id);
+CREATE INDEX case_index_questionnaire ON case_index (questionnaire_id, summary_keys);
 "#,
 ];

@@ -153,13 +153,15 @@ impl Store {
         let results =
             serde_json::to_string(&rec.results).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let (entries, money) = summary::values(&rec);
+        let keys = summary::keys(&entries);
         let entries =
             serde_json::to_string(&entries).map_err(|e| StoreError::Invalid(e.to_string()))?;
         tx.execute(
             "INSERT INTO case_index (seq, number, year, serial, signed_at, interview_date,
                 applicant_name, applicant_id, questionnaire_id, status, summary, money, clerk,
-                clerk_name, amends, results)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                clerk_name, amends, results, summary_keys)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17)",
             params![
                 rec.seq,
                 rec.number,
@@ -176,7 +178,8 @@ impl Store {
                 rec.clerk.user,
                 rec.clerk.display_name,
                 rec.amends,
-                results
+                results,
+                keys
             ],
         )
         .map_err(|e| self.sq(e))?;
