@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use guantong::case::summary::{self, SummaryKind, SummaryValue};
 use guantong::case::{CaseFilter, SignOff};
-use guantong::eval::{self, input};
+use guantong::eval;
 use guantong::questionnaire::catalogue::{Catalogue, CatalogueError, Lookup, Spec};
 use guantong::questionnaire::{self, Questionnaire};
 use guantong::text::Lang;
@@ -128,24 +128,12 @@ fn the_summary_comes_from_meta() {
     let tmp = tempfile::tempdir().unwrap();
     use_config(&fixed_config(tmp.path()));
     let store = open_signing(&tmp.path().join("data"));
-    let src = std::fs::read_to_string(fixture("subsidy-answers.toml")).unwrap();
-    let answers = input::parse_answers(&q, "a.toml", &src, date(2026, 6, 15)).unwrap();
-    let now: jiff::Timestamp = "2026-06-15T02:00:00Z".parse().unwrap();
-    let rec = store
-        .sign_off(&SignOff {
-            questionnaire: &q,
-            answers: answers.clone(),
-            applicant_name: "周七".into(),
-            applicant_id: None,
-            pledge_confirmed_at: now,
-            clerk_display_name: None,
-            notes: None,
-            amends: None,
-            draft_id: None,
-            now,
-            today: date(2026, 6, 15),
-        })
-        .unwrap();
+    let req = SignOff {
+        now: "2026-06-15T02:00:00Z".parse().unwrap(),
+        ..request(&q, "subsidy-answers.toml", "周七")
+    };
+    let answers = req.answers.clone();
+    let rec = store.sign_off(&req).unwrap();
     assert_eq!(rec.number, "SB-451002-2026-000001");
     assert_eq!(rec.pledge.cite.as_deref(), Some("第九条"));
     let decl = rec.summary.clone().unwrap();

@@ -9,29 +9,9 @@ use std::path::{Path, PathBuf};
 
 use guantong::case::log::CaseLog;
 use guantong::case::record::{self, ChainHead};
-use guantong::case::{CaseFilter, OfficeCode, SignOff, Store, StoreError};
-use guantong::eval::input;
-use jiff::civil::date;
+use guantong::case::{CaseFilter, OfficeCode, Store, StoreError};
 use rusqlite::Connection;
 use store_common::*;
-
-fn signoff<'a>(q: &'a guantong::questionnaire::Questionnaire, name: &str) -> SignOff<'a> {
-    let src = std::fs::read_to_string(fixture("eligible.toml")).unwrap();
-    let now: jiff::Timestamp = "2026-06-15T01:00:00Z".parse().unwrap();
-    SignOff {
-        questionnaire: q,
-        answers: input::parse_answers(q, "eligible.toml", &src, date(2026, 6, 15)).unwrap(),
-        applicant_name: name.into(),
-        applicant_id: None,
-        pledge_confirmed_at: now,
-        clerk_display_name: None,
-        notes: None,
-        amends: None,
-        draft_id: None,
-        now,
-        today: date(2026, 6, 15),
-    }
-}
 
 /// One config directory (the fixed key) for the library tests of this file: the
 /// environment variable is process-wide.
@@ -155,16 +135,20 @@ fn check_office_in_the_library() {
         Err(StoreError::NoOffice { recorded: None, .. })
     ));
     assert!(matches!(
-        store.sign_off(&signoff(&q, "张三")),
+        store.sign_off(&request(&q, "eligible.toml", "张三")),
         Err(StoreError::NoOffice { .. })
     ));
     store.set_office(office("451021"));
     assert_eq!(store.check_office().unwrap().as_str(), "451021");
-    let rec = store.sign_off(&signoff(&q, "张三")).unwrap();
+    let rec = store
+        .sign_off(&request(&q, "eligible.toml", "张三"))
+        .unwrap();
     assert_eq!(rec.number, "ST-451021-2026-000001");
     assert_eq!(rec.office.as_deref(), Some("451021"));
     store.set_office(office("451021-2"));
-    let e = store.sign_off(&signoff(&q, "李四")).unwrap_err();
+    let e = store
+        .sign_off(&request(&q, "eligible.toml", "李四"))
+        .unwrap_err();
     assert!(matches!(e, StoreError::OfficeMismatch { .. }), "{e}");
     assert!(e.is_user_error());
     store.set_office(None);
@@ -192,8 +176,12 @@ fn serials_and_chains_are_per_origin() {
     assert!(oa.bytes().all(|c| c.is_ascii_hexdigit()));
     let mut numbers = Vec::new();
     for i in 0..3 {
-        let ra = a.sign_off(&signoff(&q, &format!("甲{i}"))).unwrap();
-        let rb = b.sign_off(&signoff(&q, &format!("乙{i}"))).unwrap();
+        let ra = a
+            .sign_off(&request(&q, "eligible.toml", &format!("甲{i}")))
+            .unwrap();
+        let rb = b
+            .sign_off(&request(&q, "eligible.toml", &format!("乙{i}")))
+            .unwrap();
         // Same position, same serial, different numbers; each in its own chain.
         assert_eq!(ra.seq, rb.seq);
         assert_eq!(ra.number, format!("ST-451002-2026-{:06}", i + 1));

@@ -9,8 +9,6 @@ use guantong::case::log::CaseLog;
 use guantong::case::record::{self, ChainHead, RawCase};
 use guantong::case::signoff::{self, Signer};
 use guantong::case::{CaseRecord, SignOff, Store, StoreError};
-use guantong::eval::input;
-use jiff::civil::date;
 use store_common::*;
 
 fn key(byte: u8) -> SigningKey {
@@ -24,27 +22,17 @@ fn signer(k: &SigningKey) -> Signer {
     }
 }
 
-fn request<'a>(q: &'a guantong::questionnaire::Questionnaire, name: &str) -> SignOff<'a> {
-    let src = std::fs::read_to_string(fixture("eligible.toml")).unwrap();
+fn request_id<'a>(q: &'a guantong::questionnaire::Questionnaire, name: &str) -> SignOff<'a> {
     SignOff {
-        questionnaire: q,
-        answers: input::parse_answers(q, "eligible.toml", &src, date(2026, 6, 15)).unwrap(),
-        applicant_name: name.into(),
         applicant_id: Some("11010519491231002X".into()),
-        pledge_confirmed_at: "2026-06-15T01:00:00Z".parse().unwrap(),
-        clerk_display_name: None,
-        notes: None,
-        amends: None,
-        draft_id: None,
-        now: "2026-06-15T01:01:00Z".parse().unwrap(),
-        today: date(2026, 6, 15),
+        ..request(q, "eligible.toml", name)
     }
 }
 
 /// A record as sign-off builds it, numbered by hand.
 fn built(number: &str, k: &SigningKey) -> CaseRecord {
     let q = mini();
-    let mut rec = signoff::prepare(&request(&q, "张三"), &signer(k)).unwrap();
+    let mut rec = signoff::prepare(&request_id(&q, "张三"), &signer(k)).unwrap();
     rec.number = number.into();
     rec
 }
@@ -186,7 +174,7 @@ fn checking_a_seal_names_what_is_wrong() {
 fn building_a_record_checks_the_applicant_and_takes_the_signer() {
     let q = mini();
     let k = key(9);
-    let rec = signoff::prepare(&request(&q, " 张三 "), &signer(&k)).unwrap();
+    let rec = signoff::prepare(&request_id(&q, " 张三 "), &signer(&k)).unwrap();
     assert_eq!(rec.applicant.name, "张三");
     assert_eq!(rec.clerk.user, "clerk1");
     assert_eq!(rec.clerk.public_key, record::public_key_hex(&k));
@@ -197,9 +185,9 @@ fn building_a_record_checks_the_applicant_and_takes_the_signer() {
     assert_eq!((rec.seq, rec.prev.as_ref()), (0, None));
     assert!(rec.sha256.is_empty() && rec.signature.is_empty());
 
-    let e = signoff::prepare(&request(&q, "  "), &signer(&k)).unwrap_err();
+    let e = signoff::prepare(&request_id(&q, "  "), &signer(&k)).unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)));
-    let mut bad_id = request(&q, "张三");
+    let mut bad_id = request_id(&q, "张三");
     bad_id.applicant_id = Some("110105194912310021".into());
     let e = signoff::prepare(&bad_id, &signer(&k)).unwrap_err();
     assert!(e.to_string().contains("110105194912310021"), "{e}");

@@ -24,15 +24,8 @@ pub enum CheckFormat {
 
 pub fn run(a: CheckArgs, ctx: &super::Context) -> ExitCode {
     // The file named, else the one --questionnaire names, else the default's text.
-    if let (Some(f), Some(g)) = (&a.questionnaire, &ctx.given)
-        && f != &PathBuf::from(g)
-    {
-        eprintln!(
-            "guantong: 问卷给了两次（{} 与 --questionnaire {g}），请只给一次 / two questionnaires given ({} and --questionnaire {g}): give one",
-            f.display(),
-            f.display()
-        );
-        return ExitCode::from(2);
+    if let Err(code) = ctx.refuse_two(a.questionnaire.as_deref()) {
+        return code;
     }
     let given_file = ctx
         .given

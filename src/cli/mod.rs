@@ -123,6 +123,21 @@ pub struct Context {
 }
 
 impl Context {
+    /// A subcommand's file argument that differs from `--questionnaire`: said, exit 2.
+    pub fn refuse_two(&self, file: Option<&std::path::Path>) -> Result<(), ExitCode> {
+        match (file, &self.given) {
+            (Some(f), Some(g)) if f != std::path::Path::new(g) => {
+                eprintln!(
+                    "guantong: 问卷给了两次（{} 与 --questionnaire {g}），请只给一次 / two questionnaires given ({} and --questionnaire {g}): give one",
+                    f.display(),
+                    f.display()
+                );
+                Err(ExitCode::from(2))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The catalogue of questionnaires; on failure the problem is printed (diagnostics
     /// as `check` prints them) and `None` returned.
     pub fn catalogue(&self) -> Option<Catalogue> {
@@ -142,16 +157,7 @@ impl Context {
     /// given with `--questionnaire`, else the catalogue's default. Naming two different
     /// ones is refused.
     pub fn questionnaire(&self, file: Option<&std::path::Path>) -> Result<Questionnaire, ExitCode> {
-        if let (Some(f), Some(g)) = (file, &self.given)
-            && f != std::path::Path::new(g)
-        {
-            eprintln!(
-                "guantong: 问卷给了两次（{} 与 --questionnaire {g}），请只给一次 / two questionnaires given ({} and --questionnaire {g}): give one",
-                f.display(),
-                f.display()
-            );
-            return Err(ExitCode::from(2));
-        }
+        self.refuse_two(file)?;
         match file {
             Some(f) => load_questionnaire(f).ok_or(ExitCode::from(1)),
             None => self

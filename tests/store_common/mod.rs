@@ -114,6 +114,27 @@ pub fn sign(data: &Path, cfg: &Path, answers: &Path, name: &str) -> String {
     stdout(&o).trim().to_string()
 }
 
+/// A sign-off request under `q` for the answers fixture `answers`, on 2026-06-15 at
+/// 01:00 UTC, for `name` (no ID number, notes or amendment).
+pub fn request<'a>(q: &'a Questionnaire, answers: &str, name: &str) -> guantong::case::SignOff<'a> {
+    let src = std::fs::read_to_string(fixture(answers)).unwrap();
+    let day = jiff::civil::date(2026, 6, 15);
+    let now: jiff::Timestamp = "2026-06-15T01:00:00Z".parse().unwrap();
+    guantong::case::SignOff {
+        questionnaire: q,
+        answers: guantong::eval::input::parse_answers(q, answers, &src, day).unwrap(),
+        applicant_name: name.into(),
+        applicant_id: None,
+        pledge_confirmed_at: now,
+        clerk_display_name: None,
+        notes: None,
+        amends: None,
+        draft_id: None,
+        now,
+        today: day,
+    }
+}
+
 /// Compare with a golden file; `UPDATE_GOLDEN=1` rewrites it.
 pub fn golden(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
