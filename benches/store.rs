@@ -57,7 +57,8 @@ fn build() -> Fixture {
     let data = std::env::var_os("GUANTONG_BENCH_KEEP")
         .map(PathBuf::from)
         .unwrap_or_else(|| tmp.path().join("data"));
-    let store = Store::open(&data).unwrap();
+    let mut store = Store::open(&data).unwrap();
+    store.set_office(Some(guantong::case::OfficeCode::parse("451002").unwrap()));
     let key = clerk_key().unwrap();
     let sources = ["eligible.toml", "ineligible.toml"].map(|f| {
         let src = std::fs::read_to_string(fixture(f)).unwrap();
@@ -203,16 +204,19 @@ fn benches(c: &mut Criterion) {
         .map(|s| s.to_string())
         .chain(q.results.iter().map(|r| r.name.clone()))
         .collect();
+    let facts: Vec<String> = q.meta.summary.facts.iter().map(|f| f.id.clone()).collect();
     g.bench_function("export_all_csv", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(32 << 20);
             out.extend_from_slice(export::BOM.as_bytes());
-            out.extend_from_slice(export::csv_header(&names, Default::default()).as_bytes());
+            out.extend_from_slice(
+                export::csv_header(&facts, &names, Default::default()).as_bytes(),
+            );
             let mut rows = 0usize;
             store
                 .for_each_row(&CaseFilter::default(), |r| {
                     rows += 1;
-                    out.extend_from_slice(export::csv_row(&r, &names, false).as_bytes());
+                    out.extend_from_slice(export::csv_row(&r, &facts, &names, false).as_bytes());
                     Ok(())
                 })
                 .unwrap();

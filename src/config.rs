@@ -8,12 +8,18 @@
 //! lang = "zh"                # zh | en
 //! borders = "ascii"          # ascii | unicode
 //! data_dir = "/srv/guantong" # the case store
+//! office_code = "451002"     # this store's office (GUANTONG_OFFICE overrides it)
+//! questionnaires = ["subsidy.toml", "/etc/guantong/questionnaires"]  # files or directories
+//! default_questionnaire = "flexible-employment-subsidy"              # an id among them
 //! ```
+//!
+//! Relative paths in `questionnaires` are relative to the config file's directory.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::case::office::{OFFICE_ENV, OfficeCode, OfficeCodeError};
 use crate::text::Lang;
 
 pub const FILE_NAME: &str = "config.toml";
@@ -24,6 +30,12 @@ pub struct Config {
     pub lang: Option<Lang>,
     pub borders: Option<Borders>,
     pub data_dir: Option<PathBuf>,
+    /// The office code cases are signed under (`451002`, `451002-2`).
+    pub office_code: Option<String>,
+    /// Questionnaire files, or directories of `*.toml` files, beside the embedded one.
+    pub questionnaires: Vec<PathBuf>,
+    /// The id of the questionnaire to use when none is given on the command line.
+    pub default_questionnaire: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -46,6 +58,21 @@ const KEYS: &[(&str, &str, &str)] = &[
         "data_dir",
         "案件库目录（路径）",
         "the case store's directory (a path)",
+    ),
+    (
+        "office_code",
+        "行政区划代码，6位数字，可带 -2 等后缀（文字）",
+        "the 6-digit administrative division code, optionally with a suffix like -2 (a string)",
+    ),
+    (
+        "questionnaires",
+        "问卷文件或目录的列表（路径数组）",
+        "a list of questionnaire files or directories (an array of paths)",
+    ),
+    (
+        "default_questionnaire",
+        "默认问卷的 id（文字）",
+        "the id of the default questionnaire (a string)",
     ),
 ];
 
@@ -85,6 +112,11 @@ pub enum ConfigError {
         col: usize,
         key: String,
         keys: String,
+    },
+    #[error("{source_name}: {error}")]
+    Office {
+        source_name: &'static str,
+        error: OfficeCodeError,
     },
 }
 
@@ -155,10 +187,29 @@ impl Config {
                 allowed_zh,
                 allowed_en,
             };
+            if key == "questionnaires" {
+                let Some(items) = v.get_ref().as_array() else {
+                    return Err(bad());
+                };
+                for it in items {
+                    let Some(p) = it.as_str() else {
+                        return Err(bad());
+                    };
+                    let p = PathBuf::from(p);
+                    // relative to the config file's directory
+                    c.questionnaires.push(match path.parent() {
+                        Some(base) if p.is_relative() => base.join(p),
+                        _ => p,
+                    });
+                }
+                continue;
+            }
             let Some(text) = v.get_ref().as_str() else {
                 return Err(bad());
             };
             match key.as_str() {
+                "office_code" => c.office_code = Some(text.to_string()),
+                "default_questionnaire" => c.default_questionnaire = Some(text.to_string()),
                 "clerk_name" => c.clerk_name = Some(text.to_string()),
                 "lang" => c.lang = Some(Lang::parse(text).ok_or_else(bad)?),
                 "borders" => {
@@ -172,6 +223,35 @@ impl Config {
             }
         }
         Ok(c)
+    }
+
+    /// What the questionnaire catalogue is built from, with `given` from the command line.
+    pub fn catalogue_spec(&self, given: Option<String>) -> crate::questionnaire::catalogue::Spec {
+        crate::questionnaire::catalogue::Spec {
+            paths: self.questionnaires.clone(),
+            default: self.default_questionnaire.clone(),
+            given,
+        }
+    }
+
+    /// The office code: `GUANTONG_OFFICE` when set (and not empty), else `office_code`.
+    /// A malformed one is an error naming where it came from.
+    pub fn office(&self) -> Result<Option<OfficeCode>, ConfigError> {
+        self.office_with_env(std::env::var(OFFICE_ENV).ok())
+    }
+
+    /// [`Config::office`] with the environment's value given.
+    pub fn office_with_env(&self, env: Option<String>) -> Result<Option<OfficeCode>, ConfigError> {
+        let (given, source_name) = match env.filter(|s| !s.trim().is_empty()) {
+            Some(e) => (e, OFFICE_ENV),
+            None => match &self.office_code {
+                Some(c) => (c.clone(), "config.toml office_code"),
+                None => return Ok(None),
+            },
+        };
+        OfficeCode::parse(&given)
+            .map(Some)
+            .map_err(|error| ConfigError::Office { source_name, error })
     }
 
     pub fn ascii(&self) -> bool {
@@ -201,6 +281,50 @@ mod tests {
         assert_eq!(c.lang, Some(Lang::En));
         assert!(c.ascii());
         assert_eq!(c.data_dir, Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn questionnaire_paths_are_relative_to_the_config_file() {
+        let c = Config::parse(
+            Path::new("/etc/guantong/config.toml"),
+            "questionnaires = [\"q/a.toml\", \"/srv/b\"]\ndefault_questionnaire = \"a\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.questionnaires,
+            vec![
+                PathBuf::from("/etc/guantong/q/a.toml"),
+                PathBuf::from("/srv/b")
+            ]
+        );
+        assert_eq!(c.default_questionnaire.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn office_code_from_the_environment_first() {
+        let c = Config::parse(Path::new("c.toml"), "office_code = \"451002\"\n").unwrap();
+        assert_eq!(c.office_with_env(None).unwrap().unwrap().as_str(), "451002");
+        assert_eq!(
+            c.office_with_env(Some("451002-2".into()))
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "451002-2"
+        );
+        // An empty variable is not set.
+        assert_eq!(
+            c.office_with_env(Some(" ".into()))
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "451002"
+        );
+        let e = c.office_with_env(Some("45100".into())).unwrap_err();
+        assert!(e.to_string().starts_with("GUANTONG_OFFICE: "), "{e}");
+        let bad = Config::parse(Path::new("c.toml"), "office_code = \"4510\"\n").unwrap();
+        let e = bad.office_with_env(None).unwrap_err();
+        assert!(e.to_string().contains("office_code") && e.to_string().contains("4510"));
+        assert_eq!(Config::default().office_with_env(None).unwrap(), None);
     }
 
     #[test]

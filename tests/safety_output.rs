@@ -70,13 +70,19 @@ fn hostile_store(root: &Path) -> (PathBuf, PathBuf, String) {
     assert!(o.status.success(), "sign: {}", stderr(&o));
     let number = stdout(&o).trim().to_string();
     let c = Connection::open(data.join("guantong.db")).unwrap();
+    // hostile index columns: the name, the clerk, the summary (a fact that reads as a
+    // formula, a result with escapes) and the clerk's name
+    let summary = serde_json::json!([
+        { "kind": "fact", "id": "pathway", "value": "-2+3" },
+        { "kind": "result", "id": "level", "value": format!("lvl{HOSTILE}") },
+    ])
+    .to_string();
     c.execute(
-        "UPDATE case_index SET applicant_name = ?1, clerk = ?2, pathway = ?3, level = ?4, clerk_name = ?5",
+        "UPDATE case_index SET applicant_name = ?1, clerk = ?2, summary = ?3, clerk_name = ?4",
         [
             format!("{OSC52}张三丰"),
             format!("clerk{HOSTILE}"),
-            "-2+3".to_string(),
-            format!("lvl{HOSTILE}"),
+            summary,
             format!("@SUM(1){HOSTILE}"),
         ],
     )
@@ -352,7 +358,10 @@ fn a_closed_pipe_ends_quietly_without_a_panic() {
     }
     let cases = |args: &[&str]| {
         let mut c = Command::new(BIN);
-        c.args(args)
+        // the cases' own questionnaire, so no note about a missing one is due
+        c.arg("--questionnaire")
+            .arg(fixture("mini.toml"))
+            .args(args)
             .env("GUANTONG_DATA_DIR", &data)
             .env("GUANTONG_CONFIG_DIR", &cfg);
         c

@@ -236,7 +236,7 @@ fn a_full_disk_loses_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, cfg, numbers) = signed_store(tmp.path(), 3);
     use_config(&cfg);
-    let store = Store::open(&data).unwrap();
+    let store = open_signing(&data);
     let q = mini();
     let mut d = Draft::new(&q, "clerk", jiff::Timestamp::now());
     d.answers

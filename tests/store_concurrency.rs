@@ -32,7 +32,9 @@ fn eight_processes_fifty_sign_offs_each() {
     let distinct: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!(distinct.len(), 400, "case numbers must be unique");
     let year = guantong::cli::today().year();
-    let expected: BTreeSet<String> = (1..=400).map(|i| format!("BS-{year}-{i:06}")).collect();
+    let expected: BTreeSet<String> = (1..=400)
+        .map(|i| format!("{PREFIX}-{OFFICE}-{year}-{i:06}"))
+        .collect();
     assert_eq!(
         distinct.into_iter().cloned().collect::<BTreeSet<_>>(),
         expected

@@ -35,7 +35,12 @@ fn ts(s: &str) -> jiff::Timestamp {
 /// it, by placeholders.
 fn scrub(s: &str, rec: &guantong::case::CaseRecord) -> String {
     let user = keys::os_user();
+    let origin = rec
+        .origin
+        .as_deref()
+        .expect("a new record names its origin");
     s.replace(&rec.sha256, "SHA256")
+        .replace(origin, "ORIGIN")
         .replace(&rec.signature, "SIGNATURE")
         .replace(&format!("({user})"), "(CLERK)")
         .replace(&format!("\"user\": \"{user}\""), "\"user\": \"CLERK\"")
@@ -49,7 +54,7 @@ fn scrub(s: &str, rec: &guantong::case::CaseRecord) -> String {
 #[test]
 fn draft_to_signed_case_in_every_format() {
     let dir = root().join("roundtrip");
-    let store = Store::open(&dir).unwrap();
+    let store = open_signing(&dir);
     let q = mini();
 
     // The interview: a draft saved after every answer.
@@ -105,7 +110,7 @@ fn draft_to_signed_case_in_every_format() {
             today: date(2026, 6, 15),
         })
         .unwrap();
-    assert_eq!(rec.number, "BS-2026-000001");
+    assert_eq!(rec.number, format!("{PREFIX}-{OFFICE}-2026-000001"));
     assert!(matches!(
         store.load_draft(&d.id),
         Err(StoreError::DraftNotFound(_))
@@ -166,7 +171,7 @@ fn draft_to_signed_case_in_every_format() {
 #[test]
 fn resuming_under_a_changed_questionnaire_names_the_lost_facts() {
     let dir = root().join("resume");
-    let store = Store::open(&dir).unwrap();
+    let store = open_signing(&dir);
     let q = mini();
     let mut d = Draft::new(&q, "clerk1", ts("2026-06-15T01:00:00Z"));
     d.answers
@@ -193,7 +198,7 @@ fn resuming_under_a_changed_questionnaire_names_the_lost_facts() {
 #[test]
 fn amendments_are_new_records_naming_the_corrected_one() {
     let dir = root().join("amend");
-    let store = Store::open(&dir).unwrap();
+    let store = open_signing(&dir);
     let q = mini();
     let base = |name: &str, amends: Option<String>| SignOff {
         questionnaire: &q,
@@ -242,7 +247,7 @@ fn cli_round_trip_show_export_recheck() {
     let qs = q.to_str().unwrap();
 
     // show = the library's rendering of the stored record.
-    let store = Store::open(&dir).unwrap();
+    let store = open_signing(&dir);
     let rec = store.get_case(&n1).unwrap();
     let qq = mini();
     for (fmt, f) in [
@@ -387,7 +392,7 @@ fn store_files_are_private() {
 #[test]
 fn drafts_are_listed_newest_first() {
     let dir = root().join("drafts-order");
-    let store = Store::open(&dir).unwrap();
+    let store = open_signing(&dir);
     let q = mini();
     let mut ids = Vec::new();
     for t in [
@@ -489,7 +494,7 @@ fn csv_cells_are_quoted_and_never_run_as_formulas() {
 #[test]
 fn set_aside_answers_are_marked() {
     let dir = root().join("set-aside");
-    let store = Store::open(&dir).unwrap();
+    let store = open_signing(&dir);
     let q = mini();
     let src =
         "pathway = \"qualification_exam\"\nworks_in_baise = true\ninterview_date = 2026-06-15\n";

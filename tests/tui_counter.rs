@@ -1035,7 +1035,8 @@ fn item10_the_same_applicant_twice_in_a_year_needs_confirming() {
     let data = dir.path().join("data");
     // An earlier case of the same person this year (and one of last year), signed with a
     // key of the test's own.
-    let store = Store::open(&data).unwrap();
+    let mut store = Store::open(&data).unwrap();
+    store.set_office(guantong::case::OfficeCode::parse("451002").ok());
     let q = questionnaire();
     let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
     let case_for = |interview: &str| {

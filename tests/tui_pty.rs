@@ -170,7 +170,11 @@ fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let data = tmp.path().join("data");
     let config = tmp.path().join("config");
     std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("config.toml"), "clerk_name = \"李四\"\n").unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "clerk_name = \"李四\"\noffice_code = \"451002\"\n",
+    )
+    .unwrap();
     (tmp, data, config)
 }
 
@@ -230,7 +234,7 @@ fn skill_to_title_interview_signed_off_and_found() {
         .find_map(|l| l.split("案件编号：").nth(1))
         .map(|n| n.trim().to_string())
         .expect("case number on screen");
-    assert!(number.starts_with("BS-"), "{number}");
+    assert!(number.starts_with("BS-451002-"), "{number}");
     // The printable summary.
     s.keys("p");
     s.wait_for("printouts");

@@ -22,7 +22,7 @@ pub struct Earlier {
     pub number: String,
     /// Status code (`eligible`, ...).
     pub status: String,
-    /// Level code, when one was reached.
+    /// The case's summary results (the level, …) as codes, when it has any.
     pub level: Option<String>,
     /// OS user, and display name when known.
     pub clerk: String,
@@ -33,8 +33,9 @@ pub struct Earlier {
 /// The application year of an evaluation: the questionnaire's `application_year` result
 /// when it defines one and it is decided, else the interview date's year, else `today`'s.
 pub fn application_year(q: &Questionnaire, ev: &Evaluation, today: Date) -> i64 {
-    if let Some(Value::Int(y)) = ev.result(q, APPLICATION_YEAR) {
-        return *y;
+    // a timeline result where the questionnaire has a schedule, else a result of its own
+    if let Some(Value::Int(y)) = ev.value(q, APPLICATION_YEAR) {
+        return y;
     }
     i64::from(ev.interview_date.unwrap_or(today).year())
 }
@@ -65,7 +66,7 @@ pub fn earlier_cases(
     let mut st = store
         .conn()
         .prepare(
-            "SELECT number, interview_date, applicant_id, status, level, clerk, clerk_name,
+            "SELECT number, interview_date, applicant_id, status, summary, clerk, clerk_name,
                 results
              FROM case_index
              WHERE (applicant_id = ?1 COLLATE NOCASE OR applicant_name = ?2)
@@ -104,7 +105,19 @@ pub fn earlier_cases(
         .map_err(sq)?;
     let my_birth = who.birth_date.or_else(|| id_birth_date(who.id_number));
     let mut out = Vec::new();
-    for (number, date, id, status, level, clerk, clerk_name, results) in rows {
+    for (number, date, id, status, summary, clerk, clerk_name, results) in rows {
+        // the summary's results, as codes (the level, for Baise)
+        let summary: Vec<super::summary::SummaryValue> =
+            serde_json::from_str(summary.as_deref().unwrap_or("[]")).unwrap_or_default();
+        let level = summary
+            .iter()
+            .filter(|v| v.kind == super::summary::SummaryKind::Result)
+            .filter_map(|v| match &v.value {
+                J::Null => None,
+                J::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            })
+            .reduce(|a, b| format!("{a} {b}"));
         let interview_date: Option<Date> = date.and_then(|d| d.parse().ok());
         let results: serde_json::Map<String, J> =
             serde_json::from_str(&results).unwrap_or_default();

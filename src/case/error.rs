@@ -42,6 +42,23 @@ pub enum StoreError {
     Key { path: PathBuf, detail: String },
     #[error("{0}")]
     Invalid(String),
+    #[error(
+        "{path}: 未设置办公室代码，无法签发：请在 config.toml 中写 office_code = \"…\" 或设置环境变量 GUANTONG_OFFICE{} / no office code, so nothing can be signed: set office_code in config.toml or GUANTONG_OFFICE{}",
+        recorded.as_ref().map_or(String::new(), |r| format!("（本案件库为 {r}）")),
+        recorded.as_ref().map_or(String::new(), |r| format!(" (this store's is {r})"))
+    )]
+    NoOffice {
+        path: PathBuf,
+        recorded: Option<String>,
+    },
+    #[error(
+        "{path}: 办公室代码 {configured} 与本案件库首次签发时登记的 {recorded} 不符，未签发；请改正配置 / office code {configured} differs from {recorded}, the code this store was first signed under; nothing was signed: correct the configuration"
+    )]
+    OfficeMismatch {
+        path: PathBuf,
+        configured: String,
+        recorded: String,
+    },
     #[error("{path}: SQLite: {source}")]
     Sqlite {
         path: PathBuf,
@@ -83,7 +100,11 @@ impl StoreError {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            StoreError::NotFound(_) | StoreError::DraftNotFound(_) | StoreError::Invalid(_)
+            StoreError::NotFound(_)
+                | StoreError::DraftNotFound(_)
+                | StoreError::Invalid(_)
+                | StoreError::NoOffice { .. }
+                | StoreError::OfficeMismatch { .. }
         )
     }
 }

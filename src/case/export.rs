@@ -8,6 +8,7 @@ use serde_json::Value as J;
 
 use super::model::{CaseRecord, mask_name};
 use super::store::IndexRow;
+use super::summary::{self, SummaryKind};
 use crate::eval::{Status, input};
 use crate::questionnaire::{Questionnaire, RuleKind};
 use crate::text::Lang;
@@ -41,9 +42,14 @@ pub fn render_case(
             crate::safe::json(&j).into_owned() + "\n"
         }
         ExportFormat::Csv => {
+            let facts = summary_facts(rec);
+            let labels: Vec<String> = facts
+                .iter()
+                .map(|id| summary::label(q, SummaryKind::Fact, id, lang))
+                .collect();
             format!(
                 "{BOM}{}{}",
-                csv_header(&result_names(q, rec), lang),
+                csv_header(&labels, &result_names(q, rec), lang),
                 fragment()
             )
         }
@@ -73,7 +79,12 @@ pub fn render_fragment(
             crate::safe::json(&j).into_owned() + "\n"
         }
         ExportFormat::Text => view(rec, q, unmasked, lang).text(),
-        ExportFormat::Csv => csv_row(&row_of(rec), &result_names(q, rec), unmasked),
+        ExportFormat::Csv => csv_row(
+            &row_of(rec),
+            &summary_facts(rec),
+            &result_names(q, rec),
+            unmasked,
+        ),
     }
 }
 
@@ -122,7 +133,18 @@ pub fn mask_record(r: &mut CaseRecord) {
     r.applicant.id_number = r.applicant.id_number.as_deref().map(crate::idcard::mask);
 }
 
+/// The ids of the facts that summarise `rec` (CSV columns after the fixed ones).
+pub fn summary_facts(rec: &CaseRecord) -> Vec<String> {
+    summary::values(rec)
+        .0
+        .into_iter()
+        .filter(|v| v.kind == SummaryKind::Fact)
+        .map(|v| v.id)
+        .collect()
+}
+
 fn row_of(rec: &CaseRecord) -> IndexRow {
+    let (summary, money) = summary::values(rec);
     IndexRow {
         seq: rec.seq,
         number: rec.number.clone(),
@@ -130,9 +152,10 @@ fn row_of(rec: &CaseRecord) -> IndexRow {
         interview_date: rec.interview_date,
         applicant_name: rec.applicant.name.clone(),
         applicant_id: rec.applicant.id_number.clone(),
-        pathway: rec.pathway().map(str::to_string),
+        questionnaire: Some(rec.questionnaire.id.clone()),
         status: rec.status().to_string(),
-        level: rec.result_str("level").map(str::to_string),
+        summary,
+        money,
         clerk: rec.clerk.user.clone(),
         clerk_name: rec.clerk.display_name.clone(),
         amends: rec.amends.clone(),
@@ -156,15 +179,14 @@ pub fn result_names(q: Option<&Questionnaire>, rec: &CaseRecord) -> Vec<String> 
     names
 }
 
-/// CSV header line (fixed columns in `lang`, then result names).
-pub fn csv_header(result_names: &[String], lang: Lang) -> String {
+/// CSV header line: fixed columns in `lang`, the summary facts' labels, then result names.
+pub fn csv_header(fact_labels: &[String], result_names: &[String], lang: Lang) -> String {
     let fixed = [
         lang.pick("案件编号", "case number"),
         lang.pick("签发时间", "signed at"),
         lang.pick("面谈日期", "interview date"),
         lang.pick("申请人", "applicant"),
         lang.pick("身份证号码", "ID number"),
-        lang.pick("申报方向", "pathway"),
         lang.pick("经办人", "clerk"),
         lang.pick("经办人姓名", "clerk name"),
         lang.pick("更正案件", "amends"),
@@ -172,13 +194,20 @@ pub fn csv_header(result_names: &[String], lang: Lang) -> String {
     let cells: Vec<String> = fixed
         .iter()
         .map(|s| s.to_string())
+        .chain(fact_labels.iter().cloned())
         .chain(result_names.iter().cloned())
         .collect();
     csv_line(&cells)
 }
 
-/// One CSV line for an index row.
-pub fn csv_row(r: &IndexRow, result_names: &[String], unmasked: bool) -> String {
+/// One CSV line for an index row: the fixed columns, the summary facts `fact_ids` (codes),
+/// then the results named.
+pub fn csv_row(
+    r: &IndexRow,
+    fact_ids: &[String],
+    result_names: &[String],
+    unmasked: bool,
+) -> String {
     let (name, id) = if unmasked {
         (
             r.applicant_name.clone(),
@@ -199,11 +228,19 @@ pub fn csv_row(r: &IndexRow, result_names: &[String], unmasked: bool) -> String 
         r.interview_date.map(|d| d.to_string()).unwrap_or_default(),
         name,
         id,
-        r.pathway.clone().unwrap_or_default(),
         r.clerk.clone(),
         r.clerk_name.clone().unwrap_or_default(),
         r.amends.clone().unwrap_or_default(),
     ];
+    for id in fact_ids {
+        cells.push(
+            r.summary
+                .iter()
+                .find(|v| v.kind == SummaryKind::Fact && &v.id == id)
+                .map(|v| summary::code(&v.value))
+                .unwrap_or_default(),
+        );
+    }
     for n in result_names {
         cells.push(match r.results.get(n) {
             None | Some(J::Null) => String::new(),
@@ -364,10 +401,13 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
             }
         }
         None => {
-            answers.push(Row::Para(l(
-                "注：未找到记录时所用的问卷，按事实标识列出。",
-                "Note: the questionnaire recorded is not at hand; facts are listed by id.",
-            )));
+            let (id, version) = (&rec.questionnaire.id, &rec.questionnaire.version);
+            answers.push(Row::Para(match lang {
+                Lang::Zh => format!("注：未找到记录时所用的问卷（{id} {version}），按事实标识列出。"),
+                Lang::En => format!(
+                    "Note: the questionnaire recorded ({id} {version}) is not at hand; facts are listed by id."
+                ),
+            }));
             for (k, v) in &r.facts {
                 answers.push(Row::Pair(k.clone(), json_plain(v)));
             }

@@ -1,5 +1,6 @@
-//! The clerk's identity: OS user, display name (`config.toml`), and the Ed25519 signing
-//! key created at the first sign-off in the config directory (mode 0600).
+//! The clerk's identity: OS user and the Ed25519 signing key created at the first
+//! sign-off in the config directory (mode 0600). The display name is config.toml's
+//! (`crate::config`).
 
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -11,15 +12,15 @@ use super::StoreError;
 
 /// Environment variable overriding the config directory (tests, unusual setups).
 pub const CONFIG_DIR_ENV: &str = "GUANTONG_CONFIG_DIR";
-const KEY_FILE: &str = "signing.key";
+pub(crate) const KEY_FILE: &str = "signing.key";
 
 /// guantong's config directory: `$GUANTONG_CONFIG_DIR`, else the platform's
-/// (`~/.config/guantong` on Linux).
+/// (`~/.config/guantong` on Linux; see [`super::dirs`]).
 pub fn config_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(d));
     }
-    directories::ProjectDirs::from("cn", "baise", "guantong").map(|p| p.config_dir().to_path_buf())
+    super::dirs::config_dir().map(|(d, _)| d)
 }
 
 /// The OS user running guantong: the real uid's name from `/etc/passwd`, else `$USER`
@@ -42,29 +43,6 @@ pub fn os_user() -> String {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| uid.map_or_else(|| "unknown".to_string(), |u| format!("uid:{u}")))
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-struct ConfigFile {
-    clerk_name: Option<String>,
-}
-
-/// The clerk's display name from `config.toml` (`clerk_name = "…"`). A missing or
-/// unreadable file is tolerated (no display name).
-pub fn clerk_display_name() -> Option<String> {
-    let path = config_dir()?.join("config.toml");
-    let src = std::fs::read_to_string(&path).ok()?;
-    match toml::from_str::<ConfigFile>(&src) {
-        Ok(c) => c.clerk_name.filter(|s| !s.trim().is_empty()),
-        Err(e) => {
-            eprintln!(
-                "{}: 配置文件有误，已忽略 / config file ignored: {}",
-                path.display(),
-                e.message()
-            );
-            None
-        }
-    }
 }
 
 fn key_err(path: &Path, detail: impl std::fmt::Display) -> StoreError {

@@ -5,12 +5,14 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as J};
 
+use super::summary::{SummaryRef, SummaryValue};
 use crate::eval::input;
 use crate::questionnaire::Questionnaire;
 use crate::value::Answers;
 
-/// Format tag inside every signed record.
-pub const RECORD_FORMAT: &str = "guantong-case/1";
+/// Format tag inside every record signed now. `guantong-case/1` records (before office
+/// codes and origins) are still read and verified.
+pub const RECORD_FORMAT: &str = "guantong-case/2";
 
 /// An interview in progress, saved after every answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -175,6 +177,16 @@ pub struct CaseRecord {
     pub notes: Option<String>,
     pub amends: Option<String>,
     pub prev: Option<PrevRef>,
+    /// The origin (store) whose chain the record is in; absent in `guantong-case/1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The office code the record was minted under; absent in `guantong-case/1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// What summarises the case (the questionnaire's `[meta.summary]` at sign-off);
+    /// absent in older records (see [`super::summary::legacy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryRef>,
     #[serde(skip)]
     pub sha256: String,
     #[serde(skip)]
@@ -187,13 +199,6 @@ impl CaseRecord {
     }
     pub fn result_str(&self, name: &str) -> Option<&str> {
         self.results.get(name).and_then(J::as_str)
-    }
-    pub fn pathway(&self) -> Option<&str> {
-        self.facts.get("pathway").and_then(J::as_str)
-    }
-    /// The canonical JSON that is signed (RFC 8785).
-    pub fn canonical(&self) -> Result<String, serde_json::Error> {
-        serde_jcs::to_string(self)
     }
 }
 
@@ -208,9 +213,13 @@ pub struct CaseSummary {
     pub name: String,
     /// Masked (4510**********0017).
     pub id_number: Option<String>,
-    pub pathway: Option<String>,
+    /// The id of the questionnaire the case was made under.
+    pub questionnaire: Option<String>,
     pub status: String,
-    pub level: Option<String>,
+    /// The summary entries (see [`super::summary`]), values as codes.
+    pub summary: Vec<SummaryValue>,
+    /// The amount due, whole yuan, when the questionnaire declares one.
+    pub money: Option<i64>,
     pub clerk: String,
     pub amends: Option<String>,
 }
@@ -223,6 +232,8 @@ pub struct CaseFilter {
     pub to: Option<Date>,
     pub status: Option<String>,
     pub clerk: Option<String>,
+    /// Only cases made under the questionnaire with this id.
+    pub questionnaire: Option<String>,
     pub search: Option<String>,
     pub limit: usize,
 }

@@ -1,10 +1,13 @@
 //! `cases verify`: every signature, the hash chain, the index beside it, and the head.
 
-use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-
 use super::StoreError;
-use super::model::CaseRecord;
-use super::store::{RawCase, Store, sha256_hex};
+use super::log::CaseLog;
+use super::record::{self, RawCase};
+use super::store::Store;
+use super::summary;
+
+/// The record format before office codes and origins.
+const LEGACY_FORMAT: &str = "guantong-case/1";
 
 /// One thing wrong with the store, naming the case it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +59,8 @@ pub fn verify(
         .map(|(k, _)| k)
         .collect();
     let present: std::collections::HashSet<String> = store.numbers()?.into_iter().collect();
+    let origin = store.origin()?;
+    let office = store.recorded_office()?;
     let mut removed: Vec<String> = Vec::new();
     let mut gaps: Vec<(i64, i64)> = Vec::new();
     let mut problems = Vec::new();
@@ -69,16 +74,17 @@ pub fn verify(
             detail,
         })
     };
-    store.for_each_raw(|raw: RawCase| {
+    store.records_from(1, &mut |raw: RawCase| {
         count += 1;
         progress();
         let number = raw.number.clone();
         let mut altered = Vec::new();
-        if sha256_hex(raw.body.as_bytes()) != raw.sha256 {
+        let seal = record::check_seal(&raw);
+        if !seal.hash_ok {
             altered.push("content does not match its hash");
         }
-        let rec: Option<CaseRecord> = serde_json::from_str(&raw.body).ok();
-        let signed = signature_ok(&raw, rec.as_ref(), &keys);
+        let rec = seal.record;
+        let signed = seal.signature_ok;
         if !signed {
             altered.push("signature does not match");
         }
@@ -91,15 +97,29 @@ pub fn verify(
         if !keys.contains(&rec.clerk.public_key) {
             altered.push("signed by a key not registered in this store");
         }
+        // Records from before office codes carry neither; every later one names this
+        // store's origin (its chain) and office.
+        if rec.format != LEGACY_FORMAT {
+            if rec.origin.as_deref() != Some(origin.as_str()) {
+                altered.push("signed into another store's chain (origin differs)");
+            }
+            if rec.office.is_none() || rec.office != office {
+                altered.push("signed under another office code than this store's");
+            }
+        }
         if rec.number != raw.number {
             altered.push("number differs from the signed one");
         }
-        if let Ok(Some(ix)) = store.index_row(raw.seq) {
+        if let Ok(Some((ix, keys))) = store.index_row(raw.seq) {
+            let (entries, money) = summary::values(&rec);
             let same = ix.number == rec.number
                 && ix.applicant_name == rec.applicant.name
                 && ix.applicant_id == rec.applicant.id_number
                 && ix.status == rec.status()
-                && ix.level.as_deref() == rec.result_str("level")
+                && ix.summary == entries
+                && ix.money == money
+                && keys == summary::keys(&entries)
+                && ix.questionnaire.as_deref() == Some(rec.questionnaire.id.as_str())
                 && ix.clerk == rec.clerk.user
                 && ix.results == rec.results
                 && ix.interview_date == rec.interview_date;
@@ -177,7 +197,12 @@ pub fn verify(
             );
         }
     }
-    if let Some((hseq, hnum, _)) = store.head()? {
+    if let Some(record::ChainHead {
+        seq: hseq,
+        number: hnum,
+        ..
+    }) = store.recorded_head()?
+    {
         let last = prev.as_ref().map_or(0, |p| p.0);
         if hseq > last {
             push(
@@ -197,30 +222,4 @@ pub fn verify(
         );
     }
     Ok((count, problems))
-}
-
-fn signature_ok(
-    raw: &RawCase,
-    rec: Option<&CaseRecord>,
-    keys: &std::collections::HashSet<String>,
-) -> bool {
-    let Some(rec) = rec else { return false };
-    let _ = keys;
-    let Ok(pk) = hex::decode(&rec.clerk.public_key) else {
-        return false;
-    };
-    let Ok(pk) = <[u8; 32]>::try_from(pk.as_slice()) else {
-        return false;
-    };
-    let Ok(vk) = VerifyingKey::from_bytes(&pk) else {
-        return false;
-    };
-    let Ok(sig) = hex::decode(&raw.signature) else {
-        return false;
-    };
-    let Ok(sig) = <[u8; 64]>::try_from(sig.as_slice()) else {
-        return false;
-    };
-    vk.verify(raw.body.as_bytes(), &Signature::from_bytes(&sig))
-        .is_ok()
 }

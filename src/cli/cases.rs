@@ -12,11 +12,12 @@ use serde_json::Value as J;
 
 use super::Safe;
 use crate::case::export::{self, ExportFormat};
+use crate::case::summary::{self, SummaryKind};
 use crate::case::{CaseFilter, SignOff, Store, StoreError, draft_meta, duplicates, lease, verify};
-use crate::config::Config;
 use crate::eval::{self, Status, input, report};
 use crate::outfile::{OutFile, OutFileError};
-use crate::questionnaire::{self, Questionnaire};
+use crate::questionnaire::Questionnaire;
+use crate::questionnaire::catalogue::Catalogue;
 use crate::text::Lang;
 
 #[derive(Args, Debug)]
@@ -57,9 +58,6 @@ pub struct SignArgs {
     /// 申请人已确认诚信承诺 / the applicant has acknowledged the integrity pledge
     #[arg(long)]
     pub pledge_confirmed: bool,
-    /// 问卷文件（缺省为内置百色问卷）/ questionnaire file (default: built-in)
-    #[arg(long)]
-    pub questionnaire: Option<PathBuf>,
     #[arg(long)]
     pub notes: Option<String>,
     /// 所更正的案件编号 / number of the case this one corrects
@@ -122,16 +120,13 @@ pub enum ShowFormat {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// 案件编号 / case number (BS-2026-000001)
+    /// 案件编号 / case number
     pub number: String,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ShowFormat,
     /// 显示完整个人信息 / show personal data in full
     #[arg(long)]
     pub unmasked: bool,
-    /// 用于显示问题文字的问卷 / questionnaire for question texts
-    #[arg(long)]
-    pub questionnaire: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -154,16 +149,12 @@ pub struct ExportArgs {
     /// 导出完整个人信息 / export personal data in full
     #[arg(long)]
     pub unmasked: bool,
-    /// 用于问题文字和结果列的问卷 / questionnaire for labels and result columns
-    #[arg(long)]
-    pub questionnaire: Option<PathBuf>,
 }
 
+/// Re-checks every case under the newest version of its own questionnaire (by id) that
+/// the catalogue holds; with the global `--questionnaire`, only the cases of that one's id.
 #[derive(Args, Debug)]
 pub struct RecheckArgs {
-    /// 新问卷（缺省为内置问卷）/ the questionnaire to re-check under (default: built-in)
-    #[arg(long)]
-    pub questionnaire: Option<PathBuf>,
     #[command(flatten)]
     pub filter: FilterArgs,
 }
@@ -186,10 +177,6 @@ pub struct DraftsArgs {
     /// 显示完整个人信息 / show personal data in full
     #[arg(long)]
     pub unmasked: bool,
-    /// 判断哪些回答属个人信息的问卷（缺省为内置问卷）/ the questionnaire that says which
-    /// answers are personal (default: built-in)
-    #[arg(long)]
-    pub questionnaire: Option<PathBuf>,
 }
 
 /// What went wrong, with the exit code to use.
@@ -200,25 +187,17 @@ fn store_fail(e: StoreError) -> Fail {
     Fail(if e.is_user_error() { 2 } else { 1 })
 }
 
-pub fn run(a: CasesArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> ExitCode {
-    // the config file as the wizard reads it: a mistake in it is named, not ignored
-    let config = match Config::load() {
-        Ok(c) => c,
-        Err(e) => {
-            warn!("guantong: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let lang = lang.or(config.lang).unwrap_or_default();
-    let data_dir = data_dir.or_else(|| config.data_dir.clone());
+pub fn run(a: CasesArgs, ctx: &super::Context) -> ExitCode {
+    let lang = ctx.lang.unwrap_or_default();
+    let data_dir = ctx.data_dir.clone();
     let r = match a.command {
-        CasesCommand::Sign(s) => sign(s, data_dir, config.clerk_name().map(String::from)),
-        CasesCommand::List(l) => list(l, data_dir, lang),
-        CasesCommand::Show(s) => show(s, data_dir, lang),
-        CasesCommand::Export(e) => export_cmd(e, data_dir, lang),
+        CasesCommand::Sign(s) => sign(s, data_dir, ctx),
+        CasesCommand::List(l) => list(l, data_dir, ctx, lang),
+        CasesCommand::Show(s) => show(s, data_dir, ctx, lang),
+        CasesCommand::Export(e) => export_cmd(e, data_dir, ctx, lang),
         CasesCommand::Verify => verify_cmd(data_dir, lang),
-        CasesCommand::Recheck(r) => recheck(r, data_dir, lang),
-        CasesCommand::Drafts(d) => drafts(d, data_dir, lang),
+        CasesCommand::Recheck(r) => recheck(r, data_dir, ctx, lang),
+        CasesCommand::Drafts(d) => drafts(d, data_dir, ctx, lang),
     };
     match r {
         Ok(code) => code,
@@ -265,36 +244,85 @@ fn filter_of(f: &FilterArgs, limit: usize) -> Result<CaseFilter, Fail> {
         to: parse_day(&f.to, "to")?,
         status: f.status.clone(),
         clerk: f.clerk.clone(),
+        questionnaire: None,
         search: f.search.clone(),
         limit,
     })
 }
 
-fn load_q(path: Option<&Path>) -> Result<Questionnaire, Fail> {
-    super::load_questionnaire(path).ok_or(Fail(1))
+fn catalogue(ctx: &super::Context) -> Result<Catalogue, Fail> {
+    ctx.catalogue().ok_or(Fail(1))
 }
 
-/// The questionnaire for labels: the one given, else the embedded one (quietly absent
-/// when it cannot be loaded: records are self-contained).
-fn label_q(path: Option<&Path>) -> Result<Option<Questionnaire>, Fail> {
-    match path {
-        Some(p) => load_q(Some(p)).map(Some),
-        None => Ok(questionnaire::embedded().ok()),
+/// The questionnaire to show or export a case with: its own (same id; the one given with
+/// `--questionnaire` first, then the catalogue's exact copy, then its newest version),
+/// or none, and then the rendering says which one it lacks.
+fn case_questionnaire<'c>(cat: &'c Catalogue, id: &str, sha256: &str) -> Option<&'c Questionnaire> {
+    match cat.given() {
+        Some(g) if g.meta.id == id => Some(g),
+        _ => cat.find(id, sha256).questionnaire(),
     }
 }
 
-fn sign(
-    a: SignArgs,
-    data_dir: Option<PathBuf>,
-    clerk_name: Option<String>,
-) -> Result<ExitCode, Fail> {
-    if !a.pledge_confirmed {
+/// Say on stderr when a case is shown without its own questionnaire, or when the one
+/// given with `--questionnaire` is not the case's.
+fn warn_questionnaire(
+    cat: &Catalogue,
+    number: &str,
+    id: &str,
+    version: &str,
+    lang: Lang,
+    found: bool,
+) {
+    if let Some(g) = cat.given()
+        && g.meta.id != id
+    {
         warn!(
-            "guantong: 申请人须先确认诚信承诺（第十一条（三）、第二十一条），请在确认后加 --pledge-confirmed / the applicant must acknowledge the integrity pledge first: add --pledge-confirmed once they have"
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "注意：案件 {number} 是按问卷 {id} {version} 记录的，不是 --questionnaire 给出的 {}",
+                    g.meta.id
+                ),
+                Lang::En => format!(
+                    "note: case {number} was recorded under questionnaire {id} {version}, not {} given with --questionnaire",
+                    g.meta.id
+                ),
+            }
+        );
+    }
+    if !found {
+        warn!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "注意：问卷 {id} {version} 不在问卷目录中（配置 questionnaires 或 --questionnaire），案件 {number} 的回答按事实标识列出"
+                ),
+                Lang::En => format!(
+                    "note: questionnaire {id} {version} is not known (config `questionnaires` or --questionnaire): case {number}'s answers are listed by fact id"
+                ),
+            }
+        );
+    }
+}
+
+fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<ExitCode, Fail> {
+    let config = &ctx.config;
+    let q = ctx.questionnaire(None).map_err(|_| Fail(1))?;
+    if !a.pledge_confirmed {
+        // The articles the pledge rests on are the questionnaire's.
+        let (zh, en) = q
+            .meta
+            .pledge_cite
+            .as_deref()
+            .map_or((String::new(), String::new()), |c| {
+                (format!("（{c}）"), format!(" ({c})"))
+            });
+        warn!(
+            "guantong: 申请人须先确认诚信承诺{zh}，请在确认后加 --pledge-confirmed / the applicant must acknowledge the integrity pledge{en} first: add --pledge-confirmed once they have"
         );
         return Err(Fail(2));
     }
-    let q = load_q(a.questionnaire.as_deref())?;
     let file = a.answers.display().to_string();
     let src =
         crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES).map_err(|e| {
@@ -364,7 +392,12 @@ fn sign(
             }
         }
     }
-    let store = open_store(data_dir)?;
+    let office = config.office().map_err(|e| {
+        eprintln!("guantong: {e}");
+        Fail(2)
+    })?;
+    let mut store = open_store(data_dir)?;
+    store.set_office(office);
     let now = Timestamp::now();
     let s = SignOff {
         questionnaire: &q,
@@ -372,7 +405,7 @@ fn sign(
         applicant_name,
         applicant_id,
         pledge_confirmed_at: now,
-        clerk_display_name: clerk_name,
+        clerk_display_name: config.clerk_name().map(str::to_string),
         notes: a.notes,
         amends: a.amends,
         draft_id: None,
@@ -395,7 +428,57 @@ fn sign(
     write_stdout(&format!("{}\n", rec.number), Safe::Text)
 }
 
-fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+/// The summary columns of some cases, in order of first appearance (facts first, then
+/// results), each with its label from the first case's questionnaire that has one.
+fn summary_columns<'a>(
+    rows: impl Iterator<Item = (Option<&'a str>, &'a [summary::SummaryValue])>,
+    cat: &Catalogue,
+    lang: Lang,
+) -> Vec<(SummaryKind, String, String)> {
+    let mut cols: Vec<(SummaryKind, String, String)> = Vec::new();
+    for (qid, entries) in rows {
+        let q = qid.and_then(|id| cat.get(id));
+        for v in entries {
+            if !cols.iter().any(|(k, id, _)| *k == v.kind && *id == v.id) {
+                cols.push((v.kind, v.id.clone(), summary::label(q, v.kind, &v.id, lang)));
+            }
+        }
+    }
+    cols.sort_by_key(|(k, _, _)| *k);
+    cols
+}
+
+/// Say which questionnaires some listed cases were made under are not known (their
+/// summaries are shown as codes).
+fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang) {
+    let missing: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !id.is_empty() && cat.get(id).is_none())
+        .collect();
+    if !missing.is_empty() {
+        warn!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "注意：问卷 {} 不在问卷目录中（配置 questionnaires 或 --questionnaire），其案件的摘要按代码显示",
+                    missing.join(", ")
+                ),
+                Lang::En => format!(
+                    "note: questionnaire(s) {} not known (config `questionnaires` or --questionnaire): their cases' summaries are shown as codes",
+                    missing.join(", ")
+                ),
+            }
+        );
+    }
+}
+
+fn list(
+    a: ListArgs,
+    data_dir: Option<PathBuf>,
+    ctx: &super::Context,
+    lang: Lang,
+) -> Result<ExitCode, Fail> {
     let Ok(limit) = usize::try_from(a.limit) else {
         warn!("guantong: --limit {}: 超出范围 / out of range", a.limit);
         return Err(Fail(2));
@@ -414,41 +497,67 @@ fn list(a: ListArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
             return write_stdout(&out, Safe::Json);
         }
         ListFormat::Csv | ListFormat::Table => {
-            let header = vec![
+            let cat = catalogue(ctx)?;
+            let table_fmt = matches!(a.format, ListFormat::Table);
+            if table_fmt {
+                let mut ids: Vec<String> = rows
+                    .iter()
+                    .filter_map(|r| r.questionnaire.clone())
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                warn_unknown(&ids, &cat, lang);
+            }
+            let cols = summary_columns(
+                rows.iter()
+                    .map(|r| (r.questionnaire.as_deref(), r.summary.as_slice())),
+                &cat,
+                lang,
+            );
+            let (fact_cols, result_cols): (Vec<_>, Vec<_>) =
+                cols.iter().partition(|(k, _, _)| *k == SummaryKind::Fact);
+            let mut header = vec![
                 l("案件编号", "number"),
                 l("面谈日期", "date"),
                 l("申请人", "applicant"),
-                l("申报方向", "pathway"),
-                l("结论", "status"),
-                l("等级", "level"),
-                l("经办人", "clerk"),
-                l("更正", "amends"),
             ];
-            // for a person, the table reads labels (符合, 助理级); CSV keeps the codes
-            let q = matches!(a.format, ListFormat::Table)
-                .then(crate::questionnaire::embedded)
-                .and_then(Result::ok);
-            let status_label = |code: &str| match (&q, crate::eval::Status::parse(code)) {
-                (Some(_), Some(st)) => st.label(lang).to_string(),
-                _ => code.to_string(),
-            };
-            let level_label = |code: &str| match q.as_ref().and_then(|q| q.result("level")) {
-                Some(r) => r.display(&crate::value::Value::str(code), lang),
-                None => code.to_string(),
-            };
+            header.extend(fact_cols.iter().map(|(_, _, label)| label.clone()));
+            header.push(l("结论", "status"));
+            header.extend(result_cols.iter().map(|(_, _, label)| label.clone()));
+            header.extend([l("经办人", "clerk"), l("更正", "amends")]);
+            // For a person the table reads labels (符合, 助理级); CSV keeps the codes.
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
-                    vec![
+                    let q = r.questionnaire.as_deref().and_then(|id| cat.get(id));
+                    let entry = |(kind, id, _): &&(SummaryKind, String, String)| {
+                        r.summary
+                            .iter()
+                            .find(|v| v.kind == *kind && &v.id == id)
+                            .map(|v| {
+                                if table_fmt {
+                                    summary::display(q, v.kind, &v.id, &v.value, lang)
+                                } else {
+                                    summary::code(&v.value)
+                                }
+                            })
+                            .unwrap_or_default()
+                    };
+                    let status = match Status::parse(&r.status) {
+                        Some(st) if table_fmt => st.label(lang).to_string(),
+                        _ => r.status.clone(),
+                    };
+                    let mut c = vec![
                         r.number.clone(),
                         r.date.map(|d| d.to_string()).unwrap_or_default(),
                         r.name.clone(),
-                        r.pathway.clone().unwrap_or_default(),
-                        status_label(&r.status),
-                        r.level.as_deref().map(level_label).unwrap_or_default(),
-                        r.clerk.clone(),
-                        r.amends.clone().unwrap_or_default(),
-                    ]
+                    ];
+                    c.extend(fact_cols.iter().map(entry));
+                    c.push(status);
+                    c.extend(result_cols.iter().map(entry));
+                    c.push(r.clerk.clone());
+                    c.push(r.amends.clone().unwrap_or_default());
+                    c
                 })
                 .collect();
             if matches!(a.format, ListFormat::Csv) {
@@ -508,10 +617,18 @@ fn write_stdout(s: &str, how: Safe) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(a: ShowArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
-    let q = label_q(a.questionnaire.as_deref())?;
+fn show(
+    a: ShowArgs,
+    data_dir: Option<PathBuf>,
+    ctx: &super::Context,
+    lang: Lang,
+) -> Result<ExitCode, Fail> {
+    let cat = catalogue(ctx)?;
     let store = open_store(data_dir)?;
     let rec = store.get_case(&a.number).map_err(store_fail)?;
+    let r = &rec.questionnaire;
+    let q = case_questionnaire(&cat, &r.id, &r.sha256);
+    warn_questionnaire(&cat, &rec.number, &r.id, &r.version, lang, q.is_some());
     let f = match a.format {
         ShowFormat::Text => ExportFormat::Text,
         ShowFormat::Json => ExportFormat::Json,
@@ -523,10 +640,7 @@ fn show(a: ShowArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, 
     } else {
         Safe::Text
     };
-    write_stdout(
-        &export::render_case(&rec, q.as_ref(), f, a.unmasked, lang),
-        how,
-    )
+    write_stdout(&export::render_case(&rec, q, f, a.unmasked, lang), how)
 }
 
 fn progress(len: u64) -> Option<indicatif::ProgressBar> {
@@ -618,21 +732,75 @@ impl Sink {
     }
 }
 
-fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+/// The CSV columns of an export beyond the fixed ones.
+struct CsvColumns {
+    /// The summary facts: (id, label).
+    facts: Vec<(String, String)>,
+    /// `status`, `missing`, then each questionnaire's results in its order (for cases
+    /// whose questionnaire is not known, the names their records hold).
+    results: Vec<String>,
+}
+
+fn csv_columns(
+    store: &Store,
+    f: &CaseFilter,
+    ids: &[(String, usize)],
+    cat: &Catalogue,
+    lang: Lang,
+) -> Result<CsvColumns, StoreError> {
+    let qs: Vec<&Questionnaire> = ids.iter().filter_map(|(id, _)| cat.get(id)).collect();
+    let facts = store
+        .summary_ids(f)?
+        .into_iter()
+        .filter(|(k, _)| *k == SummaryKind::Fact)
+        .map(|(_, id)| {
+            let q = qs.iter().copied().find(|q| q.fact(&id).is_some());
+            let label = summary::label(q, SummaryKind::Fact, &id, lang);
+            (id, label)
+        })
+        .collect();
+    let mut names: Vec<String> = vec!["status".into(), "missing".into()];
+    for (id, _) in ids {
+        let more = match cat.get(id) {
+            Some(q) => q.results.iter().map(|r| r.name.clone()).collect(),
+            None => store.result_names(&CaseFilter {
+                questionnaire: Some(id.clone()),
+                ..f.clone()
+            })?,
+        };
+        for n in more {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    Ok(CsvColumns {
+        facts,
+        results: names,
+    })
+}
+
+fn export_cmd(
+    a: ExportArgs,
+    data_dir: Option<PathBuf>,
+    ctx: &super::Context,
+    lang: Lang,
+) -> Result<ExitCode, Fail> {
     let f = filter_of(&a.filter, 0)?;
     // the output first: a target that cannot be written is refused before any work
     let mut sink = Sink::new(a.output.as_deref())?;
-    let q = label_q(a.questionnaire.as_deref())?;
+    let cat = catalogue(ctx)?;
     let store = open_store(data_dir)?;
-    let mut total = 0u64;
-    if std::io::stderr().is_terminal() {
-        store
-            .for_each_row(&f, |_| {
-                total += 1;
-                Ok(())
-            })
-            .map_err(store_fail)?;
-    }
+    let ids = store.questionnaire_ids(&f).map_err(store_fail)?;
+    let total: u64 = ids.iter().map(|(_, n)| *n as u64).sum();
+    warn_unknown(
+        &ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+        &cat,
+        lang,
+    );
+    let q_of = |rec: &crate::case::CaseRecord| {
+        case_questionnaire(&cat, &rec.questionnaire.id, &rec.questionnaire.sha256)
+    };
     let pb = progress(total);
     let tick = || {
         if let Some(pb) = &pb {
@@ -642,26 +810,23 @@ fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Ex
     let r = (|| -> Result<(), StoreError> {
         match a.format {
             ExportFormatArg::Csv => {
-                let names: Vec<String> = match &q {
-                    Some(q) => ["status", "missing"]
-                        .iter()
-                        .map(|s| s.to_string())
-                        .chain(q.results.iter().map(|r| r.name.clone()))
-                        .collect(),
-                    None => vec!["status".into(), "missing".into(), "level".into()],
-                };
+                let CsvColumns {
+                    facts,
+                    results: names,
+                } = csv_columns(&store, &f, &ids, &cat, lang)?;
+                let (fact_ids, fact_labels): (Vec<String>, Vec<String>) = facts.into_iter().unzip();
                 sink.put(export::BOM)?;
-                sink.put(&export::csv_header(&names, lang))?;
+                sink.put(&export::csv_header(&fact_labels, &names, lang))?;
                 store.for_each_row(&f, |r| {
                     tick();
-                    sink.put(&export::csv_row(&r, &names, a.unmasked))
+                    sink.put(&export::csv_row(&r, &fact_ids, &names, a.unmasked))
                 })
             }
             ExportFormatArg::Json => store.for_each_case(&f, |rec| {
                 tick();
                 sink.put(&export::render_fragment(
                     &rec,
-                    q.as_ref(),
+                    q_of(&rec),
                     ExportFormat::Json,
                     a.unmasked,
                     lang,
@@ -677,7 +842,7 @@ fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Ex
                     first = false;
                     sink.put(&export::render_fragment(
                         &rec,
-                        q.as_ref(),
+                        q_of(&rec),
                         ExportFormat::Markdown,
                         a.unmasked,
                         lang,
@@ -693,7 +858,7 @@ fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Ex
                     tick();
                     sink.put(&export::render_fragment(
                         &rec,
-                        q.as_ref(),
+                        q_of(&rec),
                         ExportFormat::Html,
                         a.unmasked,
                         lang,
@@ -763,10 +928,26 @@ fn verify_cmd(data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
     Ok(ExitCode::from(1))
 }
 
-fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
-    let q = load_q(a.questionnaire.as_deref())?;
-    let f = filter_of(&a.filter, 0)?;
+fn recheck(
+    a: RecheckArgs,
+    data_dir: Option<PathBuf>,
+    ctx: &super::Context,
+    lang: Lang,
+) -> Result<ExitCode, Fail> {
+    let cat = catalogue(ctx)?;
+    let mut f = filter_of(&a.filter, 0)?;
     let store = open_store(data_dir)?;
+    // Each case under the newest version of its own questionnaire; with --questionnaire,
+    // only the cases of that one's id. Never a case under another questionnaire.
+    let ids = store.questionnaire_ids(&f).map_err(store_fail)?;
+    let skipped: Vec<&(String, usize)> = match cat.given() {
+        Some(g) => {
+            f.questionnaire = Some(g.meta.id.clone());
+            ids.iter().filter(|(id, _)| *id != g.meta.id).collect()
+        }
+        None => ids.iter().filter(|(id, _)| cat.get(id).is_none()).collect(),
+    };
+    let mut used: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut checked = 0usize;
     let mut rows: Vec<Vec<String>> = Vec::new();
     // Fact id -> (cases holding it, the first few case numbers).
@@ -782,7 +963,11 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
     let mut carried: Vec<(String, Vec<String>)> = Vec::new();
     store
         .for_each_case(&f, |rec| {
+            let Some(q) = cat.given().or_else(|| cat.get(&rec.questionnaire.id)) else {
+                return Ok(());
+            };
             checked += 1;
+            used.insert(format!("{} {}", q.meta.id, q.meta.version));
             let migrated = if rec.questionnaire.id == q.meta.id
                 && rec.questionnaire.version != q.meta.version
             {
@@ -791,13 +976,13 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
                     .iter()
                     .filter_map(|(k, v)| Some((k.clone(), input::from_json(v)?)))
                     .collect();
-                let m = crate::eval::migrate::apply(&q, &rec.questionnaire.version, &raw);
+                let m = crate::eval::migrate::apply(q, &rec.questionnaire.version, &raw);
                 Some(input::answers_to_json(&m.answers)).zip(Some(m.describe()))
             } else {
                 None
             };
             let facts = migrated.as_ref().map_or(&rec.facts, |(f, _)| f);
-            let (answers, dropped) = input::answers_from_json(&q, facts);
+            let (answers, dropped) = input::answers_from_json(q, facts);
             for f in dropped {
                 let e = warnings.entry(f).or_insert((0, Vec::new()));
                 e.0 += 1;
@@ -810,8 +995,8 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
                     .to_zoned_datetime(jiff::tz::TimeZone::system())
                     .date()
             });
-            let ev = eval::evaluate(&q, &answers, today);
-            let new = report::results_json(&q, &ev);
+            let ev = eval::evaluate(q, &answers, today);
+            let new = report::results_json(q, &ev);
             let mut keys: Vec<&String> = rec.results.keys().chain(new.keys()).collect();
             keys.sort();
             keys.dedup();
@@ -832,6 +1017,36 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
         })
         .map_err(store_fail)?;
     let mut out = String::new();
+    if !skipped.is_empty() {
+        let n: usize = skipped.iter().map(|(_, n)| n).sum();
+        let names = skipped
+            .iter()
+            .map(|(id, _)| if id.is_empty() { "?" } else { id.as_str() })
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&match (cat.given().is_some(), lang) {
+            (true, Lang::Zh) => format!(
+                "未重新评估：{n} 份案件是按其他问卷（{names}）记录的\n"
+            ),
+            (true, Lang::En) => format!(
+                "not re-checked: {n} case(s) recorded under other questionnaires ({names})\n"
+            ),
+            (false, Lang::Zh) => format!(
+                "未重新评估：{n} 份案件所用的问卷（{names}）不在问卷目录中；请用 --questionnaire 给出，或加入配置 questionnaires\n"
+            ),
+            (false, Lang::En) => format!(
+                "not re-checked: {n} case(s) were recorded under questionnaires not known ({names}): give one with --questionnaire or add it to config `questionnaires`\n"
+            ),
+        });
+    }
+    let under = if used.is_empty() {
+        cat.given().map_or_else(
+            || "—".to_string(),
+            |g| format!("{} {}", g.meta.id, g.meta.version),
+        )
+    } else {
+        used.iter().cloned().collect::<Vec<_>>().join(", ")
+    };
     for (fact, (n, some)) in &warnings {
         let more = if *n > some.len() { ", …" } else { "" };
         out.push_str(&match lang {
@@ -851,7 +1066,11 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
             lang.pick("案件编号", "case").to_string(),
             lang.pick("结果", "result").to_string(),
             lang.pick("签发时", "at sign-off").to_string(),
-            format!("{} {}", q.meta.id, q.meta.version),
+            if used.len() == 1 {
+                under.clone()
+            } else {
+                lang.pick("重新评估", "re-checked").to_string()
+            },
         ];
         out.push_str(&table(&header, &rows));
     }
@@ -866,28 +1085,29 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
     }
     out.push_str(&match lang {
         Lang::Zh => format!(
-            "按问卷 {} {} 重新评估 {checked} 份案件，{} 份结论会改变（案件库未作改动）。\n",
-            q.meta.id,
-            q.meta.version,
+            "按问卷 {under} 重新评估 {checked} 份案件，{} 份结论会改变（案件库未作改动）。\n",
             changed.len()
         ),
         Lang::En => format!(
-            "{checked} cases re-evaluated under {} {}: {} would change (the store was not changed).\n",
-            q.meta.id,
-            q.meta.version,
+            "{checked} cases re-evaluated under {under}: {} would change (the store was not changed).\n",
             changed.len()
         ),
     });
     write_stdout(&out, Safe::Text)
 }
 
-fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+fn drafts(
+    a: DraftsArgs,
+    data_dir: Option<PathBuf>,
+    ctx: &super::Context,
+    lang: Lang,
+) -> Result<ExitCode, Fail> {
     let store = open_store(data_dir)?;
     let in_use = lease::live(&store, &lease::alive).map_err(store_fail)?;
     if let Some(id) = a.discard {
         // not from under a wizard that has it open
         if let Some(l) = in_use.get(&id) {
-            eprintln!(
+            warn!(
                 "guantong: 草稿 {id} 正在 {} 处使用（自 {}），未删除 / draft {id} is open at {}'s (since {}): not discarded",
                 l.holder.who(),
                 l.since,
@@ -904,11 +1124,13 @@ fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCo
     }
     let list = store.list_drafts().map_err(store_fail)?;
     if let DraftsFormat::Json = a.format {
-        let q = label_q(a.questionnaire.as_deref())?;
+        let cat = catalogue(ctx)?;
         let mut out = String::new();
         for d in &list {
             let followed = draft_meta::load_followed(&store, &d.id).map_err(store_fail)?;
-            let v = draft_json(d, q.as_ref(), in_use.get(&d.id), &followed, a.unmasked);
+            // each draft is read with its own questionnaire
+            let q = case_questionnaire(&cat, &d.questionnaire_id, &d.questionnaire_sha256);
+            let v = draft_json(d, q, in_use.get(&d.id), &followed, a.unmasked);
             out.push_str(&serde_json::to_string(&v).unwrap_or_default());
             out.push('\n');
         }

@@ -9,8 +9,9 @@ use crate::questionnaire;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// 问卷文件 / questionnaire file
-    pub questionnaire: PathBuf,
+    /// 问卷文件（缺省为 --questionnaire 或默认问卷）/ questionnaire file (default: --questionnaire, or the default one)
+    #[arg(id = "file", value_name = "FILE")]
+    pub questionnaire: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: CheckFormat,
 }
@@ -21,8 +22,27 @@ pub enum CheckFormat {
     Json,
 }
 
-pub fn run(a: CheckArgs) -> ExitCode {
-    let diags = match questionnaire::load_file(&a.questionnaire) {
+pub fn run(a: CheckArgs, ctx: &super::Context) -> ExitCode {
+    // The file named, else the one --questionnaire names, else the default's text.
+    if let Err(code) = ctx.refuse_two(a.questionnaire.as_deref()) {
+        return code;
+    }
+    let given_file = ctx
+        .given
+        .as_deref()
+        .map(PathBuf::from)
+        .filter(|p| p.exists());
+    let (name, result) = match a.questionnaire.or(given_file) {
+        Some(p) => (p.display().to_string(), questionnaire::load_file(&p)),
+        None => match ctx.catalogue() {
+            Some(c) => {
+                let q = c.default_questionnaire();
+                (q.file.clone(), questionnaire::load_str(&q.file, &q.source))
+            }
+            None => return ExitCode::from(1),
+        },
+    };
+    let diags = match result {
         Ok(q) => q.warnings,
         Err(d) => d,
     };
@@ -33,7 +53,7 @@ pub fn run(a: CheckArgs) -> ExitCode {
         }
         CheckFormat::Json => {
             let out = serde_json::json!({
-                "file": a.questionnaire.display().to_string(),
+                "file": name,
                 "errors": diags.iter().filter(|d| d.is_error()).count(),
                 "warnings": diags.iter().filter(|d| !d.is_error()).count(),
                 "diagnostics": diags,

@@ -10,8 +10,9 @@ use crate::text::Lang;
 
 #[derive(Args, Debug)]
 pub struct EvaluateArgs {
-    /// 问卷文件 / questionnaire file
-    pub questionnaire: PathBuf,
+    /// 问卷文件（缺省为 --questionnaire 或默认问卷）/ questionnaire file (default: --questionnaire, or the default one)
+    #[arg(id = "file", value_name = "FILE")]
+    pub questionnaire: Option<PathBuf>,
     /// 答案文件（TOML）/ answers file (TOML)
     #[arg(long)]
     pub answers: PathBuf,
@@ -25,9 +26,11 @@ pub enum EvalFormat {
     Text,
 }
 
-pub fn run(a: EvaluateArgs, lang: Lang) -> ExitCode {
-    let Some(q) = super::load_questionnaire(Some(&a.questionnaire)) else {
-        return ExitCode::from(1);
+pub fn run(a: EvaluateArgs, ctx: &super::Context) -> ExitCode {
+    let lang: Lang = ctx.lang.unwrap_or_default();
+    let q = match ctx.questionnaire(a.questionnaire.as_deref()) {
+        Ok(q) => q,
+        Err(code) => return code,
     };
     let file = a.answers.display().to_string();
     let src = match crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES) {

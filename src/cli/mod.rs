@@ -25,7 +25,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::questionnaire::catalogue::Catalogue;
 use crate::questionnaire::{self, Questionnaire};
 use crate::text::Lang;
 
@@ -33,7 +35,7 @@ use crate::text::Lang;
 #[command(
     name = "guantong",
     version,
-    about = "贯通：百色市高技能人才与专业技术人才职业发展互评互通 面谈助手 / interview assistant"
+    about = "贯通：窗口面谈助手——按问卷逐题询问、随答随评、签名存档 / guantong: a counter clerk's interview assistant: questionnaire-driven interviews, outcomes as you go, signed case records"
 )]
 pub struct Cli {
     /// 界面语言 / interface language
@@ -42,6 +44,14 @@ pub struct Cli {
     /// 数据目录（案件库）/ data directory (case store); also GUANTONG_DATA_DIR
     #[arg(long, global = true, env = "GUANTONG_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// 问卷：文件，或问卷目录中的标识（缺省为配置中的默认问卷）/ questionnaire: a file, or the id of a known one (default: the one config marks); also GUANTONG_QUESTIONNAIRE
+    #[arg(
+        long,
+        global = true,
+        env = "GUANTONG_QUESTIONNAIRE",
+        value_name = "FILE|ID"
+    )]
+    pub questionnaire: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
@@ -76,13 +86,98 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    let lang = cli.lang.map(Lang::from);
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("guantong: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Default directories still at an earlier version's location are used; say so once.
+    // (Not when overridden: then the notice would be about a directory not in use.)
+    let overridden = |var| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+    if let Some((_, Some(n))) = crate::case::dirs::data_dir()
+        && cli.data_dir.is_none()
+        && config.data_dir.is_none()
+    {
+        eprintln!("guantong: {n}");
+    }
+    if let Some((_, Some(n))) = crate::case::dirs::config_dir()
+        && !overridden(crate::case::keys::CONFIG_DIR_ENV)
+    {
+        eprintln!("guantong: {n}");
+    }
+    let lang = cli.lang.map(Lang::from).or(config.lang);
+    let given = cli.questionnaire.filter(|s| !s.trim().is_empty());
+    let data_dir = cli.data_dir.or_else(|| config.data_dir.clone());
+    let ctx = Context {
+        config,
+        given,
+        lang,
+        data_dir,
+    };
     match cli.command {
-        Some(Command::Check(a)) => check::run(a),
-        Some(Command::Evaluate(a)) => evaluate::run(a, lang.unwrap_or_default()),
-        Some(Command::Test(a)) => test::run(a),
-        Some(Command::Cases(a)) => cases::run(a, lang, cli.data_dir),
-        None => wizard::run(cli.wizard, lang, cli.data_dir),
+        Some(Command::Check(a)) => check::run(a, &ctx),
+        Some(Command::Evaluate(a)) => evaluate::run(a, &ctx),
+        Some(Command::Test(a)) => test::run(a, &ctx),
+        Some(Command::Cases(a)) => cases::run(a, &ctx),
+        None => wizard::run(cli.wizard, &ctx),
+    }
+}
+
+/// What every subcommand shares: the config file, the questionnaire given on the command
+/// line (a file or an id), the language and the data directory asked for.
+#[derive(Debug)]
+pub struct Context {
+    pub config: Config,
+    pub given: Option<String>,
+    pub lang: Option<Lang>,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Context {
+    /// A subcommand's file argument that differs from `--questionnaire`: said, exit 2.
+    pub fn refuse_two(&self, file: Option<&std::path::Path>) -> Result<(), ExitCode> {
+        match (file, &self.given) {
+            (Some(f), Some(g)) if f != std::path::Path::new(g) => {
+                eprintln!(
+                    "guantong: 问卷给了两次（{} 与 --questionnaire {g}），请只给一次 / two questionnaires given ({} and --questionnaire {g}): give one",
+                    f.display(),
+                    f.display()
+                );
+                Err(ExitCode::from(2))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The catalogue of questionnaires; on failure the problem is printed (diagnostics
+    /// as `check` prints them) and `None` returned.
+    pub fn catalogue(&self) -> Option<Catalogue> {
+        match Catalogue::load(&self.config.catalogue_spec(self.given.clone())) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                match e.diagnostics() {
+                    Some(d) => print_diagnostics(d),
+                    None => eprintln!("guantong: {e}"),
+                }
+                None
+            }
+        }
+    }
+
+    /// The questionnaire to work under: `file` when a subcommand names one, else the one
+    /// given with `--questionnaire`, else the catalogue's default. Naming two different
+    /// ones is refused.
+    pub fn questionnaire(&self, file: Option<&std::path::Path>) -> Result<Questionnaire, ExitCode> {
+        self.refuse_two(file)?;
+        match file {
+            Some(f) => load_questionnaire(f).ok_or(ExitCode::from(1)),
+            None => self
+                .catalogue()
+                .map(|c| c.default_questionnaire().clone())
+                .ok_or(ExitCode::from(1)),
+        }
     }
 }
 
@@ -137,14 +232,10 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-/// Load the questionnaire named on the command line, or the embedded Baise one. On error,
-/// the diagnostics are printed as `check` prints them.
-pub fn load_questionnaire(path: Option<&std::path::Path>) -> Option<Questionnaire> {
-    let r = match path {
-        Some(p) => questionnaire::load_file(p),
-        None => questionnaire::embedded(),
-    };
-    match r {
+/// Load a questionnaire file. On error, the diagnostics are printed as `check` prints
+/// them.
+pub fn load_questionnaire(path: &std::path::Path) -> Option<Questionnaire> {
+    match questionnaire::load_file(path) {
         Ok(q) => Some(q),
         Err(diags) => {
             print_diagnostics(&diags);

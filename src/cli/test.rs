@@ -9,18 +9,32 @@ use crate::scenario;
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
-    /// 问卷文件 / questionnaire file
+    /// 问卷文件（给了 --questionnaire 时，这里也是场景）/ questionnaire file (with --questionnaire, a scenario path too)
+    #[arg(id = "file", value_name = "FILE")]
     pub questionnaire: PathBuf,
     /// 场景文件或目录 / scenario files or directories
-    #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
 
-pub fn run(a: TestArgs) -> ExitCode {
-    let Some(q) = super::load_questionnaire(Some(&a.questionnaire)) else {
-        return ExitCode::from(1);
+pub fn run(a: TestArgs, ctx: &super::Context) -> ExitCode {
+    // With --questionnaire, every path given is a scenario path.
+    let (q, paths) = match &ctx.given {
+        Some(_) => {
+            let mut paths = vec![a.questionnaire];
+            paths.extend(a.paths);
+            (ctx.questionnaire(None), paths)
+        }
+        None => (ctx.questionnaire(Some(&a.questionnaire)), a.paths),
     };
-    let files = match scenario::collect(&a.paths) {
+    let q = match q {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    if paths.is_empty() {
+        eprintln!("error: 没有给出场景文件或目录 / no scenario files or directories given");
+        return ExitCode::from(2);
+    }
+    let files = match scenario::collect(&paths) {
         Ok(f) => f,
         Err(e) => {
             warn!("error: {e}");

@@ -72,6 +72,22 @@ impl Cx<'_> {
             }
             r
         };
+        if let Some(p) = &m.case_prefix {
+            let t = p.get_ref();
+            let ok = (1..=8).contains(&t.len())
+                && t.starts_with(|c: char| c.is_ascii_uppercase())
+                && t.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if !ok {
+                self.error(
+                    p.span().start,
+                    format!(
+                        "meta.case_prefix `{t}` must be 1 to 8 capital letters or digits, starting with a letter (e.g. \"BS\")"
+                    ),
+                );
+            }
+        }
+        let summary = self.summary(m.summary.as_ref(), fact_map, result_names);
         let valid_from = date(self, &m.valid_from, "valid_from");
         let valid_to = date(self, &m.valid_to, "valid_to");
         if let (Some(a), Some(b)) = (valid_from, valid_to)
@@ -98,6 +114,77 @@ impl Cx<'_> {
             applicant_id,
             pledge: m.pledge.as_ref().map(|p| p.get_ref().clone()),
             pledge_cite: m.pledge_cite.as_ref().map(|p| p.get_ref().zh().to_string()),
+            case_prefix: m.case_prefix.as_ref().map(|p| p.get_ref().clone()),
+            summary,
+        }
+    }
+
+    /// `[meta.summary]`: every fact and result named exists, none twice; labels in both
+    /// languages (a missing English label is a warning, as elsewhere).
+    fn summary(
+        &mut self,
+        raw: Option<&RawSummary>,
+        fact_map: &std::collections::HashMap<String, u16>,
+        result_names: &BTreeSet<String>,
+    ) -> Summary {
+        let Some(raw) = raw else {
+            return Summary::default();
+        };
+        let items = |cx: &mut Cx, list: &[RawSummaryItem], result: bool| {
+            let what = if result { "results" } else { "facts" };
+            let mut seen = BTreeSet::new();
+            let mut out = Vec::new();
+            for it in list {
+                let id = it.id.get_ref();
+                let known = if result {
+                    result_names.contains(id)
+                } else {
+                    fact_map.contains_key(id)
+                };
+                if !known {
+                    cx.error(
+                        it.id.span().start,
+                        format!(
+                            "meta.summary.{what}: no {} `{id}`",
+                            if result { "result" } else { "fact" }
+                        ),
+                    );
+                    continue;
+                }
+                if !seen.insert(id.clone()) {
+                    cx.error(
+                        it.id.span().start,
+                        format!("meta.summary.{what}: `{id}` is listed twice"),
+                    );
+                    continue;
+                }
+                if let Some(l) = &it.label {
+                    cx.english(l, &format!("meta.summary.{what} `{id}` label"));
+                }
+                out.push(SummaryItem {
+                    id: id.clone(),
+                    label: it.label.as_ref().map(|l| l.get_ref().clone()),
+                });
+            }
+            out
+        };
+        let facts = items(self, &raw.facts, false);
+        let results = items(self, &raw.results, true);
+        let money = raw.money.as_ref().and_then(|m| {
+            if result_names.contains(m.get_ref()) {
+                Some(m.get_ref().clone())
+            } else {
+                self.error(
+                    m.span().start,
+                    format!("meta.summary.money: no result `{}`", m.get_ref()),
+                );
+                None
+            }
+        });
+        Summary {
+            facts,
+            results,
+            money,
         }
     }
 

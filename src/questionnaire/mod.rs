@@ -1,6 +1,7 @@
 //! The questionnaire: TOML model, loading with `file:line:col` errors, the checks behind
 //! `guantong check`, and migrations.
 
+pub mod catalogue;
 mod compile;
 mod cx;
 mod facts;

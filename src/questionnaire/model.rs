@@ -237,6 +237,47 @@ pub struct Meta {
     pub applicant_id: Option<u16>,
     pub pledge: Option<Text>,
     pub pledge_cite: Option<String>,
+    /// The case-number prefix: 1 to 8 capital letters or digits, starting with a letter.
+    pub case_prefix: Option<String>,
+    /// What summarises a case in lists, exports and reports (`[meta.summary]`).
+    pub summary: Summary,
+}
+
+/// `[meta.summary]`: the facts and results that summarise a case beside its number,
+/// date, applicant and status, each with a short column label, and the result holding
+/// the amount due.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub facts: Vec<SummaryItem>,
+    pub results: Vec<SummaryItem>,
+    /// An integer result: the amount due in whole yuan (reports add it up).
+    pub money: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryItem {
+    pub id: String,
+    /// The column label; a result without one uses the result's own label.
+    pub label: Option<Text>,
+}
+
+impl Questionnaire {
+    /// The column label of a summary fact or result: the one `[meta.summary]` gives, else
+    /// (for a result) the result's own label, else the id.
+    pub fn summary_label(&self, result: bool, id: &str, lang: crate::text::Lang) -> String {
+        let s = &self.meta.summary;
+        let items = if result { &s.results } else { &s.facts };
+        items
+            .iter()
+            .find(|i| i.id == id)
+            .and_then(|i| i.label.as_ref())
+            .or_else(|| {
+                result
+                    .then(|| self.result(id).and_then(|r| r.label.as_ref()))
+                    .flatten()
+            })
+            .map_or_else(|| id.to_string(), |t| t.get(lang).to_string())
+    }
 }
 
 /// An amount in fen (分) as yuan with two decimals: 74667 -> 746.67, -5 -> -0.05.

@@ -59,6 +59,27 @@ pub struct RawMeta {
     pub applicant_id: Option<S<String>>,
     pub pledge: Option<S<Text>>,
     pub pledge_cite: Option<S<Text>>,
+    /// The case-number prefix (`SB` in `SB-451002-2026-000001`).
+    pub case_prefix: Option<S<String>>,
+    /// What summarises a case in lists, exports and reports.
+    pub summary: Option<RawSummary>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSummary {
+    #[serde(default)]
+    pub facts: Vec<RawSummaryItem>,
+    #[serde(default)]
+    pub results: Vec<RawSummaryItem>,
+    pub money: Option<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSummaryItem {
+    pub id: S<String>,
+    pub label: Option<S<Text>>,
 }
 
 #[derive(Deserialize)]

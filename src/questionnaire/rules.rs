@@ -6,7 +6,7 @@ use super::compile::Compiler;
 use super::cx::Cx;
 use super::model::*;
 use super::raw::*;
-use crate::expr::check::{self, Place};
+use crate::expr::check::{self, Place, Ty};
 use crate::value::Value;
 
 impl Cx<'_> {
@@ -96,9 +96,20 @@ impl Cx<'_> {
                     );
                 }
             }
-            if let Some((c, _)) =
-                comp.compile(self, &r.expr, Place::Result, &format!("result `{name}`"))
+            let compiled = comp.compile(self, &r.expr, Place::Result, &format!("result `{name}`"));
+            // The summary's money result is added up by reports: an integer (whole yuan,
+            // or fen with `unit = "fen"`).
+            if let Some(m) = raw.meta.summary.as_ref().and_then(|s| s.money.as_ref())
+                && m.get_ref() == name
+                && let Some((_, ty)) = &compiled
+                && !matches!(ty, Ty::Int | Ty::Null)
             {
+                self.error(
+                    m.span().start,
+                    format!("meta.summary.money: result `{name}` must be an integer, found {ty}"),
+                );
+            }
+            if let Some((c, _)) = compiled {
                 if let Some(codes) = codes_of(&c, comp) {
                     for k in r.values.keys() {
                         if !codes.contains(k) {

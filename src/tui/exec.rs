@@ -256,7 +256,25 @@ impl Executor {
                         name: c.name.clone(),
                         status: crate::eval::Status::parse(&c.status)
                             .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
-                        level: self.level_label(q, c.level.as_deref()),
+                        // The case's summary results, named by its questionnaire when it
+                        // is this one (see case::summary).
+                        level: c
+                            .summary
+                            .iter()
+                            .filter(|v| v.kind == crate::case::summary::SummaryKind::Result)
+                            .map(|v| {
+                                let own = c.questionnaire.as_deref() == Some(q.meta.id.as_str());
+                                crate::case::summary::display(
+                                    own.then_some(q),
+                                    v.kind,
+                                    &v.id,
+                                    &v.value,
+                                    self.lang,
+                                )
+                            })
+                            .filter(|s| !s.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" "),
                     })
                     .collect();
                 Some(Msg::Cases(rows))

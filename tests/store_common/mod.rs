@@ -8,6 +8,18 @@ use guantong::questionnaire::{self, Questionnaire};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_guantong");
 
+/// The office code the tests sign under (右江区).
+pub const OFFICE: &str = "451002";
+/// The case-number prefix `mini.toml` declares.
+pub const PREFIX: &str = "ST";
+
+/// Open the store in `dir`, signing under [`OFFICE`].
+pub fn open_signing(dir: &Path) -> guantong::case::Store {
+    let mut s = guantong::case::Store::open(dir).expect("store opens");
+    s.set_office(Some(guantong::case::OfficeCode::parse(OFFICE).unwrap()));
+    s
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/store")
@@ -43,15 +55,28 @@ pub fn use_config(cfg: &Path) {
     unsafe { std::env::set_var("GUANTONG_CONFIG_DIR", cfg) };
 }
 
-/// Run the binary with a data dir and config dir.
+/// Run the binary with a data dir and config dir, signing under [`OFFICE`].
 pub fn run(data: &Path, cfg: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
+    run_env(data, cfg, args, &[("GUANTONG_OFFICE", Some(OFFICE))])
+}
+
+/// Run the binary with a data dir and config dir and these environment variables set
+/// (`Some`) or removed (`None`).
+pub fn run_env(data: &Path, cfg: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(args)
         .env("GUANTONG_DATA_DIR", data)
         .env("GUANTONG_CONFIG_DIR", cfg)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run guantong")
+        .env_remove("GUANTONG_OFFICE")
+        .env_remove("GUANTONG_QUESTIONNAIRE")
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.output().expect("run guantong")
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -89,6 +114,27 @@ pub fn sign(data: &Path, cfg: &Path, answers: &Path, name: &str) -> String {
     );
     assert!(o.status.success(), "sign failed: {}", stderr(&o));
     stdout(&o).trim().to_string()
+}
+
+/// A sign-off request under `q` for the answers fixture `answers`, on 2026-06-15 at
+/// 01:00 UTC, for `name` (no ID number, notes or amendment).
+pub fn request<'a>(q: &'a Questionnaire, answers: &str, name: &str) -> guantong::case::SignOff<'a> {
+    let src = std::fs::read_to_string(fixture(answers)).unwrap();
+    let day = jiff::civil::date(2026, 6, 15);
+    let now: jiff::Timestamp = "2026-06-15T01:00:00Z".parse().unwrap();
+    guantong::case::SignOff {
+        questionnaire: q,
+        answers: guantong::eval::input::parse_answers(q, answers, &src, day).unwrap(),
+        applicant_name: name.into(),
+        applicant_id: None,
+        pledge_confirmed_at: now,
+        clerk_display_name: None,
+        notes: None,
+        amends: None,
+        draft_id: None,
+        now,
+        today: day,
+    }
 }
 
 /// Compare with a golden file; `UPDATE_GOLDEN=1` rewrites it.

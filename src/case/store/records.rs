@@ -1,0 +1,148 @@
+//! Reading the signed records back: one by number, many by filter, the whole chain in
+//! order, the registered keys and the recorded chain head.
+
+use rusqlite::OptionalExtension;
+
+use super::Store;
+use crate::case::StoreError;
+use crate::case::log::CaseLog;
+use crate::case::model::{CaseFilter, CaseRecord};
+use crate::case::record::{self, ChainHead, RawCase};
+
+impl Store {
+    /// One case by number.
+    pub fn get_case(&self, number: &str) -> Result<CaseRecord, StoreError> {
+        self.parse_raw(&self.raw_case(number)?)
+    }
+
+    /// One kept record by number, as stored.
+    pub fn raw_case(&self, number: &str) -> Result<RawCase, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT seq, number, body, sha256, signature FROM cases WHERE number = ?1",
+                [number.trim()],
+                raw_row,
+            )
+            .optional()
+            .map_err(|e| self.sq(e))?
+            .ok_or_else(|| StoreError::NotFound(number.trim().to_string()))
+    }
+
+    pub(crate) fn parse_raw(&self, raw: &RawCase) -> Result<CaseRecord, StoreError> {
+        record::parse(raw).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("case {}: {e}", raw.number),
+        })
+    }
+
+    /// Full records matching `f`, newest first.
+    pub fn for_each_case(
+        &self,
+        f: &CaseFilter,
+        mut each: impl FnMut(CaseRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut seqs = Vec::new();
+        self.for_each_row(f, |r| {
+            seqs.push(r.seq);
+            Ok(())
+        })?;
+        let mut st = self
+            .conn
+            .prepare("SELECT seq, number, body, sha256, signature FROM cases WHERE seq = ?1")
+            .map_err(|e| self.sq(e))?;
+        for s in seqs {
+            let raw = st.query_row([s], raw_row).map_err(|e| self.sq(e))?;
+            each(self.parse_raw(&raw)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every case number in the store.
+    pub fn numbers(&self) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT number FROM cases")
+            .map_err(|e| self.sq(e))?;
+        st.query_map([], |r| r.get(0))
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))
+    }
+
+    /// Registered public keys (hex) with their OS user.
+    pub fn registered_keys(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT public_key, os_user FROM clerk_keys")
+            .map_err(|e| self.sq(e))?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))
+    }
+
+    /// The chain head recorded at the last sign-off.
+    pub fn head(&self) -> Result<Option<ChainHead>, StoreError> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'head'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sq(e))?;
+        Ok(v.and_then(|v| {
+            let mut it = v.split(' ');
+            Some(ChainHead {
+                seq: it.next()?.parse().ok()?,
+                number: it.next()?.to_string(),
+                sha256: it.next()?.to_string(),
+            })
+        }))
+    }
+}
+
+impl CaseLog for Store {
+    fn origin(&self) -> Result<String, StoreError> {
+        Store::origin(self)
+    }
+    fn recorded_head(&self) -> Result<Option<ChainHead>, StoreError> {
+        self.head()
+    }
+    fn records_from(
+        &self,
+        from: i64,
+        each: &mut dyn FnMut(RawCase) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT seq, number, body, sha256, signature FROM cases WHERE seq >= ?1
+                 ORDER BY seq",
+            )
+            .map_err(|e| self.sq(e))?;
+        let mut rows = st.query([from]).map_err(|e| self.sq(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.sq(e))? {
+            each(raw_row(r).map_err(|e| self.sq(e))?)?;
+        }
+        Ok(())
+    }
+    fn record(&self, number: &str) -> Result<RawCase, StoreError> {
+        self.raw_case(number)
+    }
+    fn numbers(&self) -> Result<Vec<String>, StoreError> {
+        Store::numbers(self)
+    }
+    fn registered_keys(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Store::registered_keys(self)
+    }
+}
+
+fn raw_row(r: &rusqlite::Row) -> rusqlite::Result<RawCase> {
+    Ok(RawCase {
+        seq: r.get(0)?,
+        number: r.get(1)?,
+        body: r.get(2)?,
+        sha256: r.get(3)?,
+        signature: r.get(4)?,
+    })
+}
