@@ -59,6 +59,10 @@ impl Text {
             en: Some(en.to_string()),
         }
     }
+    /// A text written in both languages (what [`tr!`] builds).
+    pub fn both(zh: String, en: String) -> Text {
+        Text::Both { zh, en: Some(en) }
+    }
     /// The text in `lang`, falling back to Chinese when no English is given.
     pub fn get(&self, lang: Lang) -> &str {
         match (self, lang) {
@@ -87,6 +91,31 @@ impl Text {
         }
     }
 }
+
+// Until every diagnostic is written in both languages: an untranslated message.
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::Plain(s)
+    }
+}
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Plain(s.to_string())
+    }
+}
+
+/// `tr!("中文 {x}", "English {x}")`: a [`Text`] in both languages, each string formatted
+/// as by `format!` (named arguments may follow: `tr!("{n}", "{n}", n = 3)`). Messages are
+/// written in both languages where they are made, so nothing is translated afterwards.
+macro_rules! tr {
+    ($zh:literal, $en:literal $(,)?) => {
+        $crate::text::Text::both(format!($zh), format!($en))
+    };
+    ($zh:literal, $en:literal, $($arg:tt)+) => {
+        $crate::text::Text::both(format!($zh, $($arg)+), format!($en, $($arg)+))
+    };
+}
+pub(crate) use tr;
 
 /// A Chinese numeral up to the hundreds (十一 = 11, 二十一 = 21, 一百零五 = 105).
 fn chinese_number(s: &str) -> Option<u32> {

@@ -9,9 +9,18 @@ fn evaluate(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guantong"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("GUANTONG_DATA_DIR")
+        // no config file: the language is the default unless --lang says otherwise
+        .env("GUANTONG_CONFIG_DIR", "tests/fixtures/no_config_dir")
         .args(args)
         .output()
         .unwrap()
+}
+
+/// `evaluate` in English, the language the messages below are pinned in.
+fn evaluate_en(args: &[&str]) -> Output {
+    let mut all = vec!["--lang", "en"];
+    all.extend(args);
+    evaluate(&all)
 }
 
 fn stderr(o: &Output) -> String {
@@ -78,7 +87,7 @@ fn each_bad_answers_file_exits_2_naming_place_and_fact() {
     let mut failures = Vec::new();
     for (name, pos, fact, msg) in BAD {
         let file = format!("tests/fixtures/answers_bad/{name}.toml");
-        let o = evaluate(&["evaluate", MINI, "--answers", &file]);
+        let o = evaluate_en(&["evaluate", MINI, "--answers", &file]);
         let err = stderr(&o);
         let want = format!("{file}:{pos}: error: fact `{fact}`: ");
         let ok = o.status.code() == Some(2)
@@ -99,7 +108,7 @@ fn each_bad_answers_file_exits_2_naming_place_and_fact() {
 #[test]
 fn a_toml_syntax_error_exits_2_with_its_position() {
     let file = "tests/fixtures/answers_bad/toml_syntax.toml";
-    let o = evaluate(&["evaluate", MINI, "--answers", file]);
+    let o = evaluate_en(&["evaluate", MINI, "--answers", file]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
@@ -111,7 +120,7 @@ fn a_toml_syntax_error_exits_2_with_its_position() {
 #[test]
 fn every_error_in_a_file_is_reported_in_line_order() {
     let file = "tests/fixtures/answers_bad/several_errors.toml";
-    let o = evaluate(&["evaluate", MINI, "--answers", file]);
+    let o = evaluate_en(&["evaluate", MINI, "--answers", file]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().collect();
@@ -137,7 +146,7 @@ fn every_bad_fixture_is_asserted() {
 
 #[test]
 fn unreadable_answers_and_a_broken_questionnaire() {
-    let o = evaluate(&[
+    let o = evaluate_en(&[
         "evaluate",
         MINI,
         "--answers",
@@ -146,7 +155,7 @@ fn unreadable_answers_and_a_broken_questionnaire() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("tests/fixtures/no_such_answers.toml"));
     // a questionnaire with errors: its diagnostics, exit 1
-    let o = evaluate(&[
+    let o = evaluate_en(&[
         "evaluate",
         "tests/lint/undefined_name.toml",
         "--answers",

@@ -52,7 +52,7 @@ fn load(src: &str) -> Questionnaire {
         Err(d) => panic!(
             "load failed:\n{}",
             d.iter()
-                .map(|d| d.to_string())
+                .map(|d| d.render(guantong::text::Lang::En))
                 .collect::<Vec<_>>()
                 .join("\n")
         ),
@@ -65,7 +65,7 @@ fn load_err(src: &str) -> String {
         Err(d) => {
             assert!(d.iter().any(|d| d.is_error()));
             d.iter()
-                .map(|d| d.to_string())
+                .map(|d| d.render(guantong::text::Lang::En))
                 .collect::<Vec<_>>()
                 .join("\n")
         }

@@ -5,10 +5,17 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use guantong::text::Lang;
+
+/// `guantong check` in English: the expected lines below pin the English wording.
 fn check(args: &[&str]) -> Output {
+    check_in("en", args)
+}
+
+fn check_in(lang: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guantong"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("check")
+        .args(["--lang", lang, "check"])
         .args(args)
         .env_remove("GUANTONG_DATA_DIR")
         .output()
@@ -243,7 +250,12 @@ fn quiet_silences_the_kinds_it_names() {
     );
     let q = guantong::questionnaire::load_str("loud.toml", &loud);
     let warnings: Vec<String> = q
-        .map(|q| q.warnings.iter().map(|d| d.message.clone()).collect())
+        .map(|q| {
+            q.warnings
+                .iter()
+                .map(|d| d.message.get(Lang::En).to_string())
+                .collect()
+        })
         .unwrap_or_default();
     assert!(
         warnings

@@ -191,7 +191,7 @@ pub fn run(a: CasesArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> ExitC
     let lang = lang.or(config.lang).unwrap_or_default();
     let data_dir = data_dir.or_else(|| config.data_dir.clone());
     let r = match a.command {
-        CasesCommand::Sign(s) => sign(s, data_dir, config.clerk_name().map(String::from)),
+        CasesCommand::Sign(s) => sign(s, data_dir, config.clerk_name().map(String::from), lang),
         CasesCommand::List(l) => list(l, data_dir, lang),
         CasesCommand::Show(s) => show(s, data_dir, lang),
         CasesCommand::Export(e) => export_cmd(e, data_dir, lang),
@@ -249,15 +249,15 @@ fn filter_of(f: &FilterArgs, limit: usize) -> Result<CaseFilter, Fail> {
     })
 }
 
-fn load_q(path: Option<&Path>) -> Result<Questionnaire, Fail> {
-    super::load_questionnaire(path).ok_or(Fail(1))
+fn load_q(path: Option<&Path>, lang: Lang) -> Result<Questionnaire, Fail> {
+    super::load_questionnaire(path, lang).ok_or(Fail(1))
 }
 
 /// The questionnaire for labels: the one given, else the embedded one (quietly absent
 /// when it cannot be loaded: records are self-contained).
-fn label_q(path: Option<&Path>) -> Result<Option<Questionnaire>, Fail> {
+fn label_q(path: Option<&Path>, lang: Lang) -> Result<Option<Questionnaire>, Fail> {
     match path {
-        Some(p) => load_q(Some(p)).map(Some),
+        Some(p) => load_q(Some(p), lang).map(Some),
         None => Ok(questionnaire::embedded().ok()),
     }
 }
@@ -266,6 +266,7 @@ fn sign(
     a: SignArgs,
     data_dir: Option<PathBuf>,
     clerk_name: Option<String>,
+    lang: Lang,
 ) -> Result<ExitCode, Fail> {
     if !a.pledge_confirmed {
         warn!(
@@ -273,17 +274,13 @@ fn sign(
         );
         return Err(Fail(2));
     }
-    let q = load_q(a.questionnaire.as_deref())?;
+    let q = load_q(a.questionnaire.as_deref(), lang)?;
     let file = a.answers.display().to_string();
-    let src =
-        crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES).map_err(|e| {
-            warn!("{file}: error: cannot read the answers file: {e}");
-            Fail(2)
-        })?;
+    let src = super::read_answers(&a.answers, lang).ok_or(Fail(2))?;
     let today = super::today();
     let answers = input::parse_answers(&q, &file, &src, today).map_err(|errors| {
         for e in errors {
-            warn!("{e}");
+            warn!("{}", e.render(lang));
         }
         Fail(2)
     })?;
@@ -323,20 +320,19 @@ fn sign(
         match answers.get(&id).and_then(|v| v.as_str()) {
             Some(v) if v.trim() != given.trim() => {
                 let (v, given) = (crate::safe::line(v), crate::safe::line(given));
-                warn!(
-                    "{file}: error: fact `{id}`: “{v}” 与命令行给出的“{given}”不一致 / \"{v}\" differs from \"{given}\" given on the command line"
+                let why = crate::text::tr!(
+                    "“{v}”与命令行给出的“{given}”不一致",
+                    "\"{v}\" differs from \"{given}\" given on the command line"
                 );
+                let about = input::about_fact(&id, lang);
+                warn!("{file}: error: {about}{}", why.get(lang));
                 return Err(Fail(2));
             }
             Some(_) => {}
             None => {
                 // checked as an answer in the file would be (length, visible text, pattern)
                 let v = input::coerce(f, crate::value::Value::str(given.trim())).map_err(|t| {
-                    warn!(
-                        "guantong: fact `{id}`: {} / {}",
-                        t.zh(),
-                        t.en().unwrap_or_default()
-                    );
+                    warn!("guantong: {}{}", input::about_fact(&id, lang), t.get(lang));
                     Fail(2)
                 })?;
                 answers.insert(id, v);
@@ -477,7 +473,7 @@ fn write_stdout(s: &str, how: Safe) -> Result<ExitCode, Fail> {
 }
 
 fn show(a: ShowArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
-    let q = label_q(a.questionnaire.as_deref())?;
+    let q = label_q(a.questionnaire.as_deref(), lang)?;
     let store = open_store(data_dir)?;
     let rec = store.get_case(&a.number).map_err(store_fail)?;
     let f = match a.format {
@@ -590,7 +586,7 @@ fn export_cmd(a: ExportArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Ex
     let f = filter_of(&a.filter, 0)?;
     // the output first: a target that cannot be written is refused before any work
     let mut sink = Sink::new(a.output.as_deref())?;
-    let q = label_q(a.questionnaire.as_deref())?;
+    let q = label_q(a.questionnaire.as_deref(), lang)?;
     let store = open_store(data_dir)?;
     let mut total = 0u64;
     if std::io::stderr().is_terminal() {
@@ -732,7 +728,7 @@ fn verify_cmd(data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
 }
 
 fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
-    let q = load_q(a.questionnaire.as_deref())?;
+    let q = load_q(a.questionnaire.as_deref(), lang)?;
     let f = filter_of(&a.filter, 0)?;
     let store = open_store(data_dir)?;
     let mut checked = 0usize;

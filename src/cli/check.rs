@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use crate::questionnaire;
+use crate::text::Lang;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -21,14 +22,16 @@ pub enum CheckFormat {
     Json,
 }
 
-pub fn run(a: CheckArgs) -> ExitCode {
+/// Diagnostics in `lang`; the severity word (`error`, `warning`) is the same in every
+/// language. JSON gives each message in `lang` and in both languages.
+pub fn run(a: CheckArgs, lang: Lang) -> ExitCode {
     let diags = match questionnaire::load_file(&a.questionnaire) {
         Ok(q) => q.warnings,
         Err(d) => d,
     };
     let r = match a.format {
         CheckFormat::Text => {
-            let text: String = diags.iter().map(|d| format!("{d}\n")).collect();
+            let text: String = diags.iter().map(|d| d.render(lang) + "\n").collect();
             super::print(&text, super::Safe::Text)
         }
         CheckFormat::Json => {
@@ -36,7 +39,8 @@ pub fn run(a: CheckArgs) -> ExitCode {
                 "file": a.questionnaire.display().to_string(),
                 "errors": diags.iter().filter(|d| d.is_error()).count(),
                 "warnings": diags.iter().filter(|d| !d.is_error()).count(),
-                "diagnostics": diags,
+                "lang": lang.code(),
+                "diagnostics": diags.iter().map(|d| d.to_json(lang)).collect::<Vec<_>>(),
             });
             let j = serde_json::to_string_pretty(&out).unwrap_or_default();
             super::print(&(j + "\n"), super::Safe::Json)

@@ -26,23 +26,19 @@ pub enum EvalFormat {
 }
 
 pub fn run(a: EvaluateArgs, lang: Lang) -> ExitCode {
-    let Some(q) = super::load_questionnaire(Some(&a.questionnaire)) else {
+    let Some(q) = super::load_questionnaire(Some(&a.questionnaire), lang) else {
         return ExitCode::from(1);
     };
     let file = a.answers.display().to_string();
-    let src = match crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES) {
-        Ok(s) => s,
-        Err(e) => {
-            warn!("{file}: error: cannot read the answers file: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(src) = super::read_answers(&a.answers, lang) else {
+        return ExitCode::from(2);
     };
     let today = super::today();
     let answers = match input::parse_answers(&q, &file, &src, today) {
         Ok(a) => a,
         Err(errors) => {
             for e in errors {
-                warn!("{e}");
+                warn!("{}", e.render(lang));
             }
             return ExitCode::from(2);
         }

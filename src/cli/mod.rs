@@ -78,11 +78,27 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let lang = cli.lang.map(Lang::from);
     match cli.command {
-        Some(Command::Check(a)) => check::run(a),
-        Some(Command::Evaluate(a)) => evaluate::run(a, lang.unwrap_or_default()),
-        Some(Command::Test(a)) => test::run(a),
+        Some(Command::Check(a)) => with_lang(lang, |l| check::run(a, l)),
+        Some(Command::Evaluate(a)) => with_lang(lang, |l| evaluate::run(a, l)),
+        Some(Command::Test(a)) => with_lang(lang, |l| test::run(a, l)),
         Some(Command::Cases(a)) => cases::run(a, lang, cli.data_dir),
         None => wizard::run(cli.wizard, lang, cli.data_dir),
+    }
+}
+
+/// Run `f` in the language asked for: `--lang`, else the config file's `lang`, else
+/// Chinese. The config file is read only when `--lang` is not given (these commands need
+/// nothing else from it); a mistake in it is named, as the wizard names it (exit 2).
+fn with_lang(lang: Option<Lang>, f: impl FnOnce(Lang) -> ExitCode) -> ExitCode {
+    if let Some(l) = lang {
+        return f(l);
+    }
+    match crate::config::Config::load() {
+        Ok(c) => f(c.lang.unwrap_or_default()),
+        Err(e) => {
+            warn!("guantong: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -130,16 +146,33 @@ pub fn warn_line(msg: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr().lock(), "{}", crate::safe::text(&msg));
 }
 
-/// Print diagnostics to stderr, one per line.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
+/// Print diagnostics to stderr in `lang`, as `check` prints them.
+pub fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
     for d in diags {
-        warn!("{d}");
+        warn!("{}", d.render(lang));
+    }
+}
+
+/// Read an answers file (`evaluate`, `cases sign`); a file that cannot be read is named,
+/// in `lang`, and gives `None` (exit 2).
+pub fn read_answers(path: &std::path::Path, lang: Lang) -> Option<String> {
+    match crate::diag::read_limited(path, crate::diag::MAX_ANSWERS_BYTES) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let why = crate::text::tr!(
+                "无法读取答案文件：{e}",
+                "cannot read the answers file: {e}",
+                e = e.get(lang)
+            );
+            warn!("{}: error: {}", path.display(), why.get(lang));
+            None
+        }
     }
 }
 
 /// Load the questionnaire named on the command line, or the embedded Baise one. On error,
-/// the diagnostics are printed as `check` prints them.
-pub fn load_questionnaire(path: Option<&std::path::Path>) -> Option<Questionnaire> {
+/// the diagnostics are printed as `check` prints them, in `lang`.
+pub fn load_questionnaire(path: Option<&std::path::Path>, lang: Lang) -> Option<Questionnaire> {
     let r = match path {
         Some(p) => questionnaire::load_file(p),
         None => questionnaire::embedded(),
@@ -147,7 +180,7 @@ pub fn load_questionnaire(path: Option<&std::path::Path>) -> Option<Questionnair
     match r {
         Ok(q) => Some(q),
         Err(diags) => {
-            print_diagnostics(&diags);
+            print_diagnostics(&diags, lang);
             None
         }
     }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::scenario;
+use crate::text::Lang;
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
@@ -16,8 +17,8 @@ pub struct TestArgs {
     pub paths: Vec<PathBuf>,
 }
 
-pub fn run(a: TestArgs) -> ExitCode {
-    let Some(q) = super::load_questionnaire(Some(&a.questionnaire)) else {
+pub fn run(a: TestArgs, lang: Lang) -> ExitCode {
+    let Some(q) = super::load_questionnaire(Some(&a.questionnaire), lang) else {
         return ExitCode::from(1);
     };
     let files = match scenario::collect(&a.paths) {
@@ -27,7 +28,7 @@ pub fn run(a: TestArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcomes = scenario::run_files(&q, &files, super::today());
+    let outcomes = scenario::run_files(&q, &files, super::today(), lang);
     let mut failed = 0;
     let mut out = String::new();
     for o in &outcomes {

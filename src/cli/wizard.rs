@@ -30,10 +30,10 @@ pub fn run(a: WizardArgs, lang: Option<Lang>, data_dir: Option<PathBuf>) -> Exit
             return ExitCode::from(2);
         }
     };
-    let Some(q) = super::load_questionnaire(a.questionnaire.as_deref()) else {
+    let lang = lang.or(config.lang).unwrap_or_default();
+    let Some(q) = super::load_questionnaire(a.questionnaire.as_deref(), lang) else {
         return ExitCode::from(1);
     };
-    let lang = lang.or(config.lang).unwrap_or_default();
     let Some(dir) = data_dir
         .or_else(|| config.data_dir.clone())
         .or_else(Store::default_dir)

@@ -12,7 +12,7 @@ use crate::questionnaire::{Fact, FactKind, Questionnaire};
 use crate::text::{Lang, Text};
 use crate::value::{Answers, Value};
 
-/// An error in an answers file: where, which fact, what.
+/// An error in an answers file: where, which fact, what (in both languages).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnswerError {
     pub file: String,
@@ -20,17 +20,28 @@ pub struct AnswerError {
     pub col: usize,
     /// The fact the error is about (empty for a file-level error such as TOML syntax).
     pub fact: String,
-    pub message: String,
+    pub message: Text,
 }
 
-impl std::fmt::Display for AnswerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (file, line, col, msg) = (&self.file, self.line, self.col, &self.message);
+impl AnswerError {
+    /// `file:line:col: error: fact `id`: message` in `lang`, as `check` prints its lines
+    /// (the severity word is not translated).
+    pub fn render(&self, lang: Lang) -> String {
+        let (file, line, col, msg) = (&self.file, self.line, self.col, self.message.get(lang));
         if self.fact.is_empty() {
-            write!(f, "{file}:{line}:{col}: error: {msg}")
+            format!("{file}:{line}:{col}: error: {msg}")
         } else {
-            write!(f, "{file}:{line}:{col}: error: fact `{}`: {msg}", self.fact)
+            let about = about_fact(&self.fact, lang);
+            format!("{file}:{line}:{col}: error: {about}{msg}")
         }
+    }
+}
+
+/// What an answer error about fact `id` starts with: `事实 `id`：` or `fact `id`: `.
+pub fn about_fact(id: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("事实 `{id}`："),
+        Lang::En => format!("fact `{id}`: "),
     }
 }
 
@@ -331,7 +342,7 @@ pub fn parse_answers(
         }]);
     }
     let lines = LineIndex::new(src);
-    let at = |offset: usize, fact: &str, message: String| {
+    let at = |offset: usize, fact: &str, message: Text| {
         let (line, col) = lines.line_col(src, offset);
         AnswerError {
             file: file.to_string(),
@@ -352,7 +363,7 @@ pub fn parse_answers(
             return Err(vec![at(
                 off,
                 &fact,
-                format!("TOML: {}", e.message().trim()),
+                Text::Plain(format!("TOML: {}", e.message().trim())),
             )]);
         }
     };
@@ -365,7 +376,7 @@ pub fn parse_answers(
                 at(
                     v.span().start,
                     k,
-                    "this key stands outside [facts]; move it into [facts]".into(),
+                    Text::Plain("this key stands outside [facts]; move it into [facts]".into()),
                 )
             })
             .collect();
@@ -379,7 +390,7 @@ pub fn parse_answers(
                 return Err(vec![at(
                     off,
                     "facts",
-                    format!("TOML: {}", e.message().trim()),
+                    Text::Plain(format!("TOML: {}", e.message().trim())),
                 )]);
             }
         }
@@ -394,7 +405,10 @@ pub fn parse_answers(
             errors.push(at(
                 off,
                 k,
-                format!("the questionnaire `{}` defines no fact `{k}`", q.meta.id),
+                Text::Plain(format!(
+                    "the questionnaire `{}` defines no fact `{k}`",
+                    q.meta.id
+                )),
             ));
             continue;
         };
@@ -402,7 +416,7 @@ pub fn parse_answers(
             errors.push(at(
                 off,
                 k,
-                format!("unsupported value for this {} fact", f.kind.name()),
+                Text::Plain(format!("unsupported value for this {} fact", f.kind.name())),
             ));
             continue;
         };
@@ -410,7 +424,7 @@ pub fn parse_answers(
             Ok(val) => {
                 answers.insert(k.clone(), val);
             }
-            Err(t) => errors.push(at(off, k, t.get(Lang::En).to_string())),
+            Err(t) => errors.push(at(off, k, t)),
         }
     }
     if errors.is_empty() {
@@ -418,12 +432,8 @@ pub fn parse_answers(
         for (fi, vi) in ev.invalid() {
             let f = &q.facts[usize::from(fi)];
             let off = table.get(&f.id).map_or(0, |v| v.span().start);
-            let msg = &f.validate[vi].message;
-            errors.push(at(
-                off,
-                &f.id,
-                format!("{} / {}", msg.zh(), msg.en().unwrap_or(msg.zh())),
-            ));
+            // the questionnaire's own message, in both languages as written
+            errors.push(at(off, &f.id, f.validate[vi].message.clone()));
         }
     }
     errors.sort_by_key(|e| (e.line, e.col));

@@ -157,7 +157,7 @@ impl Cx<'_> {
         &mut self,
         offset: usize,
         severity: Severity,
-        message: String,
+        message: Text,
         excerpt: Option<String>,
     ) {
         let (line, col) = self.lines.line_col(self.src, offset);
@@ -170,16 +170,16 @@ impl Cx<'_> {
             excerpt,
         });
     }
-    pub(super) fn error(&mut self, offset: usize, message: impl Into<String>) {
+    pub(super) fn error(&mut self, offset: usize, message: impl Into<Text>) {
         self.push(offset, Severity::Error, message.into(), None);
     }
     /// A warning of a kind the file may silence.
-    pub(super) fn warn_kind(&mut self, kind: &str, offset: usize, message: impl Into<String>) {
+    pub(super) fn warn_kind(&mut self, kind: &str, offset: usize, message: impl Into<Text>) {
         if !self.quiet.iter().any(|q| q == kind) {
             self.warn(offset, message);
         }
     }
-    pub(super) fn warn(&mut self, offset: usize, message: impl Into<String>) {
+    pub(super) fn warn(&mut self, offset: usize, message: impl Into<Text>) {
         self.push(offset, Severity::Warning, message.into(), None);
     }
     /// An error at `start..end` of the expression in the string token `tok`.
@@ -197,7 +197,7 @@ impl Cx<'_> {
         self.push(
             a,
             Severity::Error,
-            format!("{what}: {message}"),
+            Text::Plain(format!("{what}: {message}")),
             Some(excerpt),
         );
     }

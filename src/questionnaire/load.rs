@@ -11,6 +11,7 @@ pub use super::cx::{MAX_DERIVED, MAX_FACTS, MAX_RULES, map_offset, toml_date};
 use super::model::*;
 use super::raw::*;
 use crate::diag::{Diagnostic, Severity, caret_excerpt};
+use crate::text::{Lang, Text};
 
 /// Load a questionnaire from its text. `Err` holds every diagnostic (errors and warnings)
 /// when there is at least one error; `Ok` keeps the warnings in `warnings`.
@@ -47,12 +48,12 @@ pub fn load_file(path: &std::path::Path) -> Result<Questionnaire, Vec<Diagnostic
         Ok(src) => load_str(&file, &src),
         Err(e) => Err(vec![file_error(
             &file,
-            format!("cannot read the file: {e}"),
+            Text::Plain(format!("cannot read the file: {}", e.get(Lang::En))),
         )]),
     }
 }
 
-fn file_error(file: &str, message: String) -> Diagnostic {
+fn file_error(file: &str, message: Text) -> Diagnostic {
     Diagnostic {
         file: file.to_string(),
         line: 0,
@@ -78,7 +79,12 @@ impl Cx<'_> {
                 let offset = e.span().map_or(0, |s| s.start);
                 let msg = e.message().trim().to_string();
                 let excerpt = e.span().map(|s| caret_excerpt(self.src, s.start, s.end));
-                self.push(offset, Severity::Error, format!("TOML: {msg}"), excerpt);
+                self.push(
+                    offset,
+                    Severity::Error,
+                    format!("TOML: {msg}").into(),
+                    excerpt,
+                );
                 return None;
             }
         };
