@@ -75,6 +75,18 @@ impl Text {
     pub fn zh(&self) -> &str {
         self.get(Lang::Zh)
     }
+    /// Chinese and English (Chinese where no English is written): for a message that
+    /// quotes this text in each of its languages.
+    pub fn pair(&self) -> (&str, &str) {
+        (self.get(Lang::Zh), self.get(Lang::En))
+    }
+    /// [`Text::pair`], owned.
+    pub fn pair_owned(&self) -> (String, String) {
+        (
+            self.get(Lang::Zh).to_string(),
+            self.get(Lang::En).to_string(),
+        )
+    }
     /// English only when the author wrote it (a plain string counts as both).
     pub fn en(&self) -> Option<&str> {
         match self {

@@ -607,7 +607,7 @@ fn check_in_child(name: &str, src: &str) -> std::process::Output {
     let path = dir.path().join(format!("{name}.toml"));
     std::fs::write(&path, src).unwrap();
     std::process::Command::new(env!("CARGO_BIN_EXE_guantong"))
-        .arg("check")
+        .args(["--lang", "en", "check"])
         .arg(&path)
         .output()
         .unwrap()

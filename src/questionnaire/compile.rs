@@ -140,7 +140,13 @@ impl<'n> Compiler<'n> {
         let p = match parser::parse(s.get_ref()) {
             Ok(p) => p,
             Err(e) => {
-                cx.expr_error(&s.span(), e.span.start, e.span.end, what, &e.message);
+                cx.expr_error(
+                    &s.span(),
+                    e.span.start,
+                    e.span.end,
+                    what.to_string(),
+                    &e.message,
+                );
                 return None;
             }
         };
@@ -176,7 +182,13 @@ impl<'n> Compiler<'n> {
                 ))
             }
             Err(e) => {
-                cx.expr_error(&s.span(), e.span.start, e.span.end, what, &e.message);
+                cx.expr_error(
+                    &s.span(),
+                    e.span.start,
+                    e.span.end,
+                    what.to_string(),
+                    &e.message,
+                );
                 None
             }
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::raw::S;
 use crate::diag::{Diagnostic, LineIndex, Severity, caret_excerpt};
 use crate::expr::check::Ty;
-use crate::text::Text;
+use crate::text::{Text, tr};
 use crate::value::Value;
 
 /// Limits that keep loading fast whatever a file contains.
@@ -182,22 +182,24 @@ impl Cx<'_> {
     pub(super) fn warn(&mut self, offset: usize, message: impl Into<Text>) {
         self.push(offset, Severity::Warning, message.into(), None);
     }
-    /// An error at `start..end` of the expression in the string token `tok`.
+    /// An error at `start..end` of the expression in the string token `tok`: what the
+    /// expression is (`rule `r` when`), then the message, in each language.
     pub(super) fn expr_error(
         &mut self,
         tok: &Range<usize>,
         start: usize,
         end: usize,
-        what: &str,
-        message: &str,
+        what: impl Into<Text>,
+        message: &Text,
     ) {
         let a = map_offset(self.src, tok, start);
         let b = map_offset(self.src, tok, end).max(a);
         let excerpt = caret_excerpt(self.src, a, b);
+        let ((wz, we), (mz, me)) = (what.into().pair_owned(), message.pair());
         self.push(
             a,
             Severity::Error,
-            Text::Plain(format!("{what}: {message}")),
+            tr!("{wz}：{mz}", "{we}: {me}"),
             Some(excerpt),
         );
     }
@@ -235,7 +237,7 @@ impl Cx<'_> {
                 0,
                 end,
                 what,
-                &format!("must be a bool, found {ty}"),
+                &Text::Plain(format!("must be a bool, found {ty}")),
             );
         }
     }

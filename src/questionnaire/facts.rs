@@ -48,7 +48,7 @@ impl Cx<'_> {
                         &d.expr.span(),
                         e.span.start,
                         e.span.end,
-                        &format!("derived `{}`", d.name.get_ref()),
+                        format!("derived `{}`", d.name.get_ref()),
                         &e.message,
                     );
                     comp.derived_types[i] = Some(Ty::Any);
@@ -278,8 +278,8 @@ impl Cx<'_> {
                 &d.span(),
                 0,
                 end,
-                &format!("fact `{id}` default"),
-                &format!("is {ty}, but the fact is {}", kind.name()),
+                format!("fact `{id}` default"),
+                &crate::text::Text::Plain(format!("is {ty}, but the fact is {}", kind.name())),
             );
             return;
         }

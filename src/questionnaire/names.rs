@@ -169,7 +169,7 @@ impl Cx<'_> {
                         &d.expr.span(),
                         e.span.start,
                         e.span.end,
-                        &format!("derived `{name}`"),
+                        format!("derived `{name}`"),
                         &e.message,
                     );
                     None
