@@ -110,6 +110,11 @@ impl From<String> for Text {
         Text::Plain(s)
     }
 }
+impl From<&String> for Text {
+    fn from(s: &String) -> Text {
+        Text::Plain(s.clone())
+    }
+}
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
         Text::Plain(s.to_string())

@@ -113,22 +113,26 @@ pub(super) fn snake_case(s: &str) -> bool {
 
 /// A `[data]` value as the expressions see it. A value it cannot hold becomes null, with
 /// its path and the reason added to `bad`.
-pub(super) fn toml_to_value(v: &toml::Value, path: &str, bad: &mut Vec<(String, String)>) -> Value {
-    let mut fail = |why: &str| {
-        bad.push((path.to_string(), why.to_string()));
+pub(super) fn toml_to_value(v: &toml::Value, path: &str, bad: &mut Vec<(String, Text)>) -> Value {
+    let mut fail = |why: Text| {
+        bad.push((path.to_string(), why));
         Value::Null
     };
     match v {
         toml::Value::String(s) => Value::str(s),
         toml::Value::Integer(i) => Value::Int(*i),
         toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Float(_) => {
-            fail("decimals are not supported: use integers (money as an integer number of fen, 分)")
-        }
+        toml::Value::Float(_) => fail(tr!(
+            "不支持小数：请用整数（金额用以分为单位的整数）",
+            "decimals are not supported: use integers (money as an integer number of fen, 分)"
+        )),
         toml::Value::Datetime(dt) => match (dt.date, dt.time, toml_date(dt)) {
             (Some(_), None, Some(d)) => Value::Date(d),
-            (Some(_), None, None) => fail("not a valid date"),
-            _ => fail("only dates (no times) are supported"),
+            (Some(_), None, None) => fail(tr!("不是有效日期", "not a valid date")),
+            _ => fail(tr!(
+                "只支持日期（不带时间）",
+                "only dates (no times) are supported"
+            )),
         },
         toml::Value::Array(items) => Value::list(
             items
@@ -203,12 +207,14 @@ impl Cx<'_> {
             Some(excerpt),
         );
     }
-    pub(super) fn english(&mut self, t: &S<Text>, what: &str) {
+    /// A warning when the text `what` names has no English.
+    pub(super) fn english(&mut self, t: &S<Text>, what: impl Into<Text>) {
         if t.get_ref().lacks_english() {
+            let (wz, we) = what.into().pair_owned();
             self.warn_kind(
                 "missing_english",
                 t.span().start,
-                format!("{what} has no English text"),
+                tr!("{wz}：没有英文文本", "{we} has no English text"),
             );
         }
     }
@@ -229,15 +235,16 @@ impl Cx<'_> {
             .map_or(start, |i| start + i)
     }
 
-    pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: &str) {
+    pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: impl Into<Text>) {
         if !matches!(ty, Ty::Bool | Ty::Null | Ty::Any) {
             let end = s.get_ref().len();
+            let (tz, te) = ty.names();
             self.expr_error(
                 &s.span(),
                 0,
                 end,
                 what,
-                &Text::Plain(format!("must be a bool, found {ty}")),
+                &tr!("必须是布尔值，却是{tz}", "must be a bool, found {te}"),
             );
         }
     }
@@ -248,14 +255,18 @@ impl Cx<'_> {
         c: &Option<S<Text>>,
         articles: &[(String, String)],
         at: usize,
-        what: &str,
+        what: impl Into<Text>,
     ) -> String {
         match c {
             Some(c) => self.check_cite(c, articles),
             None => {
+                let (wz, we) = what.into().pair_owned();
                 self.error(
                     at,
-                    format!("{what} has no `cite` (the article it rests on)"),
+                    tr!(
+                        "{wz}：没有 `cite`（所依据的条款）",
+                        "{we} has no `cite` (the article it rests on)"
+                    ),
                 );
                 String::new()
             }
@@ -267,12 +278,15 @@ impl Cx<'_> {
     pub(super) fn check_cite(&mut self, c: &S<Text>, articles: &[(String, String)]) -> String {
         let zh = c.get_ref().zh().to_string();
         if zh.trim().is_empty() {
-            self.error(c.span().start, "empty cite");
+            self.error(c.span().start, tr!("cite 为空", "empty cite"));
         } else if !articles.is_empty() && !articles.iter().any(|(k, _)| zh.starts_with(k.as_str()))
         {
             self.error(
                 c.span().start,
-                format!("cite `{zh}` names no article in [articles]"),
+                tr!(
+                    "cite `{zh}` 不是 [articles] 中的任何条款",
+                    "cite `{zh}` names no article in [articles]"
+                ),
             );
         }
         if let (Text::Both { en: Some(en), .. }, false) = (c.get_ref(), zh.is_empty()) {

@@ -114,11 +114,11 @@ impl Cx<'_> {
         let mut sections = Vec::new();
         let mut facts = Vec::new();
         for (si, sec) in raw.sections.iter().enumerate() {
-            self.english(&sec.title, &format!("section `{}` title", sec.id.get_ref()));
+            self.english(&sec.title, format!("section `{}` title", sec.id.get_ref()));
             let first = facts.len();
             let ask_if = sec.ask_if.as_ref().and_then(|a| {
-                let (c, ty) = comp.compile(self, a, Place::Fact, &format!("section `{}` ask_if", sec.id.get_ref()))?;
-                self.expect_bool(a, &ty, &format!("section `{}` ask_if", sec.id.get_ref()));
+                let (c, ty) = comp.compile(self, a, Place::Fact, format!("section `{}` ask_if", sec.id.get_ref()))?;
+                self.expect_bool(a, &ty, format!("section `{}` ask_if", sec.id.get_ref()));
                 if let Some(late) = c.facts.iter().find(|f| usize::from(**f) >= first) {
                     let name = &heads[usize::from(*late)].id;
                     self.error(a.span().start, format!("section `{}` ask_if reads `{name}`, which is not asked before this section", sec.id.get_ref()));
@@ -129,21 +129,21 @@ impl Cx<'_> {
                 let index = facts.len() as u16;
                 let id = f.id.get_ref().clone();
                 let kind = heads[usize::from(index)].kind;
-                self.english(&f.prompt, &format!("fact `{id}` prompt"));
+                self.english(&f.prompt, format!("fact `{id}` prompt"));
                 if let Some(h) = &f.help {
-                    self.english(h, &format!("fact `{id}` help"));
+                    self.english(h, format!("fact `{id}` help"));
                 }
                 for c in &f.choices {
                     self.english(
                         &c.label,
-                        &format!("fact `{id}` choice `{}`", c.value.get_ref()),
+                        format!("fact `{id}` choice `{}`", c.value.get_ref()),
                     );
                 }
                 let cite = self.required_cite(
                     &f.cite,
                     articles,
                     f.id.span().start,
-                    &format!("fact `{id}`"),
+                    format!("fact `{id}`"),
                 );
                 let order_check = |cx: &mut Cx, c: &Compiled, s: &S<String>, what: &str| {
                     for r in &c.facts {
@@ -163,14 +163,14 @@ impl Cx<'_> {
                 };
                 let ask = f.ask_if.as_ref().and_then(|a| {
                     let (c, ty) =
-                        comp.compile(self, a, Place::Fact, &format!("fact `{id}` ask_if"))?;
-                    self.expect_bool(a, &ty, &format!("fact `{id}` ask_if"));
+                        comp.compile(self, a, Place::Fact, format!("fact `{id}` ask_if"))?;
+                    self.expect_bool(a, &ty, format!("fact `{id}` ask_if"));
                     order_check(self, &c, a, "ask_if");
                     Some(c)
                 });
                 let default = f.default.as_ref().and_then(|d| {
                     let (c, ty) =
-                        comp.compile(self, d, Place::Default, &format!("fact `{id}` default"))?;
+                        comp.compile(self, d, Place::Default, format!("fact `{id}` default"))?;
                     order_check(self, &c, d, "default");
                     self.default_fits(d, &c, &ty, kind, f, &heads[usize::from(index)]);
                     Some(c)
@@ -200,14 +200,11 @@ impl Cx<'_> {
                     });
                 let mut validate = Vec::new();
                 for v in &f.validate {
-                    self.english(&v.message, &format!("fact `{id}` validation message"));
-                    if let Some((c, ty)) = comp.compile(
-                        self,
-                        &v.check,
-                        Place::Fact,
-                        &format!("fact `{id}` validate"),
-                    ) {
-                        self.expect_bool(&v.check, &ty, &format!("fact `{id}` validate"));
+                    self.english(&v.message, format!("fact `{id}` validation message"));
+                    if let Some((c, ty)) =
+                        comp.compile(self, &v.check, Place::Fact, format!("fact `{id}` validate"))
+                    {
+                        self.expect_bool(&v.check, &ty, format!("fact `{id}` validate"));
                         validate.push(Validation {
                             check: c,
                             message: v.message.get_ref().clone(),

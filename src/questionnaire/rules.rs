@@ -19,7 +19,7 @@ impl Cx<'_> {
         let mut rules = Vec::new();
         for r in &raw.rules {
             let code = r.code.get_ref();
-            self.english(&r.message, &format!("rule `{code}` message"));
+            self.english(&r.message, format!("rule `{code}` message"));
             let kind = RuleKind::parse(r.kind.get_ref()).unwrap_or_else(|| {
                 self.error(
                     r.kind.span().start,
@@ -34,12 +34,12 @@ impl Cx<'_> {
                 &r.cite,
                 articles,
                 r.code.span().start,
-                &format!("rule `{code}`"),
+                format!("rule `{code}`"),
             );
             if let Some((c, ty)) =
-                comp.compile(self, &r.when, Place::Plain, &format!("rule `{code}` when"))
+                comp.compile(self, &r.when, Place::Plain, format!("rule `{code}` when"))
             {
-                self.expect_bool(&r.when, &ty, &format!("rule `{code}` when"));
+                self.expect_bool(&r.when, &ty, format!("rule `{code}` when"));
                 rules.push(Rule {
                     code: code.clone(),
                     kind,
@@ -82,10 +82,10 @@ impl Cx<'_> {
                 self.error(r.name.span().start, format!("duplicate result `{name}`"));
             }
             if let Some(l) = &r.label {
-                self.english(l, &format!("result `{name}` label"));
+                self.english(l, format!("result `{name}` label"));
             }
             if let Some(l) = &r.aim_label {
-                self.english(l, &format!("result `{name}` aim_label"));
+                self.english(l, format!("result `{name}` aim_label"));
             }
             for (k, t) in &r.values {
                 if t.lacks_english() {
@@ -97,7 +97,7 @@ impl Cx<'_> {
                 }
             }
             if let Some((c, _)) =
-                comp.compile(self, &r.expr, Place::Result, &format!("result `{name}`"))
+                comp.compile(self, &r.expr, Place::Result, format!("result `{name}`"))
             {
                 if let Some(codes) = codes_of(&c, comp) {
                     for k in r.values.keys() {
@@ -154,14 +154,14 @@ impl Cx<'_> {
         let cx = self;
         let mut out = Vec::new();
         for (i, it) in raw_items.iter().enumerate() {
-            cx.english(&it.text, &format!("{what} {}", i + 1));
+            cx.english(&it.text, format!("{what} {}", i + 1));
             if let Some(c) = &it.cite {
                 cx.check_cite(c, articles);
             }
             let when = it.when.as_ref().and_then(|w| {
                 let (c, ty) =
-                    comp.compile(cx, w, Place::Result, &format!("{what} {} when", i + 1))?;
-                cx.expect_bool(w, &ty, &format!("{what} {} when", i + 1));
+                    comp.compile(cx, w, Place::Result, format!("{what} {} when", i + 1))?;
+                cx.expect_bool(w, &ty, format!("{what} {} when", i + 1));
                 Some(c)
             });
             out.push(Item {
