@@ -133,14 +133,24 @@ impl Cx<'_> {
         let (sections, facts) = self.sections(&raw, &mut comp, &articles);
         let mut rules = self.rules(&raw, &mut comp, &articles);
         let (results, result_names) = self.results(&raw, &mut comp);
-        let materials = self.items(&raw.materials, "material", &mut comp, &articles);
-        let steps = self.items(&raw.steps, "step", &mut comp, &articles);
+        let materials = self.items(
+            &raw.materials,
+            &tr!("材料", "material"),
+            &mut comp,
+            &articles,
+        );
+        let steps = self.items(&raw.steps, &tr!("步骤", "step"), &mut comp, &articles);
         let meta = self.meta(&raw, &names, &result_names, &articles);
         if let Some(r) = self.validity_rule(&raw, &meta, &mut comp, &articles) {
             rules.push(r);
         }
         let schedule = self.schedule(&raw, &mut comp, &results, &rules, &facts, &articles);
-        let sentences = self.items(&raw.sentences, "sentence", &mut comp, &articles);
+        let sentences = self.items(
+            &raw.sentences,
+            &tr!("句子", "sentence"),
+            &mut comp,
+            &articles,
+        );
         self.templates(&raw, &results, schedule.is_some());
         let migrations = self.migrations(&raw, &names, &facts);
         if let Some(s) = &schedule {

@@ -7,6 +7,7 @@ use super::cx::Cx;
 use super::model::*;
 use super::raw::*;
 use crate::expr::check::{self, Place};
+use crate::text::{Text, tr};
 use crate::value::Value;
 
 impl Cx<'_> {
@@ -19,13 +20,17 @@ impl Cx<'_> {
         let mut rules = Vec::new();
         for r in &raw.rules {
             let code = r.code.get_ref();
-            self.english(&r.message, format!("rule `{code}` message"));
+            self.english(
+                &r.message,
+                tr!("规则 `{code}` 的 message", "rule `{code}` message"),
+            );
             let kind = RuleKind::parse(r.kind.get_ref()).unwrap_or_else(|| {
+                let k = r.kind.get_ref();
                 self.error(
                     r.kind.span().start,
-                    format!(
-                        "rule `{code}`: kind must be blocker, refer, action or note, not `{}`",
-                        r.kind.get_ref()
+                    tr!(
+                        "规则 `{code}`：kind 必须是 blocker、refer、action 或 note，而不是 `{k}`",
+                        "rule `{code}`: kind must be blocker, refer, action or note, not `{k}`"
                     ),
                 );
                 RuleKind::Note
@@ -34,12 +39,11 @@ impl Cx<'_> {
                 &r.cite,
                 articles,
                 r.code.span().start,
-                format!("rule `{code}`"),
+                tr!("规则 `{code}`", "rule `{code}`"),
             );
-            if let Some((c, ty)) =
-                comp.compile(self, &r.when, Place::Plain, format!("rule `{code}` when"))
-            {
-                self.expect_bool(&r.when, &ty, format!("rule `{code}` when"));
+            let what = tr!("规则 `{code}` 的 when", "rule `{code}` when");
+            if let Some((c, ty)) = comp.compile(self, &r.when, Place::Plain, what.clone()) {
+                self.expect_bool(&r.when, &ty, what);
                 rules.push(Rule {
                     code: code.clone(),
                     kind,
@@ -66,47 +70,64 @@ impl Cx<'_> {
             if ["status", "missing"].contains(&name.as_str()) {
                 self.error(
                     r.name.span().start,
-                    format!(
+                    tr!(
+                        "`{name}` 由规则算出，不能写成结果表达式",
                         "`{name}` is computed from the rules; it cannot be a result expression"
                     ),
                 );
             } else if raw.schedule.is_some() && check::TimelineField::parse(name).is_some() {
                 self.error(
                     r.name.span().start,
-                    format!("`{name}` is a timeline result the engine computes from [schedule]; it cannot be a result expression"),
+                    tr!(
+                        "`{name}` 是引擎依 [schedule] 算出的时间线结果，不能写成结果表达式",
+                        "`{name}` is a timeline result the engine computes from [schedule]; it cannot be a result expression"
+                    ),
                 );
             } else if check::RESERVED_NAMES.contains(&name.as_str()) {
-                self.error(r.name.span().start, format!("`{name}` is a reserved name"));
+                self.error(
+                    r.name.span().start,
+                    tr!("`{name}` 是保留名称", "`{name}` is a reserved name"),
+                );
             }
             if !result_names.insert(name.clone()) {
-                self.error(r.name.span().start, format!("duplicate result `{name}`"));
+                self.error(
+                    r.name.span().start,
+                    tr!("结果 `{name}` 重复", "duplicate result `{name}`"),
+                );
             }
             if let Some(l) = &r.label {
-                self.english(l, format!("result `{name}` label"));
+                self.english(l, tr!("结果 `{name}` 的 label", "result `{name}` label"));
             }
             if let Some(l) = &r.aim_label {
-                self.english(l, format!("result `{name}` aim_label"));
+                self.english(
+                    l,
+                    tr!("结果 `{name}` 的 aim_label", "result `{name}` aim_label"),
+                );
             }
             for (k, t) in &r.values {
                 if t.lacks_english() {
                     self.warn_kind(
                         "missing_english",
                         r.name.span().start,
-                        format!("result `{name}` value `{k}` has no English label"),
+                        tr!(
+                            "结果 `{name}` 的值 `{k}`：没有英文标签",
+                            "result `{name}` value `{k}` has no English label"
+                        ),
                     );
                 }
             }
-            if let Some((c, _)) =
-                comp.compile(self, &r.expr, Place::Result, format!("result `{name}`"))
-            {
+            let what = tr!("结果 `{name}`", "result `{name}`");
+            if let Some((c, _)) = comp.compile(self, &r.expr, Place::Result, what) {
                 if let Some(codes) = codes_of(&c, comp) {
+                    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                    let (zc, ec) = (codes.join("、"), codes.join(", "));
                     for k in r.values.keys() {
-                        if !codes.contains(k) {
+                        if !codes.contains(&k.as_str()) {
                             self.error(
                                 r.name.span().start,
-                                format!(
-                                    "result `{name}`: `values` labels `{k}`, a code it never gives ({})",
-                                    codes.iter().cloned().collect::<Vec<_>>().join(", ")
+                                tr!(
+                                    "结果 `{name}`：`values` 为 `{k}` 写了标签，但该结果从不给出这个代码（它给出：{zc}）",
+                                    "result `{name}`: `values` labels `{k}`, a code it never gives ({ec})"
                                 ),
                             );
                         }
@@ -121,11 +142,12 @@ impl Cx<'_> {
                         None => false,
                         Some(u) if u.get_ref() == "fen" => true,
                         Some(u) => {
+                            let unit = u.get_ref();
                             self.error(
                                 u.span().start,
-                                format!(
-                                    "result `{name}`: unit `{}` is unknown (\"fen\": an integer number of fen shown as yuan)",
-                                    u.get_ref()
+                                tr!(
+                                    "结果 `{name}`：未知的 unit `{unit}`（\"fen\"：以分为单位的整数，显示为元）",
+                                    "result `{name}`: unit `{unit}` is unknown (\"fen\": an integer number of fen shown as yuan)"
                                 ),
                             );
                             false
@@ -143,25 +165,27 @@ impl Cx<'_> {
         (results, result_names)
     }
 
-    /// Materials or steps.
+    /// Materials, steps or sentences; `what` names one (`材料`, `material`).
     pub(super) fn items(
         &mut self,
         raw_items: &[RawItem],
-        what: &str,
+        what: &Text,
         comp: &mut Compiler,
         articles: &[(String, String)],
     ) -> Vec<Item> {
         let cx = self;
+        let (wz, we) = what.pair();
         let mut out = Vec::new();
         for (i, it) in raw_items.iter().enumerate() {
-            cx.english(&it.text, format!("{what} {}", i + 1));
+            let n = i + 1;
+            cx.english(&it.text, tr!("{wz} {n}", "{we} {n}"));
             if let Some(c) = &it.cite {
                 cx.check_cite(c, articles);
             }
             let when = it.when.as_ref().and_then(|w| {
-                let (c, ty) =
-                    comp.compile(cx, w, Place::Result, format!("{what} {} when", i + 1))?;
-                cx.expect_bool(w, &ty, format!("{what} {} when", i + 1));
+                let what = tr!("{wz} {n} 的 when", "{we} {n} when");
+                let (c, ty) = comp.compile(cx, w, Place::Result, what.clone())?;
+                cx.expect_bool(w, &ty, what);
                 Some(c)
             });
             out.push(Item {
@@ -187,8 +211,15 @@ impl Cx<'_> {
             let t = it.text.get_ref();
             let texts = [Some(t.zh()), t.en()];
             for s in texts.into_iter().flatten() {
+                let n = i + 1;
                 match super::template::parse(s) {
-                    Err(e) => self.error(it.text.span().start, format!("sentence {}: {e}", i + 1)),
+                    Err(e) => {
+                        let (ez, ee) = e.pair();
+                        self.error(
+                            it.text.span().start,
+                            tr!("句子 {n}：{ez}", "sentence {n}: {ee}"),
+                        );
+                    }
                     Ok(pieces) => {
                         for p in pieces {
                             let super::template::Piece::Slot { name, .. } = p else {
@@ -199,7 +230,10 @@ impl Cx<'_> {
                             if !known {
                                 self.error(
                                     it.text.span().start,
-                                    format!("sentence {}: `{{{name}}}` names no result", i + 1),
+                                    tr!(
+                                        "句子 {n}：`{{{name}}}` 不是任何结果",
+                                        "sentence {n}: `{{{name}}}` names no result"
+                                    ),
                                 );
                             }
                         }
