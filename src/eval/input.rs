@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::diag::LineIndex;
 use crate::questionnaire::{Fact, FactKind, Questionnaire};
-use crate::text::{Lang, Text};
+use crate::text::{Lang, Text, tr};
 use crate::value::{Answers, Value};
 
 /// An error in an answers file: where, which fact, what (in both languages).
@@ -306,6 +306,13 @@ pub fn answers_to_json(answers: &Answers) -> serde_json::Map<String, serde_json:
 
 type SpannedTable = BTreeMap<String, Spanned<toml::Value>>;
 
+/// A TOML syntax error in an answers file: the TOML library's own words (English) after a
+/// prefix in each language.
+fn toml_error(e: &toml::de::Error) -> Text {
+    let msg = e.message().trim();
+    tr!("TOML 格式错误：{msg}", "TOML: {msg}")
+}
+
 /// The bare key at the start of the line holding byte `offset` (`key = value`).
 fn key_at(src: &str, offset: usize) -> Option<String> {
     let start = src.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
@@ -360,11 +367,7 @@ pub fn parse_answers(
             let fact = key_at(src, off)
                 .filter(|k| q.fact(k).is_some())
                 .unwrap_or_default();
-            return Err(vec![at(
-                off,
-                &fact,
-                Text::Plain(format!("TOML: {}", e.message().trim())),
-            )]);
+            return Err(vec![at(off, &fact, toml_error(&e))]);
         }
     };
     let table = if top.contains_key("facts") && q.fact("facts").is_none() {
@@ -376,7 +379,10 @@ pub fn parse_answers(
                 at(
                     v.span().start,
                     k,
-                    Text::Plain("this key stands outside [facts]; move it into [facts]".into()),
+                    tr!(
+                        "这一项在 [facts] 之外；请把它移到 [facts] 中",
+                        "this key stands outside [facts]; move it into [facts]"
+                    ),
                 )
             })
             .collect();
@@ -387,11 +393,7 @@ pub fn parse_answers(
             Ok(w) => w.facts,
             Err(e) => {
                 let off = e.span().map_or(0, |s| s.start);
-                return Err(vec![at(
-                    off,
-                    "facts",
-                    Text::Plain(format!("TOML: {}", e.message().trim())),
-                )]);
+                return Err(vec![at(off, "facts", toml_error(&e))]);
             }
         }
     } else {
@@ -405,10 +407,11 @@ pub fn parse_answers(
             errors.push(at(
                 off,
                 k,
-                Text::Plain(format!(
-                    "the questionnaire `{}` defines no fact `{k}`",
-                    q.meta.id
-                )),
+                tr!(
+                    "问卷 `{qid}` 中没有事实 `{k}`",
+                    "the questionnaire `{qid}` defines no fact `{k}`",
+                    qid = q.meta.id
+                ),
             ));
             continue;
         };
@@ -416,7 +419,11 @@ pub fn parse_answers(
             errors.push(at(
                 off,
                 k,
-                Text::Plain(format!("unsupported value for this {} fact", f.kind.name())),
+                tr!(
+                    "不支持的值（该事实为 {kind} 类型）",
+                    "unsupported value for this {kind} fact",
+                    kind = f.kind.name()
+                ),
             ));
             continue;
         };
