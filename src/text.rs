@@ -80,13 +80,6 @@ impl Text {
     pub fn pair(&self) -> (&str, &str) {
         (self.get(Lang::Zh), self.get(Lang::En))
     }
-    /// [`Text::pair`], owned.
-    pub fn pair_owned(&self) -> (String, String) {
-        (
-            self.get(Lang::Zh).to_string(),
-            self.get(Lang::En).to_string(),
-        )
-    }
     /// English only when the author wrote it (a plain string counts as both).
     pub fn en(&self) -> Option<&str> {
         match self {
@@ -101,23 +94,6 @@ impl Text {
             Text::Plain(s) => s.chars().any(is_cjk),
             Text::Both { en, .. } => en.is_none(),
         }
-    }
-}
-
-// Until every diagnostic is written in both languages: an untranslated message.
-impl From<String> for Text {
-    fn from(s: String) -> Text {
-        Text::Plain(s)
-    }
-}
-impl From<&String> for Text {
-    fn from(s: &String) -> Text {
-        Text::Plain(s.clone())
-    }
-}
-impl From<&str> for Text {
-    fn from(s: &str) -> Text {
-        Text::Plain(s.to_string())
     }
 }
 

@@ -136,9 +136,8 @@ impl<'n> Compiler<'n> {
         cx: &mut Cx,
         s: &S<String>,
         place: Place,
-        what: impl Into<Text>,
+        what: Text,
     ) -> Option<(Compiled, Ty)> {
-        let what: Text = what.into();
         let p = match parser::parse(s.get_ref()) {
             Ok(p) => p,
             Err(e) => {

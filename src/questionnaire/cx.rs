@@ -174,17 +174,17 @@ impl Cx<'_> {
             excerpt,
         });
     }
-    pub(super) fn error(&mut self, offset: usize, message: impl Into<Text>) {
-        self.push(offset, Severity::Error, message.into(), None);
+    pub(super) fn error(&mut self, offset: usize, message: Text) {
+        self.push(offset, Severity::Error, message, None);
     }
     /// A warning of a kind the file may silence.
-    pub(super) fn warn_kind(&mut self, kind: &str, offset: usize, message: impl Into<Text>) {
+    pub(super) fn warn_kind(&mut self, kind: &str, offset: usize, message: Text) {
         if !self.quiet.iter().any(|q| q == kind) {
             self.warn(offset, message);
         }
     }
-    pub(super) fn warn(&mut self, offset: usize, message: impl Into<Text>) {
-        self.push(offset, Severity::Warning, message.into(), None);
+    pub(super) fn warn(&mut self, offset: usize, message: Text) {
+        self.push(offset, Severity::Warning, message, None);
     }
     /// An error at `start..end` of the expression in the string token `tok`: what the
     /// expression is (`rule `r` when`), then the message, in each language.
@@ -193,13 +193,13 @@ impl Cx<'_> {
         tok: &Range<usize>,
         start: usize,
         end: usize,
-        what: impl Into<Text>,
+        what: Text,
         message: &Text,
     ) {
         let a = map_offset(self.src, tok, start);
         let b = map_offset(self.src, tok, end).max(a);
         let excerpt = caret_excerpt(self.src, a, b);
-        let ((wz, we), (mz, me)) = (what.into().pair_owned(), message.pair());
+        let ((wz, we), (mz, me)) = (what.pair(), message.pair());
         self.push(
             a,
             Severity::Error,
@@ -208,9 +208,9 @@ impl Cx<'_> {
         );
     }
     /// A warning when the text `what` names has no English.
-    pub(super) fn english(&mut self, t: &S<Text>, what: impl Into<Text>) {
+    pub(super) fn english(&mut self, t: &S<Text>, what: Text) {
         if t.get_ref().lacks_english() {
-            let (wz, we) = what.into().pair_owned();
+            let (wz, we) = what.pair();
             self.warn_kind(
                 "missing_english",
                 t.span().start,
@@ -235,7 +235,7 @@ impl Cx<'_> {
             .map_or(start, |i| start + i)
     }
 
-    pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: impl Into<Text>) {
+    pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: Text) {
         if !matches!(ty, Ty::Bool | Ty::Null | Ty::Any) {
             let end = s.get_ref().len();
             let (tz, te) = ty.names();
@@ -255,12 +255,12 @@ impl Cx<'_> {
         c: &Option<S<Text>>,
         articles: &[(String, String)],
         at: usize,
-        what: impl Into<Text>,
+        what: Text,
     ) -> String {
         match c {
             Some(c) => self.check_cite(c, articles),
             None => {
-                let (wz, we) = what.into().pair_owned();
+                let (wz, we) = what.pair();
                 self.error(
                     at,
                     tr!(
