@@ -218,7 +218,7 @@ fn describe(t: &Tok) -> (String, String) {
         Tok::Int(n) => (format!("数字 `{n}`"), format!("number `{n}`")),
         Tok::Str(s) => (format!("字符串 \"{s}\""), format!("string \"{s}\"")),
         Tok::Ident(s) => (format!("名称 `{s}`"), format!("name `{s}`")),
-        Tok::Sym(s) => (format!("`{s}`"), format!("`{s}`")),
+        Tok::Sym(s) => (format!("符号 `{s}`"), format!("`{s}`")),
         Tok::Eof => ("表达式的结尾".into(), "end of expression".into()),
     }
 }
