@@ -68,12 +68,13 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
 }
 
-fn choices_list(f: &Fact) -> String {
+/// The choice codes, joined by `sep` (`、` in Chinese, `, ` in English).
+fn choices_list(f: &Fact, sep: &str) -> String {
     f.choices
         .iter()
         .map(|c| c.value.as_str())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(sep)
 }
 
 /// The longest text answer accepted, in characters. A name, an ID number or a work unit is
@@ -192,8 +193,11 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
         (FactKind::Enum, Value::Str(s)) => match f.choice(&s) {
             Some(_) => Ok(Value::Str(s)),
             None => Err(Text::new(
-                &format!("“{s}”不是可选项（{}）", choices_list(f)),
-                &format!("\"{s}\" is not one of the choices ({})", choices_list(f)),
+                &format!("“{s}”不是可选项（{}）", choices_list(f, "、")),
+                &format!(
+                    "\"{s}\" is not one of the choices ({})",
+                    choices_list(f, ", ")
+                ),
             )),
         },
         (FactKind::Enum, _) => wrong("选项代码（文字）", "a choice code (a string)"),
@@ -205,8 +209,11 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
                 };
                 if f.choice(s).is_none() {
                     return Err(Text::new(
-                        &format!("“{s}”不是可选项（{}）", choices_list(f)),
-                        &format!("\"{s}\" is not one of the choices ({})", choices_list(f)),
+                        &format!("“{s}”不是可选项（{}）", choices_list(f, "、")),
+                        &format!(
+                            "\"{s}\" is not one of the choices ({})",
+                            choices_list(f, ", ")
+                        ),
                     ));
                 }
                 if seen.contains(&s) {
