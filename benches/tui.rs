@@ -121,7 +121,7 @@ fn main() {
             }
         }
         assert!(app.overlay.is_none());
-        assert_eq!(app.screen, guantong::tui::Screen::Outcome);
+        assert_eq!(app.kind(), guantong::tui::Kind::Outcome);
         if per_key_best.is_empty() {
             per_key_best = times.clone();
         }

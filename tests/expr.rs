@@ -1186,3 +1186,73 @@ fn quarters_and_decimals() {
     assert!(e.contains("decimals are not supported: `7.5`"), "{e}");
     assert!(!e.contains("expected a name"), "{e}");
 }
+
+#[test]
+fn schedules_need_no_rank_and_levels_must_be_codes() {
+    let base = r#"
+[meta]
+id = "s"
+version = "1"
+title = "s"
+policy = { name = "s" }
+
+[schedule]
+opens = "03-01"
+closes = "03-31"
+RANK
+
+[[sections]]
+id = "s"
+title = "s"
+
+[[sections.facts]]
+id = "interview_date"
+type = "date"
+prompt = "d"
+cite = "1"
+
+[[sections.facts]]
+id = "since"
+type = "date"
+prompt = "since"
+cite = "1"
+
+[[rules]]
+code = "early"
+kind = "blocker"
+when = "whole_years(since, application_date) < 1"
+cite = "1"
+message = "early"
+
+[[results]]
+name = "grade"
+expr = 'whole_years(since, interview_date) > 5 ? "high" : "low"'
+"#;
+    // no rank: the first open day of the window is apply_from
+    let q = load(&base.replace("RANK", ""));
+    let ev = eval::evaluate(
+        &q,
+        &answers(&q, "interview_date = 2026-01-10\nsince = 2025-03-15"),
+        TODAY,
+    );
+    let tl = ev.timeline.clone().unwrap_or_default();
+    assert_eq!(tl.apply_from, Some(jiff::civil::date(2026, 3, 15)));
+    assert_eq!(tl.apply_by, Some(jiff::civil::date(2026, 3, 31)));
+    // levels that the rank result never gives are errors
+    let e = load_err(&base.replace("RANK", "rank = \"grade\"\nlevels = [\"low\", \"hihg\"]"));
+    assert!(
+        e.contains("`hihg` is not a value the rank result gives (high, low)"),
+        "{e}"
+    );
+    let e = load_err(&base.replace("RANK", "levels = [\"low\"]"));
+    assert!(e.contains("give `rank`"), "{e}");
+    // an expression reading a result says why it cannot
+    let e = load_err(&base.replace("RANK", "").replace(
+        "when = \"whole_years(since, application_date) < 1\"",
+        "when = 'grade == \"low\"'",
+    ));
+    assert!(
+        e.contains("`grade` is a result, and expressions cannot read results"),
+        "{e}"
+    );
+}

@@ -175,6 +175,8 @@ fn recheck_lists_every_changed_case_with_the_carried_over_answers() {
                 "--answers",
                 file.to_str().unwrap_or_default(),
                 "--pledge-confirmed",
+                // the same applicant three times, on purpose
+                "--confirm-duplicate",
             ],
         );
         assert!(

@@ -177,3 +177,36 @@ fn every_contract_finding_code_is_a_rule() {
         assert!(q.rule(code).is_some(), "rule {code} is defined");
     }
 }
+
+/// The example questionnaire another bureau can start from (a fictional city's
+/// flexible-employment subsidy): it loads with no warning, and its own scenarios pass.
+#[test]
+fn example_questionnaire_scenarios_pass() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let q = questionnaire::load_file(
+        &root.join("questionnaires/examples/flexible-employment-subsidy.toml"),
+    )
+    .expect("the example questionnaire loads");
+    let warnings: Vec<String> = q.warnings.iter().map(|d| d.render(Lang::En)).collect();
+    assert!(warnings.is_empty(), "{}", warnings.join("\n"));
+    let files =
+        scenario::collect(&[root.join("tests/scenarios/examples/flexible-employment-subsidy")])
+            .expect("example scenarios");
+    assert!(files.len() >= 15, "{} example scenarios", files.len());
+    let failures: Vec<String> = scenario::run_files(&q, &files, today(), Lang::En)
+        .iter()
+        .filter(|o| !o.passed())
+        .flat_map(|o| {
+            o.mismatches.iter().map(move |m| {
+                format!(
+                    "{}: {}: expected {}, got {}",
+                    o.file.display(),
+                    m.key,
+                    m.expected,
+                    m.actual
+                )
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -335,6 +335,8 @@ fn a_read_only_directory_or_file() {
         "--applicant-name",
         "张三",
         "--pledge-confirmed",
+        // the applicant was signed before: this is about the write failing
+        "--confirm-duplicate",
     ];
     if chattr("+i", &data) {
         // A read-only directory: the journal files cannot be created beside the database.

@@ -31,6 +31,11 @@ fn nz(n: u16) -> NonZeroU16 {
 
 impl Session {
     fn start(data: &Path, config: &Path, cols: u16, rows: u16) -> Session {
+        Session::start_with(data, config, cols, rows, &[])
+    }
+
+    /// Start the wizard with extra arguments (`--questionnaire FILE`).
+    fn start_with(data: &Path, config: &Path, cols: u16, rows: u16, args: &[&str]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -42,6 +47,9 @@ impl Session {
         let mut cmd = CommandBuilder::new(BIN);
         cmd.arg("--data-dir");
         cmd.arg(data);
+        for a in args {
+            cmd.arg(a);
+        }
         cmd.env("GUANTONG_CONFIG_DIR", config);
         cmd.env("LANG", "C.UTF-8");
         cmd.env("TERM", "xterm-256color");
@@ -170,7 +178,7 @@ fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
 /// then what the clerk types).
 const S2T: &[(&str, &str)] = &[
     ("请问您的姓名", "张三\r"),
-    ("请问您今天想咨询哪一项", "\r"),
+    ("请问您今天想咨询哪一项", "1\r"),
     ("今天的面谈日期", "\r"),
     ("请出示身份证", "\r"),
     ("您的出生日期是", "19880520\r"),
@@ -214,7 +222,7 @@ fn skill_to_title_interview_signed_off_and_found() {
     s.keys("s");
     s.wait_for("签字确认");
     assert!(s.screen().contains("张三"));
-    s.keys("\t451021198805200011\t  \r");
+    s.keys("\t451021198805200011\t \t \t\r");
     s.wait_for("案件编号");
     let screen = s.screen();
     let number = screen
@@ -231,7 +239,7 @@ fn skill_to_title_interview_signed_off_and_found() {
     // Home, recent cases lists it.
     s.keys("\r");
     s.wait_for("新建面谈");
-    s.keys("3");
+    s.keys("3\r");
     s.wait_for(&number);
     s.keys("\x1b");
     s.wait_for("新建面谈");
@@ -306,7 +314,7 @@ fn sighup_saves_the_draft_and_exits_at_once() {
     s.wait_for("新建面谈");
     s.keys("\r王五\r");
     s.wait_for("请问您今天想咨询哪一项");
-    s.keys("\r");
+    s.keys("1\r");
     s.wait_for("今天的面谈日期");
     s.signal("HUP");
     let start = Instant::now();
@@ -370,4 +378,400 @@ fn sigint_and_sigquit_leave_the_alternate_screen_and_keep_the_draft() {
         let drafts = store.list_drafts().unwrap();
         assert_eq!(drafts.len(), 1, "SIG{sig}: the draft is kept");
     }
+}
+
+const COUNTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/counter.toml");
+
+/// The counter fixture's interview in which the applicant is retired (a blocker fires at
+/// the yes/no question): the prompt to wait for, then what the clerk types.
+const RETIRED: &[(&str, &str)] = &[
+    ("新建面谈", "\r"),
+    ("申请人姓名", "钱七\r"),
+    ("面谈日期", "\r"),
+    ("身份证号码", "451021198805200011\r"),
+    ("出生日期", "\r"),
+    ("性别", "\r"),
+    ("工作单位", "\r"),
+    ("是否已办理退休", "y"),
+    ("证书等级", "2\r"),
+    ("取得证书日期", "2019-03-01\r"),
+    ("取证后满几年", "\r"),
+    ("市级以上奖励", "n"),
+    ("另持有的证书", "\r"),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Typing {
+    /// Each question waited for, then its keys.
+    Slow,
+    /// The wizard up, then the whole interview in one write, as fast as a clerk who knows
+    /// the questions types it.
+    Ahead,
+    /// The whole interview written before the wizard has even set up the terminal.
+    BeforeStart,
+}
+
+/// Run the retired interview, quit with Ctrl-C, and return the saved draft's answers and
+/// the facts that follow their default.
+fn retired_interview(typing: Typing, cols: u16, rows: u16) -> (String, Vec<String>) {
+    let (_tmp, data, config) = dirs();
+    let mut s = Session::start_with(&data, &config, cols, rows, &["--questionnaire", COUNTER]);
+    let all: String = RETIRED.iter().map(|(_, k)| *k).collect();
+    match typing {
+        Typing::Slow => {
+            for (prompt, keys) in RETIRED {
+                s.wait_for(prompt);
+                s.keys(keys);
+            }
+        }
+        Typing::Ahead => {
+            s.wait_for(RETIRED[0].0);
+            s.keys(&all);
+        }
+        Typing::BeforeStart => s.keys(&all),
+    }
+    s.wait_for("结论：不符合");
+    s.keys("\x03");
+    let st = s
+        .wait_exit(Duration::from_secs(5))
+        .expect("exits on Ctrl-C");
+    assert!(st.success());
+    let drafts = drafts_json(&data, &config, &["--unmasked"]);
+    assert_eq!(drafts.len(), 1);
+    let d = &drafts[0];
+    let followed = d["followed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    (d["answers"].to_string(), followed)
+}
+
+#[test]
+fn typed_ahead_through_a_blocker_ends_with_the_same_answers() {
+    let slow = retired_interview(Typing::Slow, 80, 24);
+    let fast = retired_interview(Typing::Ahead, 80, 24);
+    assert_eq!(fast, slow);
+    assert!(slow.0.contains("\"grade\":\"grade2\""), "{}", slow.0);
+    assert!(slow.0.contains("\"retired\":true"), "{}", slow.0);
+    assert!(slow.0.contains("\"has_award\":false"), "{}", slow.0);
+    assert!(slow.1.contains(&"work_years".to_string()), "{:?}", slow.1);
+    // The same at 60x20, and with every key typed before the wizard was up (the terminal
+    // hands Enter over as a line feed then).
+    assert_eq!(retired_interview(Typing::Ahead, 60, 20), slow);
+    assert_eq!(retired_interview(Typing::BeforeStart, 80, 24), slow);
+}
+
+#[test]
+fn keys_do_nothing_while_too_small_but_quit_saves() {
+    let (_tmp, data, config) = dirs();
+    let mut s = Session::start(&data, &config, 80, 24);
+    s.wait_for("新建面谈");
+    s.keys("\r张三\r");
+    s.wait_for("请问您今天想咨询哪一项");
+    s.resize(40, 10);
+    s.wait_for("至少 60×20");
+    // An answer typed while the terminal is too small changes nothing; Ctrl-C (read after
+    // it, from the same input) still quits and saves the draft.
+    s.keys("1\r\x03");
+    let st = s
+        .wait_exit(Duration::from_secs(5))
+        .expect("exits on Ctrl-C");
+    assert!(st.success());
+    let store = guantong::case::Store::open(&data).unwrap();
+    let drafts = store.list_drafts().unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert!(
+        !drafts[0].answers.contains_key("pathway"),
+        "{:?}",
+        drafts[0].answers
+    );
+    assert_eq!(drafts[0].current.as_deref(), Some("pathway"));
+}
+
+/// The counter fixture wizard, on a shared store.
+fn counter(data: &Path, config: &Path) -> Session {
+    Session::start_with(data, config, 80, 24, &["--questionnaire", COUNTER])
+}
+
+/// From the outcome: sign off with the sequence the footer states (name and ID number
+/// pre-filled).
+const SIGN: &str = "s\t\t \t \t\r";
+
+fn cases(data: &Path) -> Vec<String> {
+    let store = guantong::case::Store::open(data).unwrap();
+    store.numbers().unwrap()
+}
+
+/// A first wizard has a draft open; a second one sees it in use and cannot open it; once
+/// the first is gone (`sig`), the second opens it without a take-over and signs it.
+fn second_wizard_after(sig: &str) {
+    let (_tmp, data, config) = dirs();
+    let mut w1 = counter(&data, &config);
+    for (prompt, keys) in &RETIRED[..4] {
+        w1.wait_for(prompt);
+        w1.keys(keys);
+    }
+    w1.wait_for("出生日期");
+    let mut w2 = counter(&data, &config);
+    w2.wait_for("新建面谈");
+    w2.keys("2\r");
+    w2.wait_for("使用中");
+    w2.keys("\r");
+    w2.wait_for("按 t 接管");
+    // Esc: not taken over; back home.
+    w2.keys("\x1b");
+    w2.wait_for("新建面谈");
+    w1.signal(sig);
+    w1.wait_exit(Duration::from_secs(5))
+        .expect("the first wizard ends");
+    // The first wizard is gone: the draft is free, no take-over asked.
+    w2.keys("2\r");
+    w2.wait_for("已答 2 项");
+    assert!(!w2.screen().contains("使用中"), "{}", w2.screen());
+    w2.keys("\r");
+    w2.wait_for("出生日期");
+    for (prompt, keys) in &RETIRED[4..] {
+        w2.wait_for(prompt);
+        w2.keys(keys);
+    }
+    w2.wait_for("结论：不符合");
+    w2.keys(SIGN);
+    w2.wait_for("案件编号");
+    assert_eq!(cases(&data).len(), 1);
+}
+
+#[test]
+fn a_draft_is_freed_when_its_wizard_gets_sighup() {
+    second_wizard_after("HUP");
+}
+
+#[test]
+fn a_draft_is_freed_when_its_wizard_is_killed() {
+    second_wizard_after("KILL");
+}
+
+#[test]
+fn a_draft_taken_over_is_signed_once() {
+    let (_tmp, data, config) = dirs();
+    let mut w1 = counter(&data, &config);
+    for (prompt, keys) in RETIRED {
+        w1.wait_for(prompt);
+        w1.keys(keys);
+    }
+    w1.wait_for("结论：不符合");
+    // The second wizard takes it over, as confirmed, and signs.
+    let mut w2 = counter(&data, &config);
+    w2.wait_for("新建面谈");
+    w2.keys("2\r");
+    w2.wait_for("使用中");
+    w2.keys("\rt");
+    w2.wait_for("另持有的证书");
+    w2.keys("\x0f");
+    w2.wait_for("结论：不符合");
+    w2.keys(SIGN);
+    w2.wait_for("案件编号");
+    // The first cannot sign it any more: refused, and said why.
+    w1.keys(SIGN);
+    w1.wait_for("接管");
+    assert!(!w1.screen().contains("案件编号"), "{}", w1.screen());
+    assert_eq!(cases(&data).len(), 1);
+    w1.keys("\x03");
+    w1.wait_exit(Duration::from_secs(5)).expect("quits");
+    w2.keys("\r\x03");
+    w2.wait_exit(Duration::from_secs(5)).expect("quits");
+    let store = guantong::case::Store::open(&data).unwrap();
+    assert!(
+        store.list_drafts().unwrap().is_empty(),
+        "no draft brought back"
+    );
+}
+
+/// `guantong cases sign` of the counter fixture's answers, through the binary.
+fn cli_sign(data: &Path, config: &Path, answers: &str, extra: &[&str]) -> std::process::Output {
+    let file = data.with_extension("answers.toml");
+    std::fs::write(&file, answers).unwrap();
+    Command::new(BIN)
+        .args(["cases", "sign", "--questionnaire", COUNTER, "--answers"])
+        .arg(&file)
+        .args(["--pledge-confirmed", "--data-dir"])
+        .arg(data)
+        .args(extra)
+        .env("GUANTONG_CONFIG_DIR", config)
+        .env_remove("GUANTONG_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+/// Answers for the counter fixture: `who` (name, optional ID number, birth date) heard on
+/// `day`.
+fn answers(name: &str, id: Option<&str>, birth: &str, day: jiff::civil::Date) -> String {
+    let id = id.map_or(String::new(), |i| format!("id_number = \"{i}\"\n"));
+    format!(
+        "applicant_name = \"{name}\"\n{id}birth_date = {birth}\nsex = \"male\"\n\
+         interview_date = {day}\nemployer = \"\"\nretired = false\ngrade = \"grade3\"\n\
+         cert_date = 2015-01-01\nhas_award = false\nskills = []\n"
+    )
+}
+
+#[test]
+fn cases_sign_refuses_the_same_applicant_in_a_year_unless_confirmed() {
+    let (_tmp, data, config) = dirs();
+    let today = guantong::cli::today();
+    let last_year = today.checked_sub(jiff::Span::new().years(1)).unwrap();
+    let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).to_string();
+    let me = answers("张三", Some("451021198805200011"), "1988-05-20", today);
+    let first = cli_sign(&data, &config, &me, &[]);
+    assert!(first.status.success(), "{}", err(&first));
+    let first = out(&first);
+    // Again in the same application year: refused, naming the earlier case; exit 2.
+    let again = cli_sign(&data, &config, &me, &[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(err(&again).contains(&first), "{}", err(&again));
+    assert!(
+        err(&again).contains("--confirm-duplicate"),
+        "{}",
+        err(&again)
+    );
+    assert!(err(&again).contains("eligible"), "{}", err(&again));
+    assert_eq!(cases(&data).len(), 1);
+    // The same person without the ID number: the same name and birth date.
+    let no_id = answers("张三", None, "1988-05-20", today);
+    let o = cli_sign(&data, &config, &no_id, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    // Another person of the same name: signed.
+    let other = answers("张三", None, "1990-01-01", today);
+    let o = cli_sign(&data, &config, &other, &[]);
+    assert!(o.status.success(), "{}", err(&o));
+    // Last year's application is another year's: signed.
+    let before = answers("张三", Some("451021198805200011"), "1988-05-20", last_year);
+    let o = cli_sign(&data, &config, &before, &[]);
+    assert!(o.status.success(), "{}", err(&o));
+    // An amendment of the earlier case is no second application.
+    let o = cli_sign(&data, &config, &me, &["--amends", &first]);
+    assert!(o.status.success(), "{}", err(&o));
+    // Confirmed: signed.
+    let o = cli_sign(&data, &config, &me, &["--confirm-duplicate"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(cases(&data).len(), 5);
+}
+
+#[test]
+fn the_wizard_shows_the_earlier_case_and_signs_only_when_confirmed() {
+    let (_tmp, data, config) = dirs();
+    let today = guantong::cli::today();
+    // 钱七, the retired applicant of the interview below, was signed this year already.
+    let earlier = answers("钱七", Some("451021198805200011"), "1988-05-20", today);
+    let o = cli_sign(&data, &config, &earlier, &[]);
+    assert!(o.status.success());
+    let number = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let mut s = counter(&data, &config);
+    for (prompt, keys) in RETIRED {
+        s.wait_for(prompt);
+        s.keys(keys);
+    }
+    s.wait_for("结论：不符合");
+    s.keys(SIGN);
+    s.wait_for("同一申报年度已有此申请人的案件");
+    let screen = s.screen();
+    assert!(screen.contains(&number), "{screen}");
+    assert!(
+        screen.contains("符合 三级") && screen.contains("经办人 李四"),
+        "{screen}"
+    );
+    assert_eq!(
+        cases(&data).len(),
+        1,
+        "nothing signed before the clerk confirms"
+    );
+    // Enter on the button again: the second case is signed.
+    s.keys("\r");
+    s.wait_for("案件编号");
+    assert_eq!(cases(&data).len(), 2);
+}
+
+/// `guantong cases drafts --format json` through the binary: one draft per line.
+fn drafts_json(data: &Path, config: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let o = Command::new(BIN)
+        .args([
+            "cases",
+            "drafts",
+            "--format",
+            "json",
+            "--questionnaire",
+            COUNTER,
+        ])
+        .args(extra)
+        .arg("--data-dir")
+        .arg(data)
+        .env("GUANTONG_CONFIG_DIR", config)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn cases_drafts_json_lists_answers_masked_and_who_has_it_open() {
+    let (_tmp, data, config) = dirs();
+    let mut w = counter(&data, &config);
+    for (prompt, keys) in &RETIRED[..6] {
+        w.wait_for(prompt);
+        w.keys(keys);
+    }
+    w.wait_for("工作单位");
+    let pid = w.child.process_id().unwrap();
+    // Open in a running wizard: the marker names the holder; personal facts are masked.
+    let d = drafts_json(&data, &config, &[]);
+    assert_eq!(d.len(), 1);
+    let d = &d[0];
+    assert_eq!(d["in_use"]["pid"], pid);
+    assert_eq!(d["in_use"]["user"], guantong::case::keys::os_user());
+    assert!(d["in_use"]["since"].is_string());
+    assert_eq!(d["applicant_name"], "钱*");
+    assert_eq!(d["answers"]["applicant_name"], "钱*");
+    assert_eq!(d["answers"]["id_number"], "4510**********0011");
+    assert_eq!(d["derived"]["birth_date"], "1988-**-**");
+    assert_eq!(d["derived"]["sex"], "male");
+    assert_eq!(d["current"], "employer");
+    assert_eq!(d["masked"], true);
+    let text = d.to_string();
+    assert!(
+        !text.contains("钱七") && !text.contains("451021198805200011"),
+        "{text}"
+    );
+    // --unmasked: in full.
+    let d = &drafts_json(&data, &config, &["--unmasked"])[0];
+    assert_eq!(d["answers"]["applicant_name"], "钱七");
+    assert_eq!(d["answers"]["id_number"], "451021198805200011");
+    assert_eq!(d["derived"]["birth_date"], "1988-05-20");
+    // The table says it too; a draft in use is not discarded.
+    let id = d["id"].as_str().unwrap().to_string();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .env("GUANTONG_CONFIG_DIR", &config)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["cases", "drafts"]);
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(table.contains("使用中") && table.contains(&guantong::case::keys::os_user()));
+    let o = run(&["cases", "drafts", "--discard", &id]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("正在"));
+    // The wizard quits: no longer in use, and it can be discarded.
+    w.keys("\x03");
+    w.wait_exit(Duration::from_secs(5)).expect("quits");
+    let d = &drafts_json(&data, &config, &[])[0];
+    assert!(d["in_use"].is_null(), "{d}");
+    assert!(run(&["cases", "drafts", "--discard", &id]).status.success());
+    assert!(drafts_json(&data, &config, &[]).is_empty());
 }

@@ -5,8 +5,7 @@
 
 use guantong::questionnaire;
 use guantong::text::Lang;
-use guantong::tui::app::Overlay;
-use guantong::tui::msg::{CaseRow, DraftRow, Msg};
+use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, InUse, Msg};
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
 use jiff::civil::date;
@@ -47,9 +46,6 @@ fn until(app: &mut App, stop: &str) {
         assert_eq!(current_fact(app), Some(*fact));
         let keys = answer_keys(app, value);
         send(app, keys);
-        if matches!(app.overlay, Some(Overlay::Offer(_))) {
-            app.update(Msg::Back);
-        }
     }
 }
 
@@ -92,6 +88,10 @@ fn screens() -> Vec<(&'static str, Setup)> {
             );
         }),
         ("question_date_default", |a| until(a, "interview_date")),
+        ("question_id_number", |a| {
+            until(a, "id_number");
+            send(a, "４５１０ ２１".chars().map(Msg::Char));
+        }),
         ("question_multi", |a| {
             until(a, "awards");
             send(a, [Msg::Down, Msg::Char(' '), Msg::Down]);
@@ -129,7 +129,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
             until(a, "works_in_baise");
             let keys = answer_keys(a, "n");
             send(a, keys);
-            a.update(Msg::Enter);
+            a.update(Msg::Outcome);
         }),
         ("signoff", |a| {
             until(a, "");
@@ -141,32 +141,61 @@ fn screens() -> Vec<(&'static str, Setup)> {
             a.update(Msg::Char('s'));
             send(a, [Msg::Tab, Msg::Tab, Msg::Tab, Msg::Tab, Msg::Enter]);
         }),
+        ("signoff_earlier_case", |a| {
+            until(a, "");
+            a.update(Msg::Char('s'));
+            send(
+                a,
+                [
+                    Msg::Tab,
+                    Msg::Tab,
+                    Msg::Char(' '),
+                    Msg::Tab,
+                    Msg::Char(' '),
+                    Msg::Tab,
+                    Msg::Enter,
+                ],
+            );
+            a.update(Msg::Earlier(vec![EarlierRow {
+                number: "BS-2026-000003".into(),
+                status: "符合".into(),
+                level: "助理级职称".into(),
+                clerk: "李四".into(),
+                date: "2026-06-10".into(),
+            }]));
+        }),
         ("signed", |a| {
             until(a, "");
+            a.update(Msg::Char('s'));
             a.update(Msg::SignedOff("BS-2026-000001".into()));
             a.update(Msg::Written(
                 "/home/clerk/.local/share/guantong/printouts/BS-2026-000001.html".into(),
             ));
         }),
         ("drafts", |a| {
-            a.update(Msg::Char('2'));
+            send(a, [Msg::Char('2'), Msg::Enter]);
             a.update(Msg::Drafts(vec![
                 DraftRow {
                     id: "a1".into(),
                     updated: "2026-06-15 10:30".into(),
                     name: Some("张*".into()),
                     answered: 12,
+                    in_use: None,
                 },
                 DraftRow {
                     id: "b2".into(),
                     updated: "2026-06-14 16:05".into(),
                     name: None,
                     answered: 3,
+                    in_use: Some(InUse {
+                        who: "lisi".into(),
+                        since: "2026-06-15 09:12".into(),
+                    }),
                 },
             ]));
         }),
         ("cases", |a| {
-            a.update(Msg::Char('3'));
+            send(a, [Msg::Char('3'), Msg::Enter]);
             a.update(Msg::Cases(vec![
                 CaseRow {
                     number: "BS-2026-000002".into(),
@@ -185,7 +214,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
             ]));
         }),
         ("case_view", |a| {
-            a.update(Msg::Char('3'));
+            send(a, [Msg::Char('3'), Msg::Enter]);
             a.update(Msg::Cases(vec![]));
             a.update(Msg::CaseLoaded {
                 number: "BS-2026-000002".into(),
@@ -215,7 +244,6 @@ fn side_panel_at_100_columns() {
     until(&mut a, "works_in_baise");
     let keys = answer_keys(&a, "n");
     send(&mut a, keys);
-    a.update(Msg::Back);
     let buf = draw(&a, 110, 30);
     insta::assert_snapshot!("side_panel_zh_110x30", text(&buf));
 }
@@ -257,7 +285,7 @@ fn too_small_and_resizes_never_panic() {
             }
         }
         // Keys still work after the resizes.
-        a.update(Msg::Resize);
+        a.update(Msg::Resize(80, 24));
         a.update(Msg::Down);
         t.draw(|f| view::draw(&a, f)).unwrap();
     }
@@ -280,7 +308,7 @@ fn nothing_essential_is_cut_at_60x20() {
         a.update(Msg::PageDown);
         last = text(&draw(&a, 60, 20));
     }
-    let lines = guantong::tui::screens::outcome::lines(&a, 57);
+    let lines = guantong::tui::screens::outcome::lines(&a.iv, &a.theme, 57);
     let final_line = lines.last().unwrap().0.trim().to_string();
     assert!(
         last.contains(final_line.as_str()),
@@ -310,8 +338,11 @@ fn ascii_borders_and_no_color() {
         assert_eq!(cell.fg, Color::Reset);
         assert_eq!(cell.bg, Color::Reset);
     }
-    // Focus shows without colour: reverse video and a `>` marker.
+    // Focus shows without colour: reverse video and a `>` marker (the first arrow selects:
+    // nothing is selected before).
     a.update(Msg::Enter);
+    assert!(!text(&draw(&a, 80, 24)).contains("> 1."));
+    a.update(Msg::Down);
     let buf = draw(&a, 80, 24);
     let s = text(&buf);
     let row = s.lines().position(|l| l.contains("> 1.")).expect("marker");

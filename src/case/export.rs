@@ -96,7 +96,9 @@ pub fn case_json(rec: &CaseRecord, unmasked: bool) -> J {
     v
 }
 
-fn mask_value(v: &str, id: Option<&str>) -> String {
+/// A personal value masked: a date keeps its year, an ID number its ends, a name its first
+/// character. `id`: the applicant's ID number.
+pub(crate) fn mask_value(v: &str, id: Option<&str>) -> String {
     if let Some(d) = input::parse_date(v) {
         return format!("{}-**-**", d.year());
     }

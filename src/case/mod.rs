@@ -1,8 +1,11 @@
 //! Case records, drafts, sign-off, the SQLite store, signatures, verification and exports.
 
+pub mod draft_meta;
+pub mod duplicates;
 pub mod error;
 pub mod export;
 pub mod keys;
+pub mod lease;
 pub mod model;
 pub mod store;
 pub mod verify;

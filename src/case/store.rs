@@ -447,8 +447,13 @@ impl Store {
         let tx = self.begin()?;
         let rec = self.insert_case(&tx, rec, &key, s.today.year())?;
         if let Some(d) = &s.draft_id {
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [d])
+            let n = tx
+                .execute("DELETE FROM drafts WHERE id = ?1", [d])
                 .map_err(|e| self.sq(e))?;
+            // Signed already (in another terminal) or discarded: no second case from it.
+            if n == 0 {
+                return Err(StoreError::DraftNotFound(d.clone()));
+            }
         }
         tx.commit().map_err(|e| self.sq(e))?;
         Ok(rec)
@@ -996,4 +1001,12 @@ fn prepare(s: &SignOff, key: &SigningKey) -> Result<CaseRecord, StoreError> {
         sha256: String::new(),
         signature: String::new(),
     })
+}
+
+impl Store {
+    /// The connection, for the side tables kept beside the drafts (`draft_meta`, `lease`):
+    /// they share the store's file, transactions and busy timeout.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
 }

@@ -12,7 +12,7 @@ use serde_json::Value as J;
 
 use super::Safe;
 use crate::case::export::{self, ExportFormat};
-use crate::case::{CaseFilter, SignOff, Store, StoreError, verify};
+use crate::case::{CaseFilter, SignOff, Store, StoreError, draft_meta, duplicates, lease, verify};
 use crate::config::Config;
 use crate::eval::{self, Status, input, report};
 use crate::outfile::{OutFile, OutFileError};
@@ -65,6 +65,10 @@ pub struct SignArgs {
     /// 所更正的案件编号 / number of the case this one corrects
     #[arg(long)]
     pub amends: Option<String>,
+    /// 同一申报年度已有此申请人的案件时，确认不是重复申报 / the applicant already has a case
+    /// in the same application year: confirm this is not a repeat application
+    #[arg(long)]
+    pub confirm_duplicate: bool,
 }
 
 #[derive(Args, Debug, Default)]
@@ -164,11 +168,28 @@ pub struct RecheckArgs {
     pub filter: FilterArgs,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DraftsFormat {
+    Table,
+    Json,
+}
+
 #[derive(Args, Debug)]
 pub struct DraftsArgs {
     /// 删除该草稿 / discard this draft
     #[arg(long)]
     pub discard: Option<String>,
+    /// table：表格；json：每行一份草稿，含全部回答 / table, or json: one draft per line
+    /// with every answer
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: DraftsFormat,
+    /// 显示完整个人信息 / show personal data in full
+    #[arg(long)]
+    pub unmasked: bool,
+    /// 判断哪些回答属个人信息的问卷（缺省为内置问卷）/ the questionnaire that says which
+    /// answers are personal (default: built-in)
+    #[arg(long)]
+    pub questionnaire: Option<PathBuf>,
 }
 
 /// What went wrong, with the exit code to use.
@@ -341,21 +362,32 @@ fn sign(
     }
     let store = open_store(data_dir)?;
     let now = Timestamp::now();
-    let rec = store
-        .sign_off(&SignOff {
-            questionnaire: &q,
-            answers,
-            applicant_name,
-            applicant_id,
-            pledge_confirmed_at: now,
-            clerk_display_name: clerk_name,
-            notes: a.notes,
-            amends: a.amends,
-            draft_id: None,
-            now,
-            today,
-        })
-        .map_err(store_fail)?;
+    let s = SignOff {
+        questionnaire: &q,
+        answers,
+        applicant_name,
+        applicant_id,
+        pledge_confirmed_at: now,
+        clerk_display_name: clerk_name,
+        notes: a.notes,
+        amends: a.amends,
+        draft_id: None,
+        now,
+        today,
+    };
+    // One applicant, one application a year at a level: a second case needs the clerk's
+    // word that it is not a repeat.
+    if !a.confirm_duplicate {
+        let earlier = duplicates::for_sign_off(&store, &s).map_err(store_fail)?;
+        if !earlier.is_empty() {
+            let list = duplicates::describe(&earlier);
+            warn!(
+                "guantong: 同一申报年度已有此申请人的案件：{list}；确认不是重复申报后加 --confirm-duplicate / this applicant already has a case in the same application year: {list}; add --confirm-duplicate once you have checked it is not a repeat application"
+            );
+            return Err(Fail(2));
+        }
+    }
+    let rec = store.sign_off(&s).map_err(store_fail)?;
     write_stdout(&format!("{}\n", rec.number), Safe::Text)
 }
 
@@ -847,12 +879,37 @@ fn recheck(a: RecheckArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<Exit
 
 fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
     let store = open_store(data_dir)?;
+    let in_use = lease::live(&store, &lease::alive).map_err(store_fail)?;
     if let Some(id) = a.discard {
+        // not from under a wizard that has it open
+        if let Some(l) = in_use.get(&id) {
+            eprintln!(
+                "guantong: 草稿 {id} 正在 {} 处使用（自 {}），未删除 / draft {id} is open at {}'s (since {}): not discarded",
+                l.holder.who(),
+                l.since,
+                l.holder.who(),
+                l.since
+            );
+            return Err(Fail(2));
+        }
         store.discard_draft(&id).map_err(store_fail)?;
+        let _ = lease::forget(&store, &id);
+        let _ = draft_meta::forget(&store, &id);
         let msg = format!("{} {}\n", lang.pick("已删除草稿", "discarded draft"), id);
         return write_stdout(&msg, Safe::Text);
     }
     let list = store.list_drafts().map_err(store_fail)?;
+    if let DraftsFormat::Json = a.format {
+        let q = label_q(a.questionnaire.as_deref(), lang)?;
+        let mut out = String::new();
+        for d in &list {
+            let followed = draft_meta::load_followed(&store, &d.id).map_err(store_fail)?;
+            let v = draft_json(d, q.as_ref(), in_use.get(&d.id), &followed, a.unmasked);
+            out.push_str(&serde_json::to_string(&v).unwrap_or_default());
+            out.push('\n');
+        }
+        return write_stdout(&out, Safe::Json);
+    }
     let header = vec![
         lang.pick("草稿", "draft").to_string(),
         lang.pick("更新时间", "updated").to_string(),
@@ -860,6 +917,7 @@ fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCo
         lang.pick("已答", "answers").to_string(),
         lang.pick("当前问题", "at").to_string(),
         lang.pick("经办人", "clerk").to_string(),
+        lang.pick("使用中", "in use").to_string(),
     ];
     let rows: Vec<Vec<String>> = list
         .iter()
@@ -871,6 +929,10 @@ fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCo
                 d.answers.len().to_string(),
                 d.current.clone().unwrap_or_default(),
                 d.clerk.clone(),
+                in_use
+                    .get(&d.id)
+                    .map(|l| format!("{} {}", l.holder.who(), l.since))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -879,4 +941,101 @@ fn drafts(a: DraftsArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCo
         out.push_str(lang.pick("（没有草稿）\n", "(no drafts)\n"));
     }
     write_stdout(&out, Safe::Text)
+}
+
+/// One draft for `cases drafts --format json`: its id, applicant, times, clerk, the
+/// question it is at, who has it open (if a running wizard does), every answer (fact =
+/// value), the facts that follow their default and the values those give now. Personal answers are masked unless
+/// `unmasked`: those the questionnaire marks personal (and its applicant's name and ID
+/// number); every text answer when the draft is from another questionnaire.
+fn draft_json(
+    d: &crate::case::Draft,
+    q: Option<&Questionnaire>,
+    in_use: Option<&lease::Lease>,
+    followed: &[String],
+    unmasked: bool,
+) -> J {
+    let q = q.filter(|q| q.meta.id == d.questionnaire_id);
+    let fact_of = |i: Option<u16>| -> Option<String> {
+        q.and_then(|q| i.and_then(|i| q.facts.get(usize::from(i))))
+            .map(|f| f.id.clone())
+    };
+    let name_fact = fact_of(q.and_then(|q| q.meta.applicant_name));
+    let id_fact = fact_of(q.and_then(|q| q.meta.applicant_id));
+    let personal = |fact: &str| -> bool {
+        match q {
+            Some(q) => {
+                q.fact(fact).is_some_and(|f| f.personal)
+                    || name_fact.as_deref() == Some(fact)
+                    || id_fact.as_deref() == Some(fact)
+            }
+            None => true,
+        }
+    };
+    let applicant_id = id_fact
+        .as_ref()
+        .and_then(|f| d.answers.get(f))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let mut answers = serde_json::Map::new();
+    for (k, v) in input::answers_to_json(&d.answers) {
+        let v = match v {
+            J::String(s) if !unmasked && personal(&k) => {
+                J::String(export::mask_value(&s, applicant_id.as_deref()))
+            }
+            v => v,
+        };
+        answers.insert(k, v);
+    }
+    let name = name_fact
+        .as_ref()
+        .and_then(|f| d.answers.get(f))
+        .and_then(|v| v.as_str())
+        .map(|n| {
+            if unmasked {
+                n.to_string()
+            } else {
+                crate::case::mask_name(n)
+            }
+        });
+    // the values the defaults give now, for the facts that follow them
+    let mut derived = serde_json::Map::new();
+    if let Some(q) = q {
+        // as stored, dates are strings: checked against the questionnaire first
+        let ev = crate::eval::evaluate(q, &d.resume(q).answers, super::today());
+        for f in followed {
+            let Some(v) = q
+                .fact_index(f)
+                .and_then(|i| ev.facts[usize::from(i)].value.known())
+            else {
+                continue;
+            };
+            let v = match v.to_json() {
+                J::String(s) if !unmasked && personal(f) => {
+                    J::String(export::mask_value(&s, applicant_id.as_deref()))
+                }
+                v => v,
+            };
+            derived.insert(f.clone(), v);
+        }
+    }
+    serde_json::json!({
+        "id": d.id,
+        "questionnaire": { "id": d.questionnaire_id, "version": d.questionnaire_version },
+        "applicant_name": name,
+        "created": d.created_at.to_string(),
+        "updated": d.updated_at.to_string(),
+        "clerk": d.clerk,
+        "current": d.current,
+        "in_use": in_use.map(|l| serde_json::json!({
+            "user": l.holder.user,
+            "host": l.holder.host,
+            "pid": l.holder.pid,
+            "since": l.since.to_string(),
+        })),
+        "answers": answers,
+        "followed": followed,
+        "derived": derived,
+        "masked": !unmasked,
+    })
 }

@@ -302,7 +302,7 @@ impl<'a> State<'a> {
         self.set_outcome(status, &rules);
         let mut level = None;
         if let Some(s) = &q.schedule
-            && let Some(r) = q.results.get(s.rank)
+            && let Some(r) = s.rank.and_then(|i| q.results.get(i))
             && let Ok((t, d)) = self.run_drift(&r.expr)
         {
             until = crate::expr::eval::earliest(until, settled_until(&t, &d, self));

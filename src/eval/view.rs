@@ -103,7 +103,10 @@ pub fn long_date(d: Date, lang: Lang) -> String {
 
 /// The rank result, which also labels `qualifies_level` and `next_level`.
 fn rank_def(q: &Questionnaire) -> Option<&ResultDef> {
-    q.schedule.as_ref().and_then(|s| q.results.get(s.rank))
+    q.schedule
+        .as_ref()
+        .and_then(|s| s.rank)
+        .and_then(|i| q.results.get(i))
 }
 
 /// A result or timeline value as a person reads it.
@@ -161,7 +164,7 @@ pub fn build(q: &Questionnaire, ev: &Evaluation, lang: Lang) -> OutcomeView {
         .map(|i| fill(q, ev, q.sentences[*i].text.get(lang), lang))
         .collect();
     let open = ev.status.open();
-    let rank = q.schedule.as_ref().map(|s| s.rank);
+    let rank = q.schedule.as_ref().and_then(|s| s.rank);
     let mut results = Vec::new();
     for (i, (r, t)) in q.results.iter().zip(&ev.results).enumerate() {
         let mut v = t.known().cloned().unwrap_or(Value::Null);

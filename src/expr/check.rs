@@ -256,6 +256,10 @@ pub trait Scope {
     fn has_schedule(&self) -> bool {
         false
     }
+    /// Is `name` a result (for a clear message: expressions cannot read results)?
+    fn is_result(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -665,6 +669,13 @@ impl Checker<'_> {
                     tr!(
                         "`{name}` 是时间线结果：只有结果、材料和步骤可以读取",
                         "`{name}` is a timeline result: only results, materials and steps can read it"
+                    ),
+                ),
+                None if self.scope.is_result(name) => err(
+                    span,
+                    tr!(
+                        "`{name}` 是结果，表达式不能读取结果：请把它算成 [[derived]] 派生值并读取那个值（结果可以显示该派生值）",
+                        "`{name}` is a result, and expressions cannot read results: compute it as a [[derived]] value and read that (the result can show the derived value)"
                     ),
                 ),
                 None => err(

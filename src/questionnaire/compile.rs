@@ -31,6 +31,8 @@ pub(super) struct Names {
     pub schedule: bool,
     /// How many `[[derived]]` there are (duplicate names included: each has its slot).
     pub derived_count: usize,
+    /// The names of the results (which expressions cannot read).
+    pub result_names: Vec<String>,
 }
 
 /// Per derived value: the derived values and facts it reads, transitively, and its place
@@ -101,6 +103,9 @@ impl Scope for Sc<'_> {
     }
     fn has_schedule(&self) -> bool {
         self.names.schedule
+    }
+    fn is_result(&self, name: &str) -> bool {
+        self.names.result_names.iter().any(|r| r == name)
     }
 }
 

@@ -127,6 +127,11 @@ impl Cx<'_> {
             status_choices: STATUS_VALUES.iter().map(|s| s.to_string()).collect(),
             schedule: raw.schedule.is_some(),
             derived_count: raw.derived.len(),
+            result_names: raw
+                .results
+                .iter()
+                .map(|r| r.name.get_ref().clone())
+                .collect(),
         };
         let mut comp = Compiler::new(&names);
         let derived = self.check_derived(&raw, &mut comp, &parsed, &order);
@@ -151,7 +156,7 @@ impl Cx<'_> {
             &mut comp,
             &articles,
         );
-        self.templates(&raw, &results, schedule.is_some());
+        self.templates(&raw, schedule.is_some());
         let migrations = self.migrations(&raw, &names, &facts);
         if let Some(s) = &schedule {
             // the schedule reads the interview date

@@ -240,7 +240,7 @@ impl Cx<'_> {
 
 impl Cx<'_> {
     /// Warn where a condition reads a fact the branching may not reach in a way that an
-    /// absent (null) fact makes it hold — under `!`, `!=` or `== false` — without a guard
+    /// absent (null) fact makes it hold — under `!` or `!=` — without a guard
     /// (`known(x)`, or reading the facts that decide whether `x` is asked).
     pub(super) fn unguarded(&mut self, raw: &RawQuestionnaire, q: &Questionnaire) {
         if self.diags.iter().any(Diagnostic::is_error) {
@@ -319,7 +319,8 @@ impl Cx<'_> {
 }
 
 /// What an expression reads: every fact, the facts under `known()`, and the facts read
-/// where null makes the condition hold (under `!`, as an operand of `!=`, or of `== false`).
+/// where null makes the condition hold (under `!`, or as an operand of `!=`; `x == false`
+/// does not hold for a null `x`).
 #[derive(Default)]
 struct Scan {
     read: BTreeSet<u16>,
@@ -331,7 +332,6 @@ impl Scan {
     fn walk(&mut self, n: &crate::expr::Node, neg: bool) {
         use crate::expr::ast::BinOp;
         use crate::expr::{Builtin, Node};
-        use crate::value::Value;
         match n {
             Node::Fact(i) => {
                 self.read.insert(*i);
@@ -351,13 +351,6 @@ impl Scan {
             }
             Node::Not(a) => self.walk(a, !neg),
             Node::Bin(BinOp::Ne, a, b) => {
-                self.walk(a, !neg);
-                self.walk(b, !neg);
-            }
-            Node::Bin(BinOp::Eq, a, b)
-                if matches!(**b, Node::Const(Value::Bool(false)))
-                    || matches!(**a, Node::Const(Value::Bool(false))) =>
-            {
                 self.walk(a, !neg);
                 self.walk(b, !neg);
             }

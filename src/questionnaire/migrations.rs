@@ -84,6 +84,7 @@ impl Cx<'_> {
                 status_choices: names.status_choices.clone(),
                 schedule: false,
                 derived_count: 0,
+                result_names: Vec::new(),
             };
             let mut comp = Compiler::new(&scope);
             let mut set = Vec::new();

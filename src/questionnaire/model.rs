@@ -284,7 +284,7 @@ pub struct Schedule {
     /// How many windows after the application year the engine looks ahead.
     pub horizon: u16,
     /// The result that ranks application days, and its values from lowest to highest.
-    pub rank: usize,
+    pub rank: Option<usize>,
     pub levels: Vec<String>,
     /// Blocker codes that time lifts (waited out by `qualifies_on`).
     pub lifted_by_time: Vec<String>,

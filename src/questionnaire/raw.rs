@@ -170,7 +170,8 @@ pub struct RawSchedule {
     #[serde(default)]
     pub windows: Vec<RawWindow>,
     pub horizon: Option<S<i64>>,
-    pub rank: S<String>,
+    pub rank: Option<S<String>>,
+    #[serde(default)]
     pub levels: Vec<S<String>>,
     #[serde(default)]
     pub lifted_by_time: Vec<S<String>>,

@@ -201,23 +201,20 @@ impl Cx<'_> {
 impl Cx<'_> {
     /// Every slot of every sentence names a result (or, with a schedule, a timeline
     /// result).
-    pub(super) fn templates(
-        &mut self,
-        raw: &RawQuestionnaire,
-        results: &[ResultDef],
-        schedule: bool,
-    ) {
+    pub(super) fn templates(&mut self, raw: &RawQuestionnaire, schedule: bool) {
         for (i, it) in raw.sentences.iter().enumerate() {
             let t = it.text.get_ref();
-            let texts = [Some(t.zh()), t.en()];
-            for s in texts.into_iter().flatten() {
+            // a plain string serves both languages: check it once
+            let en = t.en().filter(|en| *en != t.zh());
+            for ((lz, le), s) in [(("中文", "zh"), Some(t.zh())), (("英文", "en"), en)] {
+                let Some(s) = s else { continue };
                 let n = i + 1;
                 match super::template::parse(s) {
                     Err(e) => {
                         let (ez, ee) = e.pair();
                         self.error(
                             it.text.span().start,
-                            tr!("句子 {n}：{ez}", "sentence {n}: {ee}"),
+                            tr!("句子 {n}（{lz}）：{ez}", "sentence {n} ({le}): {ee}"),
                         );
                     }
                     Ok(pieces) => {
@@ -225,14 +222,14 @@ impl Cx<'_> {
                             let super::template::Piece::Slot { name, .. } = p else {
                                 continue;
                             };
-                            let known = results.iter().any(|r| r.name == name)
+                            let known = raw.results.iter().any(|r| r.name.get_ref() == &name)
                                 || (schedule && check::TimelineField::parse(&name).is_some());
                             if !known {
                                 self.error(
                                     it.text.span().start,
                                     tr!(
-                                        "句子 {n}：`{{{name}}}` 不是任何结果",
-                                        "sentence {n}: `{{{name}}}` names no result"
+                                        "句子 {n}（{lz}）：`{{{name}}}` 不是任何结果",
+                                        "sentence {n} ({le}): `{{{name}}}` names no result"
                                     ),
                                 );
                             }
@@ -247,7 +244,7 @@ impl Cx<'_> {
 /// Every string an expression (and the derived values it reads) can give, when that set is
 /// known: its string constants, the choices of the enum facts it reads, the strings in
 /// `[data]`. `None` when it reads a text fact (anything is possible).
-fn codes_of(c: &Compiled, comp: &Compiler) -> Option<BTreeSet<String>> {
+pub(super) fn codes_of(c: &Compiled, comp: &Compiler) -> Option<BTreeSet<String>> {
     use crate::expr::Node;
     fn walk(n: &Node, out: &mut BTreeSet<String>, facts: &mut BTreeSet<u16>) {
         match n {

@@ -184,48 +184,44 @@ impl Cx<'_> {
                 }
             },
         };
-        let rank = match results.iter().position(|r| &r.name == s.rank.get_ref()) {
-            Some(i) => {
-                if results[i].expr.needs.is_empty() && results[i].expr.facts.is_empty() {
-                    // a constant ranks nothing; allowed, but say so
-                    self.warn(
-                        s.rank.span().start,
+        // what ranks application days (optional: without it every open day ranks alike)
+        let rank = match &s.rank {
+            None => None,
+            Some(name) => match results.iter().position(|r| &r.name == name.get_ref()) {
+                Some(i) => Some(i),
+                None => {
+                    let rank = name.get_ref();
+                    self.error(
+                        name.span().start,
                         tr!(
-                            "schedule.rank：该结果是常量",
-                            "schedule.rank: the result is a constant"
+                            "schedule.rank：没有结果 `{rank}`",
+                            "schedule.rank: no result `{rank}`"
                         ),
                     );
+                    None
                 }
-                i
-            }
-            None => {
-                let rank = s.rank.get_ref();
-                self.error(
-                    s.rank.span().start,
-                    tr!(
-                        "schedule.rank：没有结果 `{rank}`",
-                        "schedule.rank: no result `{rank}`"
-                    ),
-                );
-                0
-            }
+            },
         };
-        if let Some(r) = results.get(rank)
+        let at = s.rank.as_ref().map_or(0, |r| r.span().start);
+        if let Some(r) = rank.and_then(|i| results.get(i))
             && contains_timeline(&r.expr.node)
         {
             let name = &r.name;
             self.error(
-                s.rank.span().start,
+                at,
                 tr!(
                     "schedule.rank：结果 `{name}` 读取了它所排序的时间线",
                     "schedule.rank: result `{name}` reads the timeline it ranks"
                 ),
             );
         }
+        let codes = rank
+            .and_then(|i| results.get(i))
+            .and_then(|r| super::rules::codes_of(&r.expr, comp));
         let mut levels = Vec::new();
         for l in &s.levels {
-            if levels.contains(l.get_ref()) {
-                let v = l.get_ref();
+            let v = l.get_ref();
+            if levels.contains(v) {
                 self.error(
                     l.span().start,
                     tr!(
@@ -234,16 +230,37 @@ impl Cx<'_> {
                     ),
                 );
             }
-            levels.push(l.get_ref().clone());
+            if let Some(codes) = &codes
+                && !codes.contains(v)
+            {
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                let (zc, ec) = (codes.join("、"), codes.join(", "));
+                self.error(
+                    l.span().start,
+                    tr!(
+                        "schedule.levels：`{v}` 不是排序结果会给出的值（它给出：{zc}）",
+                        "schedule.levels: `{v}` is not a value the rank result gives ({ec})"
+                    ),
+                );
+            }
+            levels.push(v.clone());
         }
-        if levels.is_empty() {
-            self.error(
-                s.rank.span().start,
+        match (rank.is_some(), levels.is_empty()) {
+            (true, true) => self.error(
+                at,
                 tr!(
                     "schedule.levels：请列出排序的各个值，从低到高",
                     "schedule.levels: list the ranked values, lowest first"
                 ),
-            );
+            ),
+            (false, false) => self.error(
+                s.levels.first().map_or(0, |l| l.span().start),
+                tr!(
+                    "schedule.levels：请给出 `rank`，即这些值所属的结果",
+                    "schedule.levels: give `rank`, the result whose values these are"
+                ),
+            ),
+            _ => {}
         }
         let mut lifted = Vec::new();
         for c in &s.lifted_by_time {

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::msg::{CaseRow, DraftRow, Effect, LoadedDraft, Msg};
-use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store};
+use super::msg::{CaseRow, DraftRow, EarlierRow, Effect, InUse, LoadedDraft, Msg};
+use crate::case::lease::{self, Acquired, Holder, Lease};
+use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store, StoreError, draft_meta};
 use crate::outfile::{self, OutFile};
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
@@ -24,6 +25,10 @@ pub struct Executor {
     pub clerk_name: Option<String>,
     /// The draft of the interview in progress, as last saved.
     pub draft: Option<Draft>,
+    /// This wizard, as the holder of draft leases.
+    pub holder: Holder,
+    /// Decides whether another lease holder is still running ([`lease::alive`]).
+    pub alive: fn(&Lease) -> bool,
     /// How many recent cases the cases screen lists.
     pub recent: usize,
 }
@@ -41,23 +46,100 @@ impl Executor {
         today: jiff::civil::Date,
         clerk_name: Option<String>,
     ) -> Self {
+        let clerk_user = case::keys::os_user();
         Executor {
             store,
             lang,
             today,
-            clerk_user: case::keys::os_user(),
+            holder: Holder::current(&clerk_user),
+            alive: lease::alive,
+            clerk_user,
             clerk_name,
             draft: None,
             recent: 50,
         }
     }
 
-    /// Save the current draft again (on SIGHUP, SIGTERM or a terminal error).
+    /// Save the current draft again and let go of it (on SIGHUP, SIGTERM or a terminal
+    /// error); not when another wizard has taken it over.
     pub fn save_now(&mut self) {
-        if let Some(d) = &mut self.draft {
+        if let Some(d) = &mut self.draft
+            && lease::holds(&self.store, &d.id, &self.holder).unwrap_or(false)
+        {
             d.updated_at = Timestamp::now();
             let _ = self.store.save_draft(d);
         }
+        self.release();
+    }
+
+    /// Let go of the draft in hand, so that another wizard may open it at once.
+    pub fn release(&mut self) {
+        if let Some(d) = &self.draft {
+            let _ = lease::release(&self.store, &d.id, &self.holder);
+        }
+    }
+
+    /// The lease on `id` for this wizard (taking it over when `take_over`); the draft in
+    /// hand before, if another, is let go.
+    fn lease(&mut self, id: &str, take_over: bool) -> Result<Acquired, StoreError> {
+        let got = lease::acquire(
+            &self.store,
+            id,
+            &self.holder,
+            Timestamp::now(),
+            take_over,
+            &self.alive,
+        )?;
+        if !matches!(got, Acquired::InUse(_)) && self.draft.as_ref().is_some_and(|d| d.id != id) {
+            self.release();
+        }
+        Ok(got)
+    }
+
+    /// Refuse, naming who took it, when draft `id` is no longer this wizard's.
+    fn check_held(&self, id: Option<&str>) -> Result<(), String> {
+        let Some(id) = id else { return Ok(()) };
+        if lease::holds(&self.store, id, &self.holder).map_err(|e| e.to_string())? {
+            return Ok(());
+        }
+        let now_by = lease::lease_of(&self.store, id).ok().flatten();
+        Err(lease::lost(id, now_by.as_ref()).to_string())
+    }
+
+    /// A level code as the questionnaire labels it.
+    fn level_label(&self, q: &Questionnaire, level: Option<&str>) -> String {
+        level
+            .map(|l| {
+                q.result("level").map_or(l.to_string(), |r| {
+                    r.display(&crate::value::Value::str(l), self.lang)
+                })
+            })
+            .unwrap_or_default()
+    }
+
+    fn in_use(l: &Lease) -> InUse {
+        InUse {
+            who: l.holder.who(),
+            since: local_time(l.since),
+        }
+    }
+
+    /// Load draft `id`, whose lease this wizard holds.
+    fn load(&mut self, q: &Questionnaire, id: &str) -> Result<Msg, String> {
+        let d = self.store.load_draft(id).map_err(|e| e.to_string())?;
+        let r = d.resume(q);
+        let followed = draft_meta::load_followed(&self.store, &d.id).map_err(|e| e.to_string())?;
+        let loaded = LoadedDraft {
+            id: d.id.clone(),
+            answers: r.answers,
+            followed,
+            current: d.current.clone(),
+            dropped: r.dropped,
+            questionnaire_changed: r.questionnaire_changed,
+            renamed: r.renamed,
+        };
+        self.draft = Some(d);
+        Ok(Msg::DraftLoaded(Box::new(loaded)))
     }
 
     /// Run one effect; the reply, if any, goes back to `App::update`.
@@ -74,6 +156,7 @@ impl Executor {
             Effect::SaveDraft {
                 id,
                 answers,
+                followed,
                 current,
             } => {
                 let mut d = match (&self.draft, &id) {
@@ -84,17 +167,28 @@ impl Executor {
                         .unwrap_or_else(|_| Draft::new(q, &self.clerk_user, now)),
                     (_, None) => Draft::new(q, &self.clerk_user, now),
                 };
+                // A draft another wizard took over is theirs: saving here would undo
+                // their answers (or bring back a draft they signed).
+                if id.is_some() {
+                    self.check_held(Some(&d.id))?;
+                } else {
+                    self.lease(&d.id, false).map_err(|e| e.to_string())?;
+                }
                 d.answers = answers;
                 d.current = current;
                 d.updated_at = now;
                 let reply = (id.as_deref() != Some(&d.id)).then(|| Msg::DraftSaved(d.id.clone()));
-                let result = self.store.save_draft(&d);
+                let result = self
+                    .store
+                    .save_draft(&d)
+                    .and_then(|()| draft_meta::save_followed(&self.store, &d.id, &followed));
                 self.draft = Some(d);
                 result.map_err(|e| e.to_string())?;
                 reply
             }
             Effect::LoadDrafts => {
                 let drafts = self.store.list_drafts().map_err(|e| e.to_string())?;
+                let leases = lease::live(&self.store, &self.alive).map_err(|e| e.to_string())?;
                 let name_fact = q
                     .meta
                     .applicant_name
@@ -111,26 +205,38 @@ impl Executor {
                             .and_then(|v| v.as_str())
                             .map(case::mask_name),
                         answered: d.answers.len(),
+                        in_use: leases
+                            .get(&d.id)
+                            .filter(|l| l.holder.token != self.holder.token)
+                            .map(Self::in_use),
                     })
                     .collect();
                 Some(Msg::Drafts(rows))
             }
-            Effect::LoadDraft(id) => {
-                let d = self.store.load_draft(&id).map_err(|e| e.to_string())?;
-                let r = d.resume(q);
-                let loaded = LoadedDraft {
-                    id: d.id.clone(),
-                    answers: r.answers,
-                    current: d.current.clone(),
-                    dropped: r.dropped,
-                    questionnaire_changed: r.questionnaire_changed,
-                    renamed: r.renamed,
-                };
-                self.draft = Some(d);
-                Some(Msg::DraftLoaded(Box::new(loaded)))
+            Effect::LoadDraft(id) => match self.lease(&id, false).map_err(|e| e.to_string())? {
+                Acquired::InUse(l) => Some(Msg::DraftInUse {
+                    id,
+                    by: Self::in_use(&l),
+                }),
+                _ => Some(self.load(q, &id)?),
+            },
+            Effect::TakeOverDraft(id) => {
+                self.lease(&id, true).map_err(|e| e.to_string())?;
+                Some(self.load(q, &id)?)
             }
             Effect::DiscardDraft(id) => {
+                // not from under another wizard that has it open
+                if let Acquired::InUse(l) = self.lease(&id, false).map_err(|e| e.to_string())? {
+                    return Err(format!(
+                        "草稿 {id} 正在 {} 处使用，不能删除 / draft {id} is open at {}'s: not discarded",
+                        l.holder.who(),
+                        l.holder.who()
+                    ));
+                }
                 self.store.discard_draft(&id).map_err(|e| e.to_string())?;
+                let _ = lease::forget(&self.store, &id);
+                // the draft is gone; a left-over record would only take space
+                let _ = draft_meta::forget(&self.store, &id);
                 if self.draft.as_ref().is_some_and(|d| d.id == id) {
                     self.draft = None;
                 }
@@ -150,15 +256,7 @@ impl Executor {
                         name: c.name.clone(),
                         status: crate::eval::Status::parse(&c.status)
                             .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
-                        level: c
-                            .level
-                            .as_ref()
-                            .map(|l| {
-                                q.result("level").map_or(l.clone(), |r| {
-                                    r.display(&crate::value::Value::str(l), self.lang)
-                                })
-                            })
-                            .unwrap_or_default(),
+                        level: self.level_label(q, c.level.as_deref()),
                     })
                     .collect();
                 Some(Msg::Cases(rows))
@@ -168,6 +266,31 @@ impl Executor {
                 let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
                 let text = case::render_case(&rec, qq, ExportFormat::Text, false, self.lang);
                 Some(Msg::CaseLoaded { number, text })
+            }
+            Effect::FindEarlier(req) => {
+                // a draft taken over elsewhere is not signed here: say so before anything
+                self.check_held(req.draft_id.as_deref())?;
+                let found = case::duplicates::for_answers(
+                    &self.store,
+                    q,
+                    &req.answers,
+                    &req.applicant_name,
+                    req.applicant_id.as_deref(),
+                    self.today,
+                )
+                .map_err(|e| e.to_string())?;
+                let rows = found
+                    .iter()
+                    .map(|c| EarlierRow {
+                        number: c.number.clone(),
+                        status: crate::eval::Status::parse(&c.status)
+                            .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
+                        level: self.level_label(q, c.level.as_deref()),
+                        clerk: c.clerk_name.clone().unwrap_or_else(|| c.clerk.clone()),
+                        date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
+                    })
+                    .collect();
+                Some(Msg::Earlier(rows))
             }
             Effect::SignOff(req) => {
                 let s = SignOff {
@@ -183,7 +306,18 @@ impl Executor {
                     now,
                     today: self.today,
                 };
-                let rec = self.store.sign_off(&s).map_err(|e| e.to_string())?;
+                let draft_id = s.draft_id.clone();
+                self.check_held(draft_id.as_deref())?;
+                let rec = self.store.sign_off(&s).map_err(|e| match (e, &draft_id) {
+                    (StoreError::DraftNotFound(_), Some(id)) => format!(
+                        "草稿 {id} 已在别处签字归档或被删除，未再签字 / draft {id} was signed off or discarded elsewhere: not signed again"
+                    ),
+                    (e, _) => e.to_string(),
+                })?;
+                if let Some(id) = draft_id {
+                    let _ = draft_meta::forget(&self.store, &id);
+                    let _ = lease::forget(&self.store, &id);
+                }
                 self.draft = None;
                 Some(Msg::SignedOff(rec.number))
             }
@@ -191,7 +325,10 @@ impl Executor {
                 let path = self.write_printable(q, &number)?;
                 Some(Msg::Written(path.display().to_string()))
             }
-            Effect::Quit => None,
+            Effect::Quit => {
+                self.release();
+                None
+            }
         })
     }
 

@@ -9,7 +9,7 @@ pub fn map_event(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => map_key(&k),
         Event::Paste(s) => Some(Msg::Paste(s)),
-        Event::Resize(..) => Some(Msg::Resize),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
 }
@@ -24,6 +24,16 @@ pub fn map_key(k: &KeyEvent) -> Option<Msg> {
             KeyCode::Char('c' | 'q' | 'd') => Some(Msg::Quit),
             KeyCode::Char('o') => Some(Msg::Outcome),
             KeyCode::Char('r') => Some(Msg::Tab),
+            // Line editing as in a shell: to the start, to the end, delete back to the
+            // start, to the end, the word before the cursor.
+            KeyCode::Char('a') => Some(Msg::Home),
+            KeyCode::Char('e') => Some(Msg::End),
+            KeyCode::Char('u') => Some(Msg::KillToStart),
+            KeyCode::Char('k') => Some(Msg::KillToEnd),
+            KeyCode::Char('w') => Some(Msg::KillWord),
+            // Enter typed before the wizard set raw mode reaches it as a line feed (the
+            // terminal turned \r into \n), which raw mode reads as Ctrl-J.
+            KeyCode::Char('j' | 'm') => Some(Msg::Enter),
             _ => None,
         };
     }
@@ -62,5 +72,17 @@ mod tests {
         assert_eq!(map_key(&k), None);
         let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(map_key(&c), Some(Msg::Quit));
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert_eq!(map_key(&j), Some(Msg::Enter));
+        for (c, m) in [
+            ('a', Msg::Home),
+            ('e', Msg::End),
+            ('u', Msg::KillToStart),
+            ('k', Msg::KillToEnd),
+            ('w', Msg::KillWord),
+        ] {
+            let k = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+            assert_eq!(map_key(&k), Some(m));
+        }
     }
 }

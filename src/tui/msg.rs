@@ -25,6 +25,12 @@ pub enum Msg {
     BackTab,
     Backspace,
     Delete,
+    /// Ctrl-U: delete from the cursor to the start of the field.
+    KillToStart,
+    /// Ctrl-W: delete the word before the cursor.
+    KillWord,
+    /// Ctrl-K: delete from the cursor to the end of the field.
+    KillToEnd,
     Char(char),
     /// Bracketed paste, or an input method committing several characters at once.
     Paste(String),
@@ -34,21 +40,49 @@ pub enum Msg {
     Outcome,
     /// Ctrl-C / Ctrl-Q: save and leave.
     Quit,
-    /// The terminal changed size; nothing to do but redraw.
-    Resize,
+    /// The terminal's size (columns, rows): sent once at start and on every change. Below
+    /// the minimum the wizard draws only a notice, and no key but quit does anything.
+    Resize(u16, u16),
 
     // Results of effects.
     DraftSaved(String),
     Drafts(Vec<DraftRow>),
     DraftLoaded(Box<LoadedDraft>),
+    /// The draft asked for is open in another live wizard: nothing was loaded.
+    DraftInUse {
+        id: String,
+        by: InUse,
+    },
     Cases(Vec<CaseRow>),
     CaseLoaded {
         number: String,
         text: String,
     },
+    /// Earlier cases of the applicant about to be signed, in the same application year
+    /// (the answer to `FindEarlier`; empty when there are none).
+    Earlier(Vec<EarlierRow>),
     SignedOff(String),
     Written(String),
     Failed(String),
+}
+
+impl Msg {
+    /// The result of an effect (not a key): it does not clear the notice.
+    pub fn is_result(&self) -> bool {
+        matches!(
+            self,
+            Msg::DraftSaved(_)
+                | Msg::Drafts(_)
+                | Msg::DraftLoaded(_)
+                | Msg::DraftInUse { .. }
+                | Msg::Cases(_)
+                | Msg::CaseLoaded { .. }
+                | Msg::Earlier(_)
+                | Msg::SignedOff(_)
+                | Msg::Written(_)
+                | Msg::Failed(_)
+        )
+    }
 }
 
 /// What the run loop is asked to do.
@@ -58,13 +92,23 @@ pub enum Effect {
     SaveDraft {
         id: Option<String>,
         answers: Answers,
+        /// Facts that follow their default (no answer of their own).
+        followed: Vec<String>,
         current: Option<String>,
     },
     LoadDrafts,
+    /// Open a draft (answered with `DraftLoaded`, or `DraftInUse` when another live wizard
+    /// has it).
     LoadDraft(String),
+    /// Open a draft another live wizard has, as the clerk confirmed: that wizard can no
+    /// longer save or sign it.
+    TakeOverDraft(String),
     DiscardDraft(String),
     LoadCases,
     LoadCase(String),
+    /// Before signing: the applicant's earlier cases in the same application year
+    /// (answered with `Earlier`).
+    FindEarlier(Box<SignOffRequest>),
     SignOff(Box<SignOffRequest>),
     /// Write the printable summary of a case (answered with `Written(path)`).
     WritePrintable(String),
@@ -80,6 +124,16 @@ pub struct SignOffRequest {
     pub pledge_confirmed_at: Timestamp,
 }
 
+/// An earlier case of the same applicant, as the sign-off shows it (labels, not codes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlierRow {
+    pub number: String,
+    pub status: String,
+    pub level: String,
+    pub clerk: String,
+    pub date: String,
+}
+
 /// A draft as the drafts screen lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DraftRow {
@@ -88,12 +142,23 @@ pub struct DraftRow {
     pub updated: String,
     pub name: Option<String>,
     pub answered: usize,
+    /// Open in another live wizard.
+    pub in_use: Option<InUse>,
+}
+
+/// Who has a draft open elsewhere, and since when (local time, `YYYY-MM-DD HH:MM`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InUse {
+    pub who: String,
+    pub since: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadedDraft {
     pub id: String,
     pub answers: Answers,
+    /// Facts that follow their default.
+    pub followed: Vec<String>,
     pub current: Option<String>,
     /// Answers the questionnaire no longer accepts.
     pub dropped: Vec<String>,

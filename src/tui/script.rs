@@ -4,7 +4,7 @@
 
 use crate::questionnaire::FactKind;
 
-use super::app::{App, Screen};
+use super::app::App;
 use super::msg::Msg;
 use super::screens::question::Editor;
 
@@ -38,27 +38,51 @@ pub const EXAMPLE_S2T: &[(&str, &str)] = &[
     ("technical_school_class", "none"),
 ];
 
+/// The script's value for "not known / not given".
+pub const NOT_GIVEN: &str = "null";
+
 /// The id of the question on screen, if a question is on screen.
 pub fn current_fact(app: &App) -> Option<&str> {
-    if app.screen != Screen::Question || app.overlay.is_some() {
+    if app.overlay.is_some() {
         return None;
     }
-    let qs = app.question.as_ref()?;
-    Some(app.q.facts[usize::from(qs.fact)].id.as_str())
+    let qs = app.screen.question()?;
+    Some(app.iv.fact_id(qs.fact))
 }
 
 /// Keys answering the current question with `value`: a choice code for a choice, `y`/`n`
 /// for yes/no, codes separated by commas for a multi-choice (`-` = none), the text
-/// otherwise. An empty `value` is Enter alone: what is shown (pre-filled) is kept.
+/// otherwise; [`NOT_GIVEN`] records "not known / not given" on an optional question. An
+/// empty `value` is Enter alone: what is shown (pre-filled) is kept.
 pub fn answer_keys(app: &App, value: &str) -> Vec<Msg> {
-    let Some(qs) = &app.question else {
+    let Some(qs) = app.screen.question() else {
         return Vec::new();
     };
     if value.is_empty() {
         return vec![Msg::Enter];
     }
-    let f = &app.q.facts[usize::from(qs.fact)];
+    let f = &app.iv.q.facts[usize::from(qs.fact)];
     let mut keys = Vec::new();
+    if value == NOT_GIVEN {
+        match &qs.editor {
+            Editor::Field(fl) => {
+                keys.push(Msg::End);
+                keys.extend(std::iter::repeat_n(
+                    Msg::Backspace,
+                    fl.input.value().chars().count(),
+                ));
+            }
+            Editor::Choice(_) => keys.push(Msg::Char('0')),
+            Editor::Multi(m) => {
+                keys.push(Msg::End);
+                if !m.ticked.last().copied().unwrap_or(false) {
+                    keys.push(Msg::Char(' '));
+                }
+            }
+        }
+        keys.push(Msg::Enter);
+        return keys;
+    }
     match (&qs.editor, f.kind) {
         (Editor::Choice(_), FactKind::Bool) => {
             let yes = matches!(value, "y" | "yes" | "true" | "是");

@@ -20,8 +20,12 @@ pub struct Strings {
     // question
     pub default_marker: &'static str,
     pub answered_marker: &'static str,
+    pub not_given_marker: &'static str,
+    pub not_given: &'static str,
     pub date_hint: &'static str,
     pub text_hint: &'static str,
+    pub id_hint: &'static str,
+    pub pattern_hint: &'static str,
     pub optional_hint: &'static str,
     pub multi_hint: &'static str,
     pub yes: &'static str,
@@ -36,7 +40,6 @@ pub struct Strings {
     pub live: &'static str,
     // blocker offer
     pub offer_title: &'static str,
-    pub offer_body: &'static str,
     pub offer_keys: &'static str,
     // help
     pub help_title: &'static str,
@@ -48,6 +51,8 @@ pub struct Strings {
     pub review_title: &'static str,
     pub review_unanswered: &'static str,
     pub review_default: &'static str,
+    pub review_derived: &'static str,
+    pub review_invalid: &'static str,
     pub review_set_aside: &'static str,
     pub review_set_aside_note: &'static str,
     pub review_cannot_edit: &'static str,
@@ -72,6 +77,8 @@ pub struct Strings {
     pub signoff_need_pledge: &'static str,
     pub signoff_need_clerk: &'static str,
     pub signoff_no_pledge: &'static str,
+    pub signoff_earlier: &'static str,
+    pub signoff_earlier_confirm: &'static str,
     pub signed_title: &'static str,
     pub signed_number: &'static str,
     pub signed_offer: &'static str,
@@ -92,6 +99,7 @@ pub struct Strings {
     // footers
     pub foot_home: &'static str,
     pub foot_question_choice: &'static str,
+    pub foot_question_bool: &'static str,
     pub foot_question_text: &'static str,
     pub foot_question_multi: &'static str,
     pub foot_help: &'static str,
@@ -113,12 +121,16 @@ pub const ZH: Strings = Strings {
     home_resume: "继续草稿",
     home_cases: "近期案件",
     home_quit: "退出",
-    home_hint: "上下键选择，Enter 确认，或按左侧数字",
+    home_hint: "上下键或左侧数字选中，Enter 确认",
     default_marker: "（默认值，可修改）",
     answered_marker: "（已答，Enter 保留）",
+    not_given_marker: "（已记为不清楚/未提供，Enter 保留）",
+    not_given: "不清楚/未提供",
     date_hint: "日期格式：2026-06-15、20260615 或 2026年6月15日",
     text_hint: "可用输入法输入中文",
-    optional_hint: "（选填，可留空）",
+    id_hint: "18 位，末位可为 X；空格不计，全角数字亦可",
+    pattern_hint: "按规定格式填写；空格不计，全角字符亦可",
+    optional_hint: "（选填，留空按 Enter 记为未提供）",
     multi_hint: "空格勾选，可多选，可不选",
     yes: "是",
     no: "否",
@@ -130,8 +142,7 @@ pub const ZH: Strings = Strings {
     blocking: "依据",
     live: "实时评估",
     offer_title: "出现不符合条件",
-    offer_body: "根据已答内容，申请人不符合条件：",
-    offer_keys: "Enter 查看结论    Esc 继续面谈",
+    offer_keys: "^O 查看结论；也可继续作答",
     help_title: "帮助",
     help_basis: "依据",
     help_no_article: "（问卷中没有该条文的原文）",
@@ -139,9 +150,10 @@ pub const ZH: Strings = Strings {
     help_keys: &[
         "Enter  确认并进入下一题",
         "Esc / 左键 / PgUp  上一题（答案保留）",
-        "PgDn  下一题（保留已答）",
-        "上下键 / 数字  选择；y/n 是否",
-        "空格  多选题勾选",
+        "PgDn  下一题（只移动，不作答）",
+        "上下键 / 数字  选中（Enter 确认）；y/n 是否；0 不清楚/未提供（选填题）",
+        "空格  多选题勾选选中的一项",
+        "文字框：直接键入替换预填值；Ctrl-A/E 到开头/结尾，Ctrl-U/K/W 删到开头/结尾/前一词",
         "Tab  审阅全部回答",
         "Ctrl-O  查看结论",
         "? / F1  帮助；Ctrl-C  保存并退出",
@@ -149,6 +161,8 @@ pub const ZH: Strings = Strings {
     review_title: "审阅回答",
     review_unanswered: "（未答）",
     review_default: "（默认）",
+    review_derived: "（自动）",
+    review_invalid: "（需更正）",
     review_set_aside: "未采用的回答（分支已不经过）",
     review_set_aside_note: "以下回答已保留，但当前分支不再经过，规则不采用：",
     review_cannot_edit: "该题当前分支不经过，无法修改；先修改决定分支的回答",
@@ -171,6 +185,8 @@ pub const ZH: Strings = Strings {
     signoff_need_pledge: "请先由申请人确认诚信承诺",
     signoff_need_clerk: "请经办人确认",
     signoff_no_pledge: "（问卷未提供承诺书文本）",
+    signoff_earlier: "同一申报年度已有此申请人的案件：",
+    signoff_earlier_confirm: "确认不是重复申报后，在「签字归档」上再按 Enter",
     signed_title: "已归档",
     signed_number: "案件编号",
     signed_offer: "按 p 写出打印文件，Enter 返回首页",
@@ -186,17 +202,18 @@ pub const ZH: Strings = Strings {
     draft_dropped: "草稿中有回答与当前问卷不符，已略去",
     draft_renamed: "草稿按新版问卷换算了回答，请核对",
     draft_changed: "问卷在草稿保存后已更新，请在审阅中核对回答",
-    foot_home: "Enter 确认  1-4 选择  q 退出",
-    foot_question_choice: "Enter 确认  Esc 返回  ? 帮助  Tab 审阅  ^O 结论  ^C 退出",
+    foot_home: "数字 选中  Enter 确认  q 退出",
+    foot_question_choice: "数字 选中  Enter 确认  Esc 返回  ? 帮助  Tab 审阅  ^O 结论  ^C 退出",
+    foot_question_bool: "y 是  n 否  Enter 确认  Esc 返回  ? 帮助  Tab 审阅  ^O 结论  ^C 退出",
     foot_question_text: "Enter 确认  Esc 返回  F1 帮助  Tab 审阅  ^O 结论  ^C 退出",
-    foot_question_multi: "空格 勾选  Enter 确认  Esc 返回  ? 帮助  Tab 审阅",
+    foot_question_multi: "数字 选中  空格 勾选  Enter 确认  Esc 返回  Tab 审阅",
     foot_help: "上下键 滚动  Esc 关闭",
     foot_review: "Enter 修改  o 结论  Esc 返回",
     foot_outcome: "上下键 滚动  s 签字  r 审阅  Esc 返回",
-    foot_signoff: "Tab 下一项  空格 勾选  Enter 确认  Esc 返回",
+    foot_signoff: "Tab 下一项  空格 勾选  到「签字归档」按 Enter  Esc 返回",
     foot_signed: "p 打印文件  Enter 返回首页",
-    foot_drafts: "Enter 继续  x 删除  Esc 返回",
-    foot_cases: "Enter 查看  p 打印文件  Esc 返回",
+    foot_drafts: "数字 选中  Enter 继续  x 删除  Esc 返回",
+    foot_cases: "数字 选中  Enter 查看  p 打印文件  Esc 返回",
     foot_case: "上下键 滚动  p 打印文件  Esc 返回",
 };
 
@@ -209,12 +226,16 @@ pub const EN: Strings = Strings {
     home_resume: "Resume a draft",
     home_cases: "Recent cases",
     home_quit: "Quit",
-    home_hint: "Arrows to choose, Enter to confirm, or the digit",
+    home_hint: "Arrows or the digit select, Enter confirms",
     default_marker: "(default, may be changed)",
     answered_marker: "(answered; Enter keeps it)",
+    not_given_marker: "(recorded as not known; Enter keeps it)",
+    not_given: "Not known / not given",
     date_hint: "Dates: 2026-06-15, 20260615 or 2026年6月15日",
     text_hint: "Chinese input methods work here",
-    optional_hint: "(optional, may be left empty)",
+    id_hint: "18 characters, the last may be X; spaces and full-width digits are read",
+    pattern_hint: "In the set form; spaces and full-width characters are fine",
+    optional_hint: "(optional: Enter on empty = not given)",
     multi_hint: "Space ticks; any number, or none",
     yes: "yes",
     no: "no",
@@ -226,8 +247,7 @@ pub const EN: Strings = Strings {
     blocking: "per",
     live: "Live evaluation",
     offer_title: "Not eligible",
-    offer_body: "From the answers so far the applicant is not eligible:",
-    offer_keys: "Enter see the outcome    Esc continue",
+    offer_keys: "^O see the outcome, or keep answering",
     help_title: "Help",
     help_basis: "Basis",
     help_no_article: "(the questionnaire has no text for this article)",
@@ -235,9 +255,10 @@ pub const EN: Strings = Strings {
     help_keys: &[
         "Enter  confirm and go on",
         "Esc / Left / PgUp  previous question (answers kept)",
-        "PgDn  next question (keeps the answer)",
-        "Up/Down / digits  choose; y/n yes/no",
-        "Space  tick in a multi-choice question",
+        "PgDn  next question (moves only; answers nothing)",
+        "Up/Down / digits  select (Enter confirms); y/n yes/no; 0 not known (optional)",
+        "Space  tick the selected item in a multi-choice question",
+        "Text fields: typing replaces a pre-filled value; Ctrl-A/E start/end, Ctrl-U/K/W delete to start/end/a word",
         "Tab  review every answer",
         "Ctrl-O  see the outcome",
         "? / F1  help; Ctrl-C  save and quit",
@@ -245,6 +266,8 @@ pub const EN: Strings = Strings {
     review_title: "Review answers",
     review_unanswered: "(not answered)",
     review_default: "(default)",
+    review_derived: "(derived)",
+    review_invalid: "(to correct)",
     review_set_aside: "Answers set aside (branch no longer reached)",
     review_set_aside_note: "Kept, but the branching no longer reaches them; the rules ignore them:",
     review_cannot_edit: "The branching does not reach this question; change the answer that decides it first",
@@ -267,6 +290,8 @@ pub const EN: Strings = Strings {
     signoff_need_pledge: "The applicant must confirm the pledge first",
     signoff_need_clerk: "The clerk must confirm",
     signoff_no_pledge: "(the questionnaire gives no pledge text)",
+    signoff_earlier: "Cases of this applicant in the same application year:",
+    signoff_earlier_confirm: "If not a repeat application, Enter on [Sign off] again",
     signed_title: "Signed off",
     signed_number: "Case number",
     signed_offer: "p writes the printable summary, Enter returns home",
@@ -282,17 +307,18 @@ pub const EN: Strings = Strings {
     draft_dropped: "Some answers in the draft do not fit this questionnaire and were left out",
     draft_renamed: "Answers were carried over to the new questionnaire version; check them",
     draft_changed: "The questionnaire changed since the draft was saved; check the answers in review",
-    foot_home: "Enter confirm  1-4 choose  q quit",
-    foot_question_choice: "Enter ok  Esc back  ? help  Tab review  ^O outcome  ^C quit",
+    foot_home: "digit select  Enter confirm  q quit",
+    foot_question_choice: "digit select  Enter ok  Esc back  ? help  Tab review  ^O outcome  ^C quit",
+    foot_question_bool: "y yes  n no  Enter ok  Esc back  ? help  Tab review  ^O outcome  ^C quit",
     foot_question_text: "Enter ok  Esc back  F1 help  Tab review  ^O outcome  ^C quit",
-    foot_question_multi: "Space tick  Enter ok  Esc back  ? help  Tab review",
+    foot_question_multi: "digit select  Space tick  Enter ok  Esc back  Tab review",
     foot_help: "Up/Down scroll  Esc close",
     foot_review: "Enter change  o outcome  Esc back",
     foot_outcome: "Up/Down scroll  s sign off  r review  Esc back",
-    foot_signoff: "Tab next  Space tick  Enter confirm  Esc back",
+    foot_signoff: "Tab next  Space tick  Enter on [Sign off] signs  Esc back",
     foot_signed: "p printable  Enter home",
-    foot_drafts: "Enter resume  x discard  Esc back",
-    foot_cases: "Enter view  p printable  Esc back",
+    foot_drafts: "digit select  Enter resume  x discard  Esc back",
+    foot_cases: "digit select  Enter view  p printable  Esc back",
     foot_case: "Up/Down scroll  p printable  Esc back",
 };
 
@@ -300,6 +326,16 @@ pub fn strings(lang: Lang) -> &'static Strings {
     match lang {
         Lang::Zh => &ZH,
         Lang::En => &EN,
+    }
+}
+
+/// Under the too-small notice: the size needed and the size now. (`×` is the one
+/// ambiguous-width character in the chrome: it ends its line, so a terminal drawing it two
+/// cells wide shifts nothing after it.)
+pub fn too_small_need(lang: Lang, min_w: u16, min_h: u16, w: u16, h: u16) -> String {
+    match lang {
+        Lang::Zh => format!("至少 {min_w}×{min_h}（当前 {w}×{h}）"),
+        Lang::En => format!("needs {min_w}×{min_h} (now {w}×{h})"),
     }
 }
 
@@ -337,6 +373,95 @@ pub fn draft_row_progress(lang: Lang, n: usize) -> String {
     }
 }
 
+/// Enter on a choice question with nothing selected: which keys answer it.
+pub fn choose_first(lang: Lang, yes_no: bool, optional: bool) -> String {
+    let keys = match (lang, yes_no) {
+        (Lang::Zh, true) => "请按 y（是）或 n（否）作答",
+        (Lang::Zh, false) => "请按选项前的数字（或上下键）选择，再按 Enter",
+        (Lang::En, true) => "Press y (yes) or n (no) to answer",
+        (Lang::En, false) => "Choose with the digit beside an item (or the arrows), then Enter",
+    };
+    match (lang, optional) {
+        (_, false) => keys.to_string(),
+        (Lang::Zh, true) => format!("{keys}；0 记为不清楚/未提供"),
+        (Lang::En, true) => format!("{keys}; 0 records \"not known\""),
+    }
+}
+
+/// An interview date more than a month from today: confirm it (`days` after today, or
+/// before when negative).
+pub fn far_interview_date(lang: Lang, d: jiff::civil::Date, days: i32) -> String {
+    let n = days.abs();
+    match (lang, days < 0) {
+        (Lang::Zh, true) => format!("面谈日期 {d} 是 {n} 天前，会影响结论；无误请再按 Enter"),
+        (Lang::Zh, false) => format!("面谈日期 {d} 是 {n} 天后，会影响结论；无误请再按 Enter"),
+        (Lang::En, true) => format!(
+            "The interview date {d} is {n} days ago and changes the outcome; Enter again if right"
+        ),
+        (Lang::En, false) => format!(
+            "The interview date {d} is {n} days ahead and changes the outcome; Enter again if right"
+        ),
+    }
+}
+
+/// A draft open in another live wizard, as its row in the drafts list says.
+pub fn in_use(lang: Lang, by: &crate::tui::msg::InUse) -> String {
+    match lang {
+        Lang::Zh => format!("[使用中：{}，自 {}]", by.who, by.since),
+        Lang::En => format!("[in use: {}, since {}]", by.who, by.since),
+    }
+}
+
+/// Enter on a draft in use elsewhere: the key for a take-over and what it means (who and
+/// since when are on the draft's row).
+pub fn take_over(lang: Lang, by: &crate::tui::msg::InUse) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "按 t 接管 {} 的草稿，对方即不能保存或签字；其他键取消",
+            by.who
+        ),
+        Lang::En => format!(
+            "t takes it over from {} (they can no longer save or sign); any other key cancels",
+            by.who
+        ),
+    }
+}
+
+/// An earlier case of the same applicant: number, verdict and level, clerk, date.
+pub fn earlier_row(lang: Lang, r: &crate::tui::msg::EarlierRow) -> String {
+    let level = if r.level.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", r.level)
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{}  {}{level}  经办人 {}  面谈 {}",
+            r.number, r.status, r.clerk, r.date
+        ),
+        Lang::En => format!(
+            "{}  {}{level}  clerk {}  interviewed {}",
+            r.number, r.status, r.clerk, r.date
+        ),
+    }
+}
+
+/// An answer that must be corrected before sign-off, naming its question.
+pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("请先更正「{prompt}」：{why}"),
+        Lang::En => format!("Correct \"{prompt}\" first: {why}"),
+    }
+}
+
 pub fn article_sep(lang: Lang) -> &'static str {
     lang.pick("、", ", ")
+}
+
+/// An article after a line: （第八条） in Chinese, ` (Art. 8)` in English.
+pub fn cite_suffix(lang: Lang, cite: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{cite}）"),
+        Lang::En => format!(" ({cite})"),
+    }
 }

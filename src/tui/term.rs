@@ -19,6 +19,7 @@ use ratatui::backend::CrosstermBackend;
 
 use super::app::App;
 use super::exec::Executor;
+use super::msg::Msg;
 use super::{keys, view};
 
 /// Held while a frame is written, so that a signal handler restoring the terminal does not
@@ -97,6 +98,9 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
     // come over a slow link or from a plain emulator); clear the alternate screen directly.
     execute!(io::stdout(), Clear(ClearType::All))?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // The wizard must know the size before the first key: below the minimum no key acts.
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
     {
         let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
         draw_frame(&mut terminal, app)?;
@@ -106,12 +110,12 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
         let Some(msg) = keys::map_event(ev) else {
             continue;
         };
-        app.clock.now = jiff::Timestamp::now();
+        app.iv.clock.now = jiff::Timestamp::now();
         let mut queue = VecDeque::from([msg]);
         while let Some(m) = queue.pop_front() {
             for fx in app.update(m) {
                 let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
-                if let Some(reply) = ex.run(&app.q, fx) {
+                if let Some(reply) = ex.run(&app.iv.q, fx) {
                     queue.push_back(reply);
                 }
             }

@@ -5,10 +5,11 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Block, Borders, Widget};
 
-use super::app::{App, Overlay, Screen};
-use super::screens::{self, outcome::status_style, question::Editor};
+use super::app::App;
+use super::interview::Interview;
+use super::screens::{self, Overlay, outcome::status_style};
 use super::{strings, wrap};
 use crate::eval::Status;
 use crate::eval::flow;
@@ -30,11 +31,19 @@ pub fn draw(app: &App, frame: &mut Frame) {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let t = &app.theme;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = app.s().too_small;
-        let y = area.y + area.height / 2;
-        let w = wrap::width(msg) as u16;
-        let x = area.x + area.width.saturating_sub(w) / 2;
-        if area.height > 0 {
+        // What is wrong and what size is needed, centred; keys do nothing meanwhile.
+        let lines = [
+            app.s().too_small.to_string(),
+            strings::too_small_need(app.iv.lang, MIN_WIDTH, MIN_HEIGHT, area.width, area.height),
+        ];
+        let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+        for (k, msg) in lines.iter().enumerate() {
+            let y = top + k as u16;
+            if y >= area.bottom() {
+                break;
+            }
+            let w = wrap::width(msg) as u16;
+            let x = area.x + area.width.saturating_sub(w) / 2;
             buf.set_string(
                 x,
                 y,
@@ -59,7 +68,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         t.rule().repeat(usize::from(rule.width)),
         t.dim(),
     );
-    let interview = app.in_interview();
+    let interview = app.screen.in_interview();
     let (main, side) = if interview && area.width >= SIDE_PANEL_FROM {
         let [m, s] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE_WIDTH)]).areas(body);
@@ -72,38 +81,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         width: main.width.saturating_sub(2),
         ..main
     };
-    let mut cursor = match app.screen {
-        Screen::Home => {
-            screens::home::render(app, main, buf);
-            None
-        }
-        Screen::Drafts => {
-            screens::drafts::render(app, main, buf);
-            None
-        }
-        Screen::Cases => {
-            screens::cases::render(app, main, buf);
-            None
-        }
-        Screen::CaseView => {
-            screens::cases::render_case(app, main, buf);
-            None
-        }
-        Screen::Question => screens::question::render(app, main, buf),
-        Screen::Review => {
-            screens::review::render(app, main, buf);
-            None
-        }
-        Screen::Outcome => {
-            screens::outcome::render(app, main, buf);
-            None
-        }
-        Screen::SignOff => screens::signoff::render(app, main, buf),
-        Screen::Signed => {
-            screens::signoff::render_signed(app, main, buf);
-            None
-        }
-    };
+    let mut cursor = app.screen.render(&app.iv, t, main, buf);
     if let Some(side) = side {
         side_panel(app, side, buf);
     }
@@ -111,11 +89,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     footer(app, foot, buf);
     match &app.overlay {
         Some(Overlay::Help(scroll)) => {
-            screens::help::render(app, scroll, body, buf);
-            cursor = None;
-        }
-        Some(Overlay::Offer(rules)) => {
-            offer(app, rules, body, buf);
+            screens::help::render(&app.iv, &app.screen, t, scroll, body, buf);
             cursor = None;
         }
         None => {}
@@ -127,18 +101,19 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let s = app.s();
     let mut parts = vec![s.app.to_string()];
-    if app.in_interview() {
-        if let Some(qs) = &app.question {
-            let f = &app.q.facts[usize::from(qs.fact)];
-            if let Some(sec) = app.q.sections.get(f.section) {
-                parts.push(sec.title.get(app.lang).to_string());
-            }
-            if app.screen == Screen::Question {
-                let (pos, total) = flow::progress(&app.ev, qs.fact);
-                parts.push(strings::progress(app.lang, pos, total));
+    let iv = &app.iv;
+    if app.screen.in_interview() {
+        if let Some(at) = iv.at {
+            let f = &iv.q.facts[usize::from(at)];
+            if let Some(sec) = iv.q.sections.get(f.section) {
+                parts.push(sec.title.get(iv.lang).to_string());
             }
         }
-        if let Some(name) = app.applicant_name() {
+        if let Some(qs) = app.screen.question() {
+            let (pos, total) = flow::progress(&iv.ev, qs.fact);
+            parts.push(strings::progress(iv.lang, pos, total));
+        }
+        if let Some(name) = iv.applicant_name() {
             parts.push(format!("{}{}{name}", s.applicant, s.colon));
         }
     } else {
@@ -171,33 +146,40 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
     );
 }
 
-/// The live evaluation in one line: 待定 (n missing), 符合 + level, 不符合 + articles.
-pub fn evaluation_summary(app: &App) -> (String, Style) {
-    let s = app.s();
-    let lang = app.lang;
-    let ev = &app.ev;
-    let label = ev.status.label(lang);
-    let detail = match ev.status {
-        Status::Incomplete => strings::missing_count(lang, ev.missing.len()),
-        Status::Ineligible => {
-            let mut cites: Vec<&str> = ev.blockers(&app.q).map(|r| r.cite.as_str()).collect();
+/// The live evaluation in one line: 待定 (n missing); otherwise the outcome's first
+/// sentence (可于 2026-07-10 至 2026-07-31 申报中级职称…), or the level and the articles
+/// that block when the questionnaire writes none.
+pub fn evaluation_summary(iv: &Interview, t: &super::theme::Theme) -> (String, Style) {
+    let s = iv.s();
+    let lang = iv.lang;
+    let v = &iv.view;
+    let detail = match (v.status, v.sentences.first()) {
+        (Status::Incomplete, _) => strings::missing_count(lang, v.missing.len()),
+        (_, Some(first)) => first.clone(),
+        (Status::Ineligible, None) => {
+            let mut cites: Vec<&str> = v.blockers().map(|f| f.cite.as_str()).collect();
             cites.dedup();
             format!("{} {}", s.blocking, cites.join(strings::article_sep(lang)))
         }
-        Status::Eligible | Status::Refer => level(app)
+        (Status::Eligible | Status::Refer, None) => level(iv)
             .map(|l| format!("{} {l}", s.level))
             .unwrap_or_default(),
     };
     (
-        format!("{}{}{label}  {detail}", s.eval, s.colon),
-        status_style(&app.theme, ev.status),
+        format!("{}{}{}  {detail}", s.eval, s.colon, v.status_label),
+        status_style(t, v.status),
     )
 }
 
-fn level(app: &App) -> Option<String> {
-    let r = app.q.result("level")?;
-    let v = app.ev.result(&app.q, "level")?;
-    (!v.is_null()).then(|| r.display(v, app.lang))
+/// The ranked result (the level), as the outcome view labels it.
+fn level(iv: &Interview) -> Option<String> {
+    let rank = iv.q.schedule.as_ref().and_then(|s| s.rank)?;
+    let name = &iv.q.results.get(rank)?.name;
+    iv.view
+        .results
+        .iter()
+        .find(|r| &r.name == name)
+        .map(|r| r.value.clone())
 }
 
 fn status_line(app: &App, area: Rect, show_eval: bool, buf: &mut Buffer) {
@@ -216,7 +198,7 @@ fn status_line(app: &App, area: Rect, show_eval: bool, buf: &mut Buffer) {
         return;
     }
     if show_eval {
-        let (text, style) = evaluation_summary(app);
+        let (text, style) = evaluation_summary(&app.iv, t);
         buf.set_string(
             area.x + 1,
             area.y,
@@ -241,28 +223,47 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
         ..inner
     };
     let w = usize::from(inner.width);
-    let ev = &app.ev;
-    let mut lines: Vec<(String, Style)> = vec![(
-        format!("{}{}{}", s.eval, s.colon, ev.status.label(app.lang)),
-        status_style(t, ev.status),
-    )];
-    if let Some(l) = level(app) {
-        lines.push((format!("{}{}{l}", s.level, s.colon), t.base()));
-    }
-    match ev.status {
-        Status::Incomplete => {
-            lines.push((strings::missing_count(app.lang, ev.missing.len()), t.base()))
+    let iv = &app.iv;
+    let v = &iv.view;
+    let st = status_style(t, v.status);
+    let mut lines: Vec<(String, Style)> =
+        vec![(format!("{}{}{}", s.eval, s.colon, v.status_label), st)];
+    let wrapped = |lines: &mut Vec<(String, Style)>, text: &str, style: Style| {
+        for l in wrap::wrap(text, w) {
+            lines.push((l, style));
         }
-        Status::Ineligible => {
-            for r in ev.blockers(&app.q) {
-                for l in wrap::wrap(&format!("- {} {}", r.cite, r.message.get(app.lang)), w) {
-                    lines.push((l, t.base()));
-                }
-            }
-        }
-        _ => {}
+    };
+    // the timeline, read aloud
+    for line in &v.sentences {
+        wrapped(&mut lines, line, st);
     }
-    let aside = ev.set_aside().count();
+    // the ranked result (the level), labelled as the outcome labels it
+    if let Some(rank) = iv.q.schedule.as_ref().and_then(|s| s.rank)
+        && let Some(r) = iv.q.results.get(rank)
+        && let Some(line) = v.results.iter().find(|l| l.name == r.name)
+    {
+        wrapped(
+            &mut lines,
+            &format!("{}{}{}", line.label, s.colon, line.value),
+            t.base(),
+        );
+    }
+    // the live findings: blockers and referrals first
+    for f in v.findings.iter().filter(|f| {
+        matches!(
+            f.kind,
+            crate::questionnaire::RuleKind::Blocker | crate::questionnaire::RuleKind::Refer
+        )
+    }) {
+        wrapped(&mut lines, &format!("- {} {}", f.cite, f.message), t.base());
+    }
+    if v.status == Status::Incomplete {
+        lines.push((strings::missing_count(iv.lang, v.missing.len()), t.base()));
+        for m in v.missing.iter().take(5) {
+            wrapped(&mut lines, &format!("· {}", m.prompt), t.dim());
+        }
+    }
+    let aside = v.set_aside.len();
     if aside > 0 {
         lines.push((
             format!("{}{}{aside}", s.outcome_set_aside, s.colon),
@@ -277,22 +278,9 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
 fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let s = app.s();
-    let text = match (&app.overlay, app.screen) {
-        (Some(Overlay::Help(_)), _) => s.foot_help,
-        (Some(Overlay::Offer(_)), _) => s.offer_keys,
-        (None, Screen::Home) => s.foot_home,
-        (None, Screen::Drafts) => s.foot_drafts,
-        (None, Screen::Cases) => s.foot_cases,
-        (None, Screen::CaseView) => s.foot_case,
-        (None, Screen::Question) => match app.question.as_ref().map(|q| &q.editor) {
-            Some(Editor::Field(_)) => s.foot_question_text,
-            Some(Editor::Multi(_)) => s.foot_question_multi,
-            _ => s.foot_question_choice,
-        },
-        (None, Screen::Review) => s.foot_review,
-        (None, Screen::Outcome) => s.foot_outcome,
-        (None, Screen::SignOff) => s.foot_signoff,
-        (None, Screen::Signed) => s.foot_signed,
+    let text = match &app.overlay {
+        Some(Overlay::Help(_)) => s.foot_help,
+        None => app.screen.footer(s),
     };
     buf.set_style(area, t.footer());
     buf.set_string(
@@ -301,49 +289,4 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
         wrap::truncate(&format!(" {text}"), usize::from(area.width)),
         t.footer(),
     );
-}
-
-fn offer(app: &App, rules: &[usize], body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let s = app.s();
-    let width = body.width.saturating_sub(8).min(64);
-    let inner_w = usize::from(width.saturating_sub(4));
-    let mut lines: Vec<(String, Style)> = wrap::wrap(s.offer_body, inner_w)
-        .into_iter()
-        .map(|l| (l, t.base()))
-        .collect();
-    for &ri in rules {
-        if let Some(r) = app.q.rules.get(ri) {
-            for l in wrap::wrap(
-                &format!("- {} {}", r.cite, r.message.get(app.lang)),
-                inner_w,
-            ) {
-                lines.push((l, t.error()));
-            }
-        }
-    }
-    lines.push((String::new(), t.base()));
-    lines.push((s.offer_keys.to_string(), t.title()));
-    let height = (lines.len() as u16 + 2).min(body.height);
-    let area = Rect::new(
-        body.x + (body.width - width) / 2,
-        body.y + body.height.saturating_sub(height) / 2,
-        width,
-        height,
-    );
-    Clear.render(area, buf);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_set(t.border())
-        .title(format!(" {} ", s.offer_title));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
-        buf.set_string(
-            inner.x + 1,
-            inner.y + row as u16,
-            wrap::truncate(l, inner_w),
-            *style,
-        );
-    }
 }

@@ -66,6 +66,8 @@ pub fn sign_with(data: &Path, cfg: &Path, q: &Path, answers: &Path, extra: &[&st
     let mut args = vec![
         "cases",
         "sign",
+        // these tests sign the same fixture applicant again and again on purpose
+        "--confirm-duplicate",
         "--questionnaire",
         q.to_str().unwrap(),
         "--answers",

@@ -3,123 +3,136 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::tui::app::{App, Screen};
-use crate::tui::msg::{Effect, Msg};
+use super::home::{self, Home};
+use super::{Screen, Step};
+use crate::tui::interview::Interview;
+use crate::tui::msg::{CaseRow, Effect, Msg};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::choice_list::ChoiceList;
+use crate::tui::widgets::scroll::Scroll;
 use crate::tui::wrap;
 
-impl App {
-    pub(crate) fn on_cases(&mut self, msg: Msg) -> Vec<Effect> {
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cases {
+    /// `None` until the store answers.
+    pub rows: Option<Vec<CaseRow>>,
+    pub list: ChoiceList,
+}
+
+/// One case's summary, scrolled; Esc returns to the list it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseView {
+    pub number: String,
+    pub text: String,
+    pub scroll: Scroll,
+    pub back: Cases,
+}
+
+impl Cases {
+    pub fn update(&mut self, msg: Msg, _iv: &mut Interview) -> Step {
         let selected = self
-            .cases
+            .rows
             .as_ref()
-            .and_then(|c| c.get(self.cases_sel.selected))
+            .and_then(|c| c.get(self.list.selected?))
             .map(|c| c.number.clone());
         match msg {
-            Msg::Up => self.cases_sel.up(),
-            Msg::Down => self.cases_sel.down(),
-            Msg::Home => self.cases_sel.first(),
-            Msg::End => self.cases_sel.last(),
+            Msg::Cases(rows) => {
+                self.list = ChoiceList::new(rows.len(), 0);
+                self.rows = Some(rows);
+            }
+            Msg::CaseLoaded { number, text } => {
+                return Step::go(Screen::CaseView(CaseView {
+                    number,
+                    text,
+                    scroll: Scroll::default(),
+                    back: self.clone(),
+                }));
+            }
+            Msg::Up => self.list.up(),
+            Msg::Down => self.list.down(),
+            Msg::Home => self.list.first(),
+            Msg::End => self.list.last(),
+            // The digit beside a row selects it (as in every list); Enter acts.
+            Msg::Char(c @ '1'..='9') => {
+                self.list.pick(usize::from(c as u8 - b'1'));
+            }
             Msg::Enter => {
                 if let Some(n) = selected {
-                    return vec![Effect::LoadCase(n)];
+                    return Step::effect(Effect::LoadCase(n));
                 }
             }
             Msg::Char('p') => {
                 if let Some(n) = selected {
-                    return vec![Effect::WritePrintable(n)];
+                    return Step::effect(Effect::WritePrintable(n));
                 }
             }
-            Msg::Back | Msg::Left | Msg::Char('q') => self.screen = Screen::Home,
+            Msg::Back | Msg::Left | Msg::Char('q') => {
+                return Step::go(Screen::Home(Home::at(home::CASES)));
+            }
             _ => {}
         }
-        Vec::new()
+        Step::stay()
     }
 
-    pub(crate) fn on_case_view(&mut self, msg: Msg) -> Vec<Effect> {
-        if self.case_scroll.on(&msg, 10) {
-            return Vec::new();
+    pub fn render(&self, iv: &Interview, t: &Theme, area: Rect, buf: &mut Buffer) {
+        let s = iv.s();
+        let rows = self.rows.as_ref().map(|rows| {
+            rows.iter()
+                .map(|c| {
+                    format!(
+                        "{}  {}  {}  {} {}",
+                        c.number, c.date, c.name, c.status, c.level
+                    )
+                })
+                .collect()
+        });
+        let list = &self.list;
+        super::render_rows(s.cases_title, rows, s.cases_none, list, (iv, t), area, buf);
+    }
+}
+
+impl CaseView {
+    pub fn update(&mut self, msg: Msg, _iv: &mut Interview) -> Step {
+        if self.scroll.on(&msg, 10) {
+            return Step::stay();
         }
-        match (msg, &self.case_view) {
-            (Msg::Char('p'), Some((n, _))) => vec![Effect::WritePrintable(n.clone())],
-            (Msg::Back | Msg::Left | Msg::Char('q'), _) => {
-                self.screen = Screen::Cases;
-                Vec::new()
+        match msg {
+            Msg::Char('p') => Step::effect(Effect::WritePrintable(self.number.clone())),
+            Msg::Back | Msg::Left | Msg::Char('q') => {
+                Step::go(Screen::Cases(std::mem::take(&mut self.back)))
             }
-            _ => Vec::new(),
+            _ => Step::stay(),
         }
     }
-}
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let s = app.s();
-    let w = usize::from(area.width);
-    buf.set_string(area.x, area.y, wrap::truncate(s.cases_title, w), t.title());
-    let list = Rect {
-        y: area.y + 2,
-        height: area.height.saturating_sub(2),
-        ..area
-    };
-    let Some(rows) = &app.cases else {
-        buf.set_string(list.x, list.y, s.loading, t.dim());
-        return;
-    };
-    if rows.is_empty() {
-        buf.set_string(list.x, list.y, s.cases_none, t.dim());
-        return;
-    }
-    let items: Vec<(String, String, Option<bool>)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let key = if i < 9 {
-                (i + 1).to_string()
-            } else {
-                " ".to_string()
-            };
-            (
-                key,
-                format!(
-                    "{}  {}  {}  {} {}",
-                    c.number, c.date, c.name, c.status, c.level
-                ),
-                None,
-            )
-        })
-        .collect();
-    app.cases_sel.render(&items, list, buf, t);
-}
-
-pub fn render_case(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let Some((number, text)) = &app.case_view else {
-        return;
-    };
-    let w = usize::from(area.width);
-    // The rendered case names its number in its first line; a title only when it does not.
-    let body = if text
-        .lines()
-        .next()
-        .is_some_and(|l| l.contains(number.as_str()))
-    {
-        area
-    } else {
-        buf.set_string(
-            area.x,
-            area.y,
-            wrap::truncate(&format!("{} {number}", app.s().case_title), w),
-            t.title(),
-        );
-        Rect {
-            y: area.y + 1,
-            height: area.height.saturating_sub(1),
-            ..area
+    pub fn render(&self, iv: &Interview, t: &Theme, area: Rect, buf: &mut Buffer) {
+        let (number, text) = (&self.number, &self.text);
+        let w = usize::from(area.width);
+        // The rendered case names its number in its first line; a title only when it does not.
+        let body = if text
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(number.as_str()))
+        {
+            area
+        } else {
+            buf.set_string(
+                area.x,
+                area.y,
+                wrap::truncate(&format!("{} {number}", iv.s().case_title), w),
+                t.title(),
+            );
+            Rect {
+                y: area.y + 1,
+                height: area.height.saturating_sub(1),
+                ..area
+            }
+        };
+        let lines = wrap::wrap(text, w.saturating_sub(1));
+        let h = usize::from(body.height);
+        let start = self.scroll.visible(lines.len(), h);
+        for (row, l) in lines.iter().skip(start).take(h).enumerate() {
+            buf.set_string(body.x, body.y + row as u16, l, t.base());
         }
-    };
-    let lines = wrap::wrap(text, w.saturating_sub(1));
-    let h = usize::from(body.height);
-    let start = app.case_scroll.visible(lines.len(), h);
-    for (row, l) in lines.iter().skip(start).take(h).enumerate() {
-        buf.set_string(body.x, body.y + row as u16, l, t.base());
     }
 }

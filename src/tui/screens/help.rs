@@ -6,24 +6,26 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-use crate::tui::app::{App, Screen, Scroll};
+use super::Screen;
+use crate::tui::interview::Interview;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::scroll::Scroll;
 use crate::tui::wrap;
 
-/// The help text, as styled lines wrapped to `width`.
-pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
-    let t = &app.theme;
-    let s = app.s();
+/// The help text for `screen`, as styled lines wrapped to `width`.
+pub fn lines(iv: &Interview, screen: &Screen, t: &Theme, width: usize) -> Vec<(String, Style)> {
+    let s = iv.s();
     let mut out: Vec<(String, Style)> = Vec::new();
     let push = |text: &str, style: Style, out: &mut Vec<(String, Style)>| {
         for l in wrap::wrap(text, width) {
             out.push((l, style));
         }
     };
-    if let (Screen::Question, Some(qs)) = (app.screen, &app.question) {
-        let f = &app.q.facts[usize::from(qs.fact)];
-        push(f.prompt.get(app.lang), t.prompt(), &mut out);
+    if let Screen::Question(qs) = screen {
+        let f = &iv.q.facts[usize::from(qs.fact)];
+        push(f.prompt.get(iv.lang), t.prompt(), &mut out);
         if let Some(h) = &f.help {
-            push(h.get(app.lang), t.base(), &mut out);
+            push(h.get(iv.lang), t.base(), &mut out);
         }
         out.push((String::new(), t.base()));
         push(
@@ -31,7 +33,7 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
             t.title(),
             &mut out,
         );
-        match app.q.article(&f.cite) {
+        match iv.q.article(&f.cite) {
             Some((_, text)) => push(text.trim(), t.base(), &mut out),
             None => push(s.help_no_article, t.dim(), &mut out),
         }
@@ -45,8 +47,14 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
 }
 
 /// Draw the help box over `area` (the body).
-pub fn render(app: &App, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+pub fn render(
+    iv: &Interview,
+    screen: &Screen,
+    t: &Theme,
+    scroll: &Scroll,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let outer = Rect {
         x: area.x + 1,
         y: area.y,
@@ -57,7 +65,7 @@ pub fn render(app: &App, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_set(t.border())
-        .title(format!(" {} ", app.s().help_title));
+        .title(format!(" {} ", iv.s().help_title));
     let inner = block.inner(outer);
     block.render(outer, buf);
     let inner = Rect {
@@ -65,7 +73,7 @@ pub fn render(app: &App, scroll: &Scroll, area: Rect, buf: &mut Buffer) {
         width: inner.width.saturating_sub(2),
         ..inner
     };
-    let lines = lines(app, usize::from(inner.width));
+    let lines = lines(iv, screen, t, usize::from(inner.width));
     let h = usize::from(inner.height);
     let start = scroll.visible(lines.len(), h);
     for (row, (text, style)) in lines.iter().skip(start).take(h).enumerate() {

@@ -6,12 +6,18 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::question::{self, QuestionState};
+use super::review::Review;
+use super::signoff::SignOffState;
+use super::{Notice, Screen, Step};
 use crate::eval::Status;
+use crate::eval::flow;
 use crate::questionnaire::RuleKind;
-use crate::tui::app::{App, Notice, Screen};
-use crate::tui::msg::{Effect, Msg};
-use crate::tui::screens::signoff::SignOffState;
+use crate::tui::interview::Interview;
+use crate::tui::msg::Msg;
+use crate::tui::strings;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::scroll::Scroll;
 use crate::tui::wrap;
 
 pub fn status_style(t: &Theme, st: Status) -> Style {
@@ -23,13 +29,11 @@ pub fn status_style(t: &Theme, st: Status) -> Style {
     }
 }
 
-/// The outcome as styled lines wrapped to `width`.
-pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
-    let t = &app.theme;
-    let s = app.s();
-    let lang = app.lang;
-    let q = &app.q;
-    let ev = &app.ev;
+/// The outcome as styled lines wrapped to `width`: the outcome view (the same one
+/// `evaluate --format text`, `cases show` and the printout render), for the screen.
+pub fn lines(iv: &Interview, t: &Theme, width: usize) -> Vec<(String, Style)> {
+    let s = iv.s();
+    let v = &iv.view;
     let mut out: Vec<(String, Style)> = Vec::new();
     let push = |out: &mut Vec<(String, Style)>, text: &str, indent: usize, style: Style| {
         let pad = " ".repeat(indent);
@@ -37,76 +41,64 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
             out.push((format!("{pad}{l}"), style));
         }
     };
+    let st = status_style(t, v.status);
     push(
         &mut out,
-        &format!(
-            "{}{}{} ({})",
-            s.outcome_status,
-            s.colon,
-            ev.status.label(lang),
-            ev.status.code()
-        ),
+        &format!("{}{}{}", s.outcome_status, s.colon, v.status_label),
         0,
-        status_style(t, ev.status),
+        st,
     );
-    for (r, v) in q.results.iter().zip(&ev.results) {
-        let Some(v) = v.known() else { continue };
-        if v.is_null() {
-            continue;
-        }
-        let label = r
-            .label
-            .as_ref()
-            .map_or(r.name.clone(), |l| l.get(lang).to_string());
+    // when and for what, read aloud
+    for line in &v.sentences {
+        push(&mut out, line, 2, st);
+    }
+    for r in &v.results {
         push(
             &mut out,
-            &format!("{label}{}{}", s.colon, r.display(v, lang)),
+            &format!("{}{}{}", r.label, s.colon, r.value),
             2,
             t.base(),
         );
     }
-    let fired: Vec<_> = ev.fired(q).collect();
-    if !fired.is_empty() {
+    if !v.findings.is_empty() {
         out.push((String::new(), t.base()));
         push(&mut out, s.outcome_findings, 0, t.title());
-        for r in fired {
-            let style = if r.kind == RuleKind::Blocker {
+        for f in &v.findings {
+            let style = if f.kind == RuleKind::Blocker {
                 t.error()
             } else {
                 t.base()
             };
             push(
                 &mut out,
-                &format!("[{}] {} {}", r.kind.label(lang), r.cite, r.code),
+                &format!("[{}] {}", f.kind_label, f.cite),
                 2,
                 style,
             );
-            push(&mut out, r.message.get(lang), 4, t.base());
+            push(&mut out, &f.message, 4, t.base());
         }
     }
-    if ev.status == Status::Incomplete && !ev.missing.is_empty() {
+    if v.status == Status::Incomplete && !v.missing.is_empty() {
         out.push((String::new(), t.base()));
         push(&mut out, s.outcome_missing, 0, t.title());
-        for i in &ev.missing {
-            let f = &q.facts[usize::from(*i)];
-            push(&mut out, &format!("- {}", f.prompt.get(lang)), 2, t.warn());
+        for m in &v.missing {
+            push(&mut out, &format!("- {}", m.prompt), 2, t.warn());
         }
     }
-    for (title, items, which, numbered) in [
-        (s.outcome_materials, &q.materials, &ev.materials, false),
-        (s.outcome_steps, &q.steps, &ev.steps, true),
+    for (title, items, numbered) in [
+        (s.outcome_materials, &v.materials, false),
+        (s.outcome_steps, &v.steps, true),
     ] {
-        if which.is_empty() {
+        if items.is_empty() {
             continue;
         }
         out.push((String::new(), t.base()));
         push(&mut out, title, 0, t.title());
-        for (n, i) in which.iter().enumerate() {
-            let it = &items[*i];
+        for (n, it) in items.iter().enumerate() {
             let cite = it
                 .cite
                 .as_ref()
-                .map_or(String::new(), |c| format!(" ({c})"));
+                .map_or(String::new(), |c| strings::cite_suffix(iv.lang, c));
             let bullet = if numbered {
                 format!("{}.", n + 1)
             } else {
@@ -114,26 +106,23 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
             };
             push(
                 &mut out,
-                &format!("{bullet} {}{cite}", it.text.get(lang)),
+                &format!("{bullet} {}{cite}", it.text),
                 2,
                 t.base(),
             );
         }
     }
-    let aside: Vec<u16> = ev.set_aside().collect();
-    if !aside.is_empty() {
+    if !v.set_aside.is_empty() {
         out.push((String::new(), t.base()));
         push(&mut out, s.outcome_set_aside, 0, t.title());
-        for i in aside {
-            let f = &q.facts[usize::from(i)];
-            let v = app
-                .answers
-                .get(&f.id)
-                .map(|v| f.display(v, lang))
-                .unwrap_or_default();
+        for f in &v.set_aside {
+            let shown =
+                iv.q.fact(&f.id)
+                    .and_then(|fact| iv.answers.get(&f.id).map(|a| fact.display(a, iv.lang)))
+                    .unwrap_or_default();
             push(
                 &mut out,
-                &format!("{}{}{v}", f.prompt.get(lang), s.colon),
+                &format!("{}{}{shown}", f.prompt, s.colon),
                 2,
                 t.set_aside(),
             );
@@ -142,66 +131,79 @@ pub fn lines(app: &App, width: usize) -> Vec<(String, Style)> {
     out
 }
 
-impl App {
-    pub(crate) fn on_outcome(&mut self, msg: Msg) -> Vec<Effect> {
-        if self.outcome_scroll.on(&msg, 10) {
-            return Vec::new();
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub scroll: Scroll,
+    /// The question the clerk came from, to go back to.
+    pub ret: Option<Box<QuestionState>>,
+}
+
+impl Outcome {
+    pub fn new(ret: Option<Box<QuestionState>>) -> Outcome {
+        Outcome {
+            scroll: Scroll::default(),
+            ret,
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg, iv: &mut Interview) -> Step {
+        if self.scroll.on(&msg, 10) {
+            return Step::stay();
         }
         match msg {
             Msg::Char('s') => {
-                if self.ev.status == Status::Incomplete {
-                    self.notice = Some(Notice {
-                        text: self.s().outcome_incomplete.to_string(),
-                        error: true,
-                    });
-                } else {
-                    self.signoff = SignOffState::prefilled(self);
-                    self.screen = Screen::SignOff;
+                if iv.ev.status == Status::Incomplete {
+                    return Step::notice(Notice::error(iv.s().outcome_incomplete));
                 }
+                Step::go(Screen::SignOff(SignOffState::prefilled(
+                    iv,
+                    Some(Box::new(std::mem::take(self))),
+                )))
             }
-            Msg::Char('r') | Msg::Tab => {
-                self.review_sel = 0;
-                self.screen = Screen::Review;
-            }
-            Msg::Char('?') | Msg::Help => self.open_help(),
+            Msg::Char('r') | Msg::Tab => Step::go(Screen::Review(Review::new(0, self.ret.take()))),
+            Msg::Char('?') | Msg::Help => Step::help(),
+            // Back to what is left to ask: the first unanswered question, or the last
+            // question when every one is answered.
             Msg::Back | Msg::Left => {
-                if self.question.is_some() {
-                    self.screen = Screen::Question;
-                } else {
-                    self.screen = Screen::Review;
+                let target = flow::first_unanswered(&iv.ev, |i| iv.answered(i))
+                    .or_else(|| flow::prev(&iv.ev, iv.ev.facts.len() as u16));
+                match target {
+                    Some(i) => match self.ret.take() {
+                        Some(q) if q.fact == i => question::back_to(iv, *q),
+                        _ => question::goto(iv, i, None),
+                    },
+                    None => Step::go(Screen::Review(Review::new(0, None))),
                 }
             }
-            _ => {}
+            _ => Step::stay(),
         }
-        Vec::new()
     }
-}
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let w = usize::from(area.width);
-    buf.set_string(
-        area.x,
-        area.y,
-        wrap::truncate(app.s().outcome_title, w),
-        t.title(),
-    );
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(1),
-        ..area
-    };
-    let lines = lines(app, w.saturating_sub(1));
-    let h = usize::from(body.height);
-    let start = app.outcome_scroll.visible(lines.len(), h);
-    for (row, (text, style)) in lines.iter().skip(start).take(h).enumerate() {
-        buf.set_string(body.x, body.y + row as u16, text, *style);
-    }
-    // Scroll marks in the last column, ASCII.
-    if start > 0 {
-        buf.set_string(area.right() - 1, body.y, "^", t.dim());
-    }
-    if start + h < lines.len() && h > 0 {
-        buf.set_string(area.right() - 1, body.bottom() - 1, "v", t.dim());
+    pub fn render(&self, iv: &Interview, t: &Theme, area: Rect, buf: &mut Buffer) {
+        let w = usize::from(area.width);
+        buf.set_string(
+            area.x,
+            area.y,
+            wrap::truncate(iv.s().outcome_title, w),
+            t.title(),
+        );
+        let body = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        let lines = lines(iv, t, w.saturating_sub(1));
+        let h = usize::from(body.height);
+        let start = self.scroll.visible(lines.len(), h);
+        for (row, (text, style)) in lines.iter().skip(start).take(h).enumerate() {
+            buf.set_string(body.x, body.y + row as u16, text, *style);
+        }
+        // Scroll marks in the last column, ASCII.
+        if start > 0 {
+            buf.set_string(area.right() - 1, body.y, "^", t.dim());
+        }
+        if start + h < lines.len() && h > 0 {
+            buf.set_string(area.right() - 1, body.bottom() - 1, "v", t.dim());
+        }
     }
 }

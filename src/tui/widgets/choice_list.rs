@@ -1,5 +1,7 @@
 //! A single-choice list: arrows move, the digit (or letter) beside an item picks it. The
 //! focused row is drawn in reverse video with a `>` marker, so it shows without colour.
+//! A list may have no selection at all (a question nobody has answered): the first arrow
+//! or key selects.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,7 +11,7 @@ use crate::tui::wrap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChoiceList {
-    pub selected: usize,
+    pub selected: Option<usize>,
     pub len: usize,
 }
 
@@ -23,33 +25,49 @@ pub fn key_label(i: usize) -> String {
 }
 
 impl ChoiceList {
+    /// A list with item `selected` selected (clamped; none when the list is empty).
     pub fn new(len: usize, selected: usize) -> ChoiceList {
         ChoiceList {
-            selected: selected.min(len.saturating_sub(1)),
+            selected: (len > 0).then(|| selected.min(len - 1)),
+            len,
+        }
+    }
+    /// A list with nothing selected.
+    pub fn unselected(len: usize) -> ChoiceList {
+        ChoiceList {
+            selected: None,
             len,
         }
     }
     pub fn up(&mut self) {
-        self.selected = self.selected.saturating_sub(1);
+        self.selected = match self.selected {
+            Some(i) => Some(i.saturating_sub(1)),
+            None => self.first_item(),
+        };
     }
     pub fn down(&mut self) {
-        if self.selected + 1 < self.len {
-            self.selected += 1;
-        }
+        self.selected = match self.selected {
+            Some(i) if i + 1 < self.len => Some(i + 1),
+            Some(i) => Some(i),
+            None => self.first_item(),
+        };
     }
     pub fn first(&mut self) {
-        self.selected = 0;
+        self.selected = self.first_item();
     }
     pub fn last(&mut self) {
-        self.selected = self.len.saturating_sub(1);
+        self.selected = self.len.checked_sub(1);
     }
     pub fn pick(&mut self, i: usize) -> bool {
         if i < self.len {
-            self.selected = i;
+            self.selected = Some(i);
             true
         } else {
             false
         }
+    }
+    fn first_item(&self) -> Option<usize> {
+        (self.len > 0).then_some(0)
     }
 
     /// Draw `items` (key, label, ticked) into `area`, scrolled so the selection shows.
@@ -70,8 +88,8 @@ impl ChoiceList {
         // First item shown: the selection's rows must fit, and everything before it.
         let mut offset = 0;
         let used = |from: usize, to: usize| -> usize { rows[from..=to].iter().map(Vec::len).sum() };
-        if self.selected < rows.len() {
-            while offset < self.selected && used(offset, self.selected) > h {
+        if let Some(sel) = self.selected.filter(|s| *s < rows.len()) {
+            while offset < sel && used(offset, sel) > h {
                 offset += 1;
             }
         }
@@ -81,7 +99,7 @@ impl ChoiceList {
             if y >= h {
                 break;
             }
-            let focused = i == self.selected;
+            let focused = self.selected == Some(i);
             for (k, l) in lines.iter().enumerate() {
                 if y >= h {
                     break;

@@ -3,4 +3,5 @@
 pub mod choice_list;
 pub mod field;
 pub mod multi_select;
+pub mod scroll;
 pub mod text_input;

@@ -1,5 +1,5 @@
-//! Multi-select: a choice list with a tick per item. Space (or the item's digit) toggles,
-//! Enter confirms; none ticked is a valid answer ("none of these").
+//! Multi-select: a choice list with a tick per item. Arrows or the item's digit select,
+//! Space toggles the selected item, Enter confirms; none ticked is a valid answer ("none of these").
 
 use super::choice_list::ChoiceList;
 
@@ -7,6 +7,9 @@ use super::choice_list::ChoiceList;
 pub struct MultiSelect {
     pub list: ChoiceList,
     pub ticked: Vec<bool>,
+    /// An item that excludes every other ("not given"): ticking it clears the rest, and
+    /// ticking another clears it.
+    pub exclusive: Option<usize>,
 }
 
 impl MultiSelect {
@@ -14,16 +17,24 @@ impl MultiSelect {
         MultiSelect {
             list: ChoiceList::new(ticked.len(), 0),
             ticked,
+            exclusive: None,
         }
     }
     pub fn toggle(&mut self) {
-        if let Some(t) = self.ticked.get_mut(self.list.selected) {
-            *t = !*t;
-        }
-    }
-    pub fn toggle_at(&mut self, i: usize) {
-        if self.list.pick(i) {
-            self.toggle();
+        let Some(i) = self.list.selected.filter(|i| *i < self.ticked.len()) else {
+            return;
+        };
+        self.ticked[i] = !self.ticked[i];
+        if self.ticked[i] {
+            match self.exclusive {
+                Some(x) if x == i => {
+                    for (k, t) in self.ticked.iter_mut().enumerate() {
+                        *t = k == x;
+                    }
+                }
+                Some(x) => self.ticked[x] = false,
+                None => {}
+            }
         }
     }
 }

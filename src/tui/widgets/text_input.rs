@@ -7,10 +7,16 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthChar;
 
+use crate::tui::msg::Msg;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextInput {
     chars: Vec<char>,
     cursor: usize,
+    /// The text is a value filled in for the clerk (a default, an earlier answer) and
+    /// stands selected: the first character typed replaces it, so typing 3 over a
+    /// pre-filled 4 gives 3, not 43. Any editing or moving key keeps it for editing.
+    replace: bool,
 }
 
 fn cw(c: char) -> usize {
@@ -21,7 +27,28 @@ impl TextInput {
     pub fn new(s: &str) -> TextInput {
         let chars: Vec<char> = s.chars().collect();
         let cursor = chars.len();
-        TextInput { chars, cursor }
+        TextInput {
+            chars,
+            cursor,
+            replace: false,
+        }
+    }
+    /// A field filled in for the clerk: typing replaces the text, editing keys edit it.
+    pub fn prefilled(s: &str) -> TextInput {
+        TextInput {
+            replace: !s.is_empty(),
+            ..TextInput::new(s)
+        }
+    }
+    /// True while the pre-filled text stands selected (typing replaces it).
+    pub fn replaces(&self) -> bool {
+        self.replace
+    }
+    /// Typing over a selected pre-filled text starts afresh.
+    fn typing(&mut self) {
+        if std::mem::take(&mut self.replace) {
+            self.clear();
+        }
     }
     pub fn value(&self) -> String {
         self.chars.iter().collect()
@@ -36,6 +63,7 @@ impl TextInput {
     /// or tab, an escape sequence, a zero-width space: [`crate::safe::is_unsafe`]) are
     /// dropped: the field is one line of visible text.
     pub fn insert_str(&mut self, s: &str) {
+        self.typing();
         for c in s.chars().filter(|c| !crate::safe::is_unsafe(*c)) {
             self.chars.insert(self.cursor, c);
             self.cursor += 1;
@@ -43,6 +71,7 @@ impl TextInput {
     }
     pub fn insert(&mut self, c: char) {
         if !crate::safe::is_unsafe(c) {
+            self.typing();
             self.chars.insert(self.cursor, c);
             self.cursor += 1;
         }
@@ -74,6 +103,63 @@ impl TextInput {
         self.chars.clear();
         self.cursor = 0;
     }
+    pub fn kill_to_start(&mut self) {
+        self.chars.drain(..self.cursor);
+        self.cursor = 0;
+    }
+    pub fn kill_to_end(&mut self) {
+        self.chars.truncate(self.cursor);
+    }
+    /// Delete the word before the cursor (and the blanks between it and the cursor), as a
+    /// shell's Ctrl-W does.
+    pub fn kill_word(&mut self) {
+        let mut start = self.cursor;
+        while start > 0 && self.chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !self.chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        self.chars.drain(start..self.cursor);
+        self.cursor = start;
+    }
+
+    /// Apply an editing key; false when `msg` is not one (the screen handles it).
+    pub fn edit(&mut self, msg: &Msg) -> bool {
+        if !matches!(msg, Msg::Char(_) | Msg::Paste(_)) {
+            // an editing or moving key: the pre-filled text is kept, to edit
+            let keep = matches!(
+                msg,
+                Msg::Backspace
+                    | Msg::Delete
+                    | Msg::Left
+                    | Msg::Right
+                    | Msg::Home
+                    | Msg::End
+                    | Msg::KillToStart
+                    | Msg::KillToEnd
+                    | Msg::KillWord
+            );
+            if keep {
+                self.replace = false;
+            }
+        }
+        match msg {
+            Msg::Char(c) => self.insert(*c),
+            Msg::Paste(s) => self.insert_str(s),
+            Msg::Backspace => self.backspace(),
+            Msg::Delete => self.delete(),
+            Msg::Left => self.left(),
+            Msg::Right => self.right(),
+            Msg::Home => self.home(),
+            Msg::End => self.end(),
+            Msg::KillToStart => self.kill_to_start(),
+            Msg::KillToEnd => self.kill_to_end(),
+            Msg::KillWord => self.kill_word(),
+            _ => return false,
+        }
+        true
+    }
 
     /// Display width of the text before the cursor.
     pub fn cursor_width(&self) -> usize {
@@ -95,6 +181,12 @@ impl TextInput {
             start += 1;
         }
         buf.set_style(Rect { height: 1, ..area }, style);
+        // selected pre-filled text in reverse video (shows without colour)
+        let style = if self.replace {
+            style.add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            style
+        };
         let mut x = 0usize;
         for &c in &self.chars[start..] {
             let w = cw(c);
@@ -127,6 +219,39 @@ mod tests {
         t.backspace();
         t.backspace();
         assert_eq!(t.value(), "三");
+    }
+
+    #[test]
+    fn typing_replaces_a_prefilled_value_editing_keeps_it() {
+        let mut t = TextInput::prefilled("4");
+        t.edit(&Msg::Char('3'));
+        assert_eq!(t.value(), "3");
+        let mut t = TextInput::prefilled("2026-06-15");
+        t.edit(&Msg::Backspace);
+        t.edit(&Msg::Char('4'));
+        assert_eq!(t.value(), "2026-06-14");
+        let mut t = TextInput::prefilled("张三");
+        t.edit(&Msg::Paste("李四".into()));
+        assert_eq!(t.value(), "李四");
+        assert!(!TextInput::prefilled("").replaces());
+    }
+
+    #[test]
+    fn shell_editing_keys() {
+        let mut t = TextInput::new("张三 李四  王五");
+        t.edit(&Msg::KillWord);
+        assert_eq!(t.value(), "张三 李四  ");
+        t.edit(&Msg::KillWord);
+        assert_eq!(t.value(), "张三 ");
+        t.edit(&Msg::Home);
+        t.edit(&Msg::Right);
+        t.edit(&Msg::KillToEnd);
+        assert_eq!(t.value(), "张");
+        t.edit(&Msg::Char('x'));
+        t.edit(&Msg::Left);
+        t.edit(&Msg::KillToStart);
+        assert_eq!((t.value().as_str(), t.cursor()), ("x", 0));
+        assert!(!t.edit(&Msg::Enter));
     }
 
     #[test]
