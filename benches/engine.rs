@@ -37,7 +37,9 @@ fn engine(c: &mut Criterion) {
         Ok(a) => a,
         Err(e) => panic!(
             "{name} does not fit {file}: {}",
-            e.first().map(|e| e.to_string()).unwrap_or_default()
+            e.first()
+                .map(|e| e.render(guantong::text::Lang::En))
+                .unwrap_or_default()
         ),
     };
     let answers = parse(&case_file, &case_src);

@@ -1,27 +1,36 @@
 //! Diagnostics with `file:line:col`, and the caret under an expression placed by display
 //! width (a CJK character is two cells).
 
-use std::fmt;
-
-use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+use crate::text::{Lang, Text, tr};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Error,
     Warning,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+impl Severity {
+    /// `error` or `warning`, the same in every language: tools look for `: error:`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in a file, with its message in both languages (written where the
+/// problem was found); a printer picks the language with [`Diagnostic::render`].
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub file: String,
     pub line: usize,
     pub col: usize,
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     /// For expression errors: the expression's line and a caret line under the fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
 }
 
@@ -29,25 +38,43 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-}
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(
-            f,
-            "{}:{}:{}: {sev}: {}",
-            self.file, self.line, self.col, self.message
-        )?;
+    /// `file:line:col: error|warning: message` in `lang`, then the excerpt's lines
+    /// indented by four spaces. The severity word is not translated.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = format!(
+            "{}:{}:{}: {}: {}",
+            self.file,
+            self.line,
+            self.col,
+            self.severity.word(),
+            self.message.get(lang)
+        );
         if let Some(ex) = &self.excerpt {
             for line in ex.lines() {
-                write!(f, "\n    {line}")?;
+                out.push_str("\n    ");
+                out.push_str(line);
             }
         }
-        Ok(())
+        out
+    }
+
+    /// The machine form (`check --format json`): the message in `lang` as `message`, and in
+    /// each language as `message_zh` and `message_en`.
+    pub fn to_json(&self, lang: Lang) -> serde_json::Value {
+        let mut o = serde_json::json!({
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity.word(),
+            "message": self.message.get(lang),
+            "message_zh": self.message.get(Lang::Zh),
+            "message_en": self.message.get(Lang::En),
+        });
+        if let (Some(ex), Some(map)) = (&self.excerpt, o.as_object_mut()) {
+            map.insert("excerpt".into(), ex.clone().into());
+        }
+        o
     }
 }
 
@@ -58,29 +85,31 @@ pub const MAX_QUESTIONNAIRE_BYTES: u64 = 16 * 1024 * 1024;
 pub const MAX_ANSWERS_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Read a text file of at most `limit` bytes; a larger one is an error naming the limit.
-pub fn read_limited(path: &std::path::Path, limit: u64) -> Result<String, String> {
+/// The error names the cause in both languages (the system's own words for an I/O error).
+pub fn read_limited(path: &std::path::Path, limit: u64) -> Result<String, Text> {
     use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let io = |e: std::io::Error| Text::Plain(e.to_string());
+    let f = std::fs::File::open(path).map_err(io)?;
     let mut buf = Vec::new();
-    f.take(limit + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| e.to_string())?;
+    f.take(limit + 1).read_to_end(&mut buf).map_err(io)?;
     if buf.len() as u64 > limit {
         return Err(too_large(limit));
     }
     String::from_utf8(buf).map_err(|e| {
-        format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+        let at = e.utf8_error().valid_up_to();
+        tr!(
+            "不是 UTF-8 文本（第 {at} 字节处无效）",
+            "not UTF-8 text (invalid byte at offset {at})"
         )
     })
 }
 
 /// The message for a file over a size limit.
-pub fn too_large(limit: u64) -> String {
-    format!(
-        "the file is larger than the limit of {} MiB guantong reads",
-        limit / (1024 * 1024)
+pub fn too_large(limit: u64) -> Text {
+    let mib = limit / (1024 * 1024);
+    tr!(
+        "文件超过 guantong 可读取的上限 {mib} MiB",
+        "the file is larger than the limit of {mib} MiB guantong reads"
     )
 }
 

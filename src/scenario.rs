@@ -8,6 +8,7 @@ use serde_json::Value as J;
 
 use crate::eval::{self, input, report};
 use crate::questionnaire::{Questionnaire, RuleKind};
+use crate::text::Lang;
 
 /// One mismatch between what a scenario expects and what came out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,8 +75,8 @@ fn expect_alone(src: &str) -> Option<toml::Table> {
     Some(t)
 }
 
-/// Run one scenario given its text.
-pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcome {
+/// Run one scenario given its text. An unexpected input error is reported in `lang`.
+pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date, lang: Lang) -> Outcome {
     let name = file.display().to_string();
     let title = src
         .lines()
@@ -125,7 +126,7 @@ pub fn run_str(q: &Questionnaire, file: &Path, src: &str, today: Date) -> Outcom
                 Some(w) if w.iter().any(|x| facts.contains(x)) => {}
                 Some(w) => miss("error", format!("one of {}", show(&w)), show(&facts)),
                 None => {
-                    let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                    let first = errors.first().map(|e| e.render(lang)).unwrap_or_default();
                     let more = match errors.len() {
                         0 | 1 => String::new(),
                         n => format!(" (+{} more)", n - 1),
@@ -273,11 +274,11 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Run every scenario file.
-pub fn run_files(q: &Questionnaire, files: &[PathBuf], today: Date) -> Vec<Outcome> {
+pub fn run_files(q: &Questionnaire, files: &[PathBuf], today: Date, lang: Lang) -> Vec<Outcome> {
     files
         .iter()
         .map(|f| match std::fs::read_to_string(f) {
-            Ok(src) => run_str(q, f, &src, today),
+            Ok(src) => run_str(q, f, &src, today, lang),
             Err(e) => Outcome {
                 file: f.clone(),
                 title: None,

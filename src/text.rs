@@ -59,6 +59,10 @@ impl Text {
             en: Some(en.to_string()),
         }
     }
+    /// A text written in both languages (what [`tr!`] builds).
+    pub fn both(zh: String, en: String) -> Text {
+        Text::Both { zh, en: Some(en) }
+    }
     /// The text in `lang`, falling back to Chinese when no English is given.
     pub fn get(&self, lang: Lang) -> &str {
         match (self, lang) {
@@ -70,6 +74,11 @@ impl Text {
     }
     pub fn zh(&self) -> &str {
         self.get(Lang::Zh)
+    }
+    /// Chinese and English (Chinese where no English is written): for a message that
+    /// quotes this text in each of its languages.
+    pub fn pair(&self) -> (&str, &str) {
+        (self.get(Lang::Zh), self.get(Lang::En))
     }
     /// English only when the author wrote it (a plain string counts as both).
     pub fn en(&self) -> Option<&str> {
@@ -87,6 +96,19 @@ impl Text {
         }
     }
 }
+
+/// `tr!("中文 {x}", "English {x}")`: a [`Text`] in both languages, each string formatted
+/// as by `format!` (named arguments may follow: `tr!("{n}", "{n}", n = 3)`). Messages are
+/// written in both languages where they are made, so nothing is translated afterwards.
+macro_rules! tr {
+    ($zh:literal, $en:literal $(,)?) => {
+        $crate::text::Text::both(format!($zh), format!($en))
+    };
+    ($zh:literal, $en:literal, $($arg:tt)+) => {
+        $crate::text::Text::both(format!($zh, $($arg)+), format!($en, $($arg)+))
+    };
+}
+pub(crate) use tr;
 
 /// A Chinese numeral up to the hundreds (十一 = 11, 二十一 = 21, 一百零五 = 105).
 fn chinese_number(s: &str) -> Option<u32> {

@@ -9,9 +9,18 @@ fn evaluate(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guantong"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("GUANTONG_DATA_DIR")
+        // no config file: the language is the default unless --lang says otherwise
+        .env("GUANTONG_CONFIG_DIR", "tests/fixtures/no_config_dir")
         .args(args)
         .output()
         .unwrap()
+}
+
+/// `evaluate` in English, the language the messages below are pinned in.
+fn evaluate_en(args: &[&str]) -> Output {
+    let mut all = vec!["--lang", "en"];
+    all.extend(args);
+    evaluate(&all)
 }
 
 fn stderr(o: &Output) -> String {
@@ -78,7 +87,7 @@ fn each_bad_answers_file_exits_2_naming_place_and_fact() {
     let mut failures = Vec::new();
     for (name, pos, fact, msg) in BAD {
         let file = format!("tests/fixtures/answers_bad/{name}.toml");
-        let o = evaluate(&["evaluate", MINI, "--answers", &file]);
+        let o = evaluate_en(&["evaluate", MINI, "--answers", &file]);
         let err = stderr(&o);
         let want = format!("{file}:{pos}: error: fact `{fact}`: ");
         let ok = o.status.code() == Some(2)
@@ -96,10 +105,103 @@ fn each_bad_answers_file_exits_2_naming_place_and_fact() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Some of the same files in Chinese, the default language: the fact named as 事实 `x`：,
+/// the severity word unchanged.
+const BAD_ZH: &[(&str, &str)] = &[
+    (
+        "unknown_fact",
+        "4:20: error: 事实 `favourite_colour`：问卷 `mini` 中没有事实 `favourite_colour`",
+    ),
+    (
+        "wrong_type",
+        "4:11: error: 事实 `retired`：应为是/否（true 或 false）",
+    ),
+    (
+        "not_a_choice",
+        "4:15: error: 事实 `skill_level`：“level9”不是可选项（level2、level3、level4）",
+    ),
+    (
+        "float_value",
+        "4:14: error: 事实 `years_held`：不支持的值（该事实为 integer 类型）",
+    ),
+    (
+        "bad_id_check_digit",
+        "4:13: error: 事实 `id_number`：身份证号码校验不通过",
+    ),
+    (
+        "toml_syntax",
+        "4:22: error: 事实 `skill_level`：TOML 格式错误：invalid basic string, expected `\"`",
+    ),
+];
+
+#[test]
+fn bad_answers_files_are_named_in_chinese_by_default() {
+    let mut failures = Vec::new();
+    for (name, expected) in BAD_ZH {
+        let file = format!("tests/fixtures/answers_bad/{name}.toml");
+        let o = evaluate(&["evaluate", MINI, "--answers", &file]);
+        let err = stderr(&o);
+        let want = format!("{file}:{expected}");
+        if o.status.code() != Some(2) || err.trim_end() != want {
+            failures.push(format!(
+                "{name}: status {:?}, expected `{want}`, got:\n{err}",
+                o.status.code()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every error of every bad answers file is written in Chinese under `--lang zh` (only the
+/// TOML library's own words may follow a Chinese prefix in English).
+#[test]
+fn no_answers_error_is_english_only_in_chinese() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/answers_bad");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    for name in &names {
+        let file = format!("tests/fixtures/answers_bad/{name}.toml");
+        let zh = stderr(&evaluate(&[
+            "--lang",
+            "zh",
+            "evaluate",
+            MINI,
+            "--answers",
+            &file,
+        ]));
+        let en = stderr(&evaluate_en(&["evaluate", MINI, "--answers", &file]));
+        assert!(!zh.is_empty(), "{name}");
+        for (z, e) in zh.lines().zip(en.lines()) {
+            let (zm, em) = (
+                z.split_once(": error: ").map(|x| x.1),
+                e.split_once(": error: ").map(|x| x.1),
+            );
+            let cjk = zm.is_some_and(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+            if !cjk || zm == em {
+                failures.push(format!("{name}: `{z}`"));
+            }
+        }
+        assert_eq!(zh.lines().count(), en.lines().count(), "{name}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn a_toml_syntax_error_exits_2_with_its_position() {
     let file = "tests/fixtures/answers_bad/toml_syntax.toml";
-    let o = evaluate(&["evaluate", MINI, "--answers", file]);
+    let o = evaluate_en(&["evaluate", MINI, "--answers", file]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
@@ -111,7 +213,7 @@ fn a_toml_syntax_error_exits_2_with_its_position() {
 #[test]
 fn every_error_in_a_file_is_reported_in_line_order() {
     let file = "tests/fixtures/answers_bad/several_errors.toml";
-    let o = evaluate(&["evaluate", MINI, "--answers", file]);
+    let o = evaluate_en(&["evaluate", MINI, "--answers", file]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().collect();
@@ -137,7 +239,7 @@ fn every_bad_fixture_is_asserted() {
 
 #[test]
 fn unreadable_answers_and_a_broken_questionnaire() {
-    let o = evaluate(&[
+    let o = evaluate_en(&[
         "evaluate",
         MINI,
         "--answers",
@@ -146,7 +248,7 @@ fn unreadable_answers_and_a_broken_questionnaire() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("tests/fixtures/no_such_answers.toml"));
     // a questionnaire with errors: its diagnostics, exit 1
-    let o = evaluate(&[
+    let o = evaluate_en(&[
         "evaluate",
         "tests/lint/undefined_name.toml",
         "--answers",

@@ -52,7 +52,7 @@ fn load(src: &str) -> Questionnaire {
         Err(d) => panic!(
             "load failed:\n{}",
             d.iter()
-                .map(|d| d.to_string())
+                .map(|d| d.render(guantong::text::Lang::En))
                 .collect::<Vec<_>>()
                 .join("\n")
         ),
@@ -65,7 +65,7 @@ fn load_err(src: &str) -> String {
         Err(d) => {
             assert!(d.iter().any(|d| d.is_error()));
             d.iter()
-                .map(|d| d.to_string())
+                .map(|d| d.render(guantong::text::Lang::En))
                 .collect::<Vec<_>>()
                 .join("\n")
         }
@@ -607,7 +607,7 @@ fn check_in_child(name: &str, src: &str) -> std::process::Output {
     let path = dir.path().join(format!("{name}.toml"));
     std::fs::write(&path, src).unwrap();
     std::process::Command::new(env!("CARGO_BIN_EXE_guantong"))
-        .arg("check")
+        .args(["--lang", "en", "check"])
         .arg(&path)
         .output()
         .unwrap()

@@ -5,10 +5,17 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use guantong::text::Lang;
+
+/// `guantong check` in English: the expected lines below pin the English wording.
 fn check(args: &[&str]) -> Output {
+    check_in("en", args)
+}
+
+fn check_in(lang: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guantong"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("check")
+        .args(["--lang", lang, "check"])
         .args(args)
         .env_remove("GUANTONG_DATA_DIR")
         .output()
@@ -209,6 +216,115 @@ const ERRORS: &[(&str, &str)] = &[
         "comparison_chain",
         "23:15: error: rule `r` when: comparisons cannot be chained; add parentheses after `<`",
     ),
+    (
+        "schedule_opens_not_month_day",
+        "8:9: error: schedule.opens must be a month and day as \"MM-DD\" (e.g. \"06-01\"), not \"6-1\"",
+    ),
+    (
+        "migration_fact_type",
+        "9:23: error: migration from `1`: fact `old_level`: type must be bool, integer, date or text",
+    ),
+];
+
+/// The same diagnostics in Chinese (the default language): at least one per phase of the
+/// loader (load, names, facts, rules, meta, schedule, migrations), of the expression parser
+/// and checker, and of the warnings. The severity word stays `error` / `warning`.
+const ZH: &[(&str, &str)] = &[
+    // load: TOML syntax, [data] values, cites
+    (
+        "toml_syntax",
+        "23:10: error: TOML 格式错误：invalid basic string, expected `\"`",
+    ),
+    (
+        "float_in_data",
+        "8:1: error: [data.rate]：不支持小数：请用整数（金额用以分为单位的整数）",
+    ),
+    (
+        "cite_no_article",
+        "24:8: error: cite `第九十九条` 不是 [articles] 中的任何条款",
+    ),
+    // the expression parser
+    (
+        "expr_syntax_cjk",
+        "23:27: error: 规则 `r` 的 when：此处应为一个值，却是符号 `&&`",
+    ),
+    (
+        "comparison_chain",
+        "23:15: error: 规则 `r` 的 when：比较不能连写；请在 `<` 之后加括号",
+    ),
+    // the expression checker
+    (
+        "type_date_int",
+        "23:9: error: 规则 `r` 的 when：不能用 `>` 比较日期与整数",
+    ),
+    (
+        "enum_literal",
+        "27:24: error: 规则 `r` 的 when：\"level9\" 不是 `skill_level` 的选项（可选：level3、level4）",
+    ),
+    (
+        "arg_count",
+        "23:9: error: 规则 `r` 的 when：whole_years() 需要 2 个参数，实有 1 个",
+    ),
+    (
+        "fired_unknown_code",
+        "29:15: error: 结果 `flag`：没有代码为 \"nope\" 的规则",
+    ),
+    // names
+    (
+        "unknown_fact_type",
+        "16:8: error: 事实 `a` 的类型 `boolean` 无效（可用：bool、integer、date、text、enum、enum_list）",
+    ),
+    (
+        "derived_cycle",
+        "21:8: error: 派生值 `x` 处在循环依赖中（它读取 y）",
+    ),
+    ("duplicate_fact", "21:6: error: 事实 id `a` 重复"),
+    // facts
+    (
+        "ask_if_later",
+        "19:10: error: 事实 `a`：ask_if 读取了 `b`，而它在之后才提问",
+    ),
+    (
+        "default_type",
+        "19:12: error: 事实 `n` 的 default：值为布尔值，但该事实的类型为 integer",
+    ),
+    // rules
+    (
+        "unknown_rule_kind",
+        "22:8: error: 规则 `r`：kind 必须是 blocker、refer、action 或 note，而不是 `warning`",
+    ),
+    (
+        "rule_without_cite",
+        "21:8: error: 规则 `r`：没有 `cite`（所依据的条款）",
+    ),
+    // meta
+    (
+        "applicant_id_not_text",
+        "6:16: error: meta.applicant_id：事实 `a` 必须是 text 类型",
+    ),
+    // schedule
+    (
+        "schedule_opens_not_month_day",
+        "8:9: error: schedule.opens 必须是 \"MM-DD\" 形式的月日（如 \"06-01\"），而不是 \"6-1\"",
+    ),
+    // migrations
+    (
+        "migration_fact_type",
+        "9:23: error: 从 `1` 的迁移：事实 `old_level`：类型必须是 bool、integer、date 或 text",
+    ),
+    // warnings
+    (
+        "warn_unread_fact",
+        "21:6: warning: 事实 `b` 没有被任何表达式读取",
+    ),
+    (
+        "warn_missing_english",
+        "25:11: warning: 规则 `r` 的 message：没有英文文本",
+    ),
+    (
+        "warn_unguarded_read",
+        "30:8: warning: 规则 `r`：`subsidy_elsewhere` 缺席（未提问，为 null）时条件即成立；请用 known(subsidy_elsewhere) 或决定是否问它的条件加以限定",
+    ),
 ];
 
 const WARNINGS: &[(&str, &str)] = &[
@@ -243,7 +359,12 @@ fn quiet_silences_the_kinds_it_names() {
     );
     let q = guantong::questionnaire::load_str("loud.toml", &loud);
     let warnings: Vec<String> = q
-        .map(|q| q.warnings.iter().map(|d| d.message.clone()).collect())
+        .map(|q| {
+            q.warnings
+                .iter()
+                .map(|d| d.message.get(Lang::En).to_string())
+                .collect()
+        })
         .unwrap_or_default();
     assert!(
         warnings
@@ -280,6 +401,78 @@ fn every_error_fixture_exits_1_with_its_message() {
             ));
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn chinese_diagnostics_read_as_written() {
+    let mut failures = Vec::new();
+    for (name, expected) in ZH {
+        let file = format!("tests/lint/{name}.toml");
+        let o = check_in("zh", &[&file]);
+        let out = stdout(&o);
+        let want = format!("{file}:{expected}");
+        if !out.lines().any(|l| l == want) {
+            failures.push(format!("{name}: expected the line `{want}` in:\n{out}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF))
+}
+
+/// `file:line:col: severity: ` and the message of a diagnostic line.
+fn split_line<'a>(file: &str, line: &'a str) -> Option<(&'a str, &'a str)> {
+    let rest = line.strip_prefix(file)?;
+    ["error", "warning"].iter().find_map(|sev| {
+        let at = rest.find(&format!(": {sev}: "))? + sev.len() + 4;
+        Some((&line[..file.len() + at], &rest[at..]))
+    })
+}
+
+/// Every diagnostic of every fixture, in Chinese, is written in Chinese (no English-only
+/// message is left), at the same place, with the same severity and excerpt as in English.
+#[test]
+fn no_diagnostic_of_any_fixture_is_english_only_in_chinese() {
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for (name, _) in ERRORS.iter().chain(WARNINGS) {
+        let file = format!("tests/lint/{name}.toml");
+        let (zh, en) = (stdout(&check_in("zh", &[&file])), stdout(&check(&[&file])));
+        let (zl, el): (Vec<&str>, Vec<&str>) = (zh.lines().collect(), en.lines().collect());
+        if zl.len() != el.len() {
+            failures.push(format!(
+                "{name}: {} lines in Chinese, {} in English",
+                zl.len(),
+                el.len()
+            ));
+            continue;
+        }
+        for (z, e) in zl.iter().zip(&el) {
+            if z.starts_with("    ") {
+                if z != e {
+                    failures.push(format!("{name}: excerpts differ: `{z}` / `{e}`"));
+                }
+                continue;
+            }
+            seen += 1;
+            match (split_line(&file, z), split_line(&file, e)) {
+                (Some((zp, zm)), Some((ep, em))) => {
+                    if zp != ep {
+                        failures.push(format!("{name}: `{zp}` / `{ep}`"));
+                    }
+                    if !has_cjk(zm) || zm == em {
+                        failures.push(format!("{name}: not written in Chinese: {z}"));
+                    }
+                }
+                _ => failures.push(format!("{name}: not a diagnostic line: `{z}` / `{e}`")),
+            }
+        }
+    }
+    assert!(seen >= ERRORS.len() + WARNINGS.len(), "{seen} diagnostics");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -412,6 +605,16 @@ fn json_format_counts_and_lists_diagnostics() {
     );
     assert!(d["excerpt"].as_str().unwrap().contains("^^^^^"));
 
+    assert_eq!(
+        d["message_en"],
+        "rule `r` when: cannot compare date with int using `>`"
+    );
+    assert_eq!(
+        d["message_zh"],
+        "规则 `r` 的 when：不能用 `>` 比较日期与整数"
+    );
+    assert_eq!(j["lang"], "en");
+
     let o = check(&["tests/lint/warn_unread_fact.toml", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -420,9 +623,35 @@ fn json_format_counts_and_lists_diagnostics() {
     assert_eq!(j["diagnostics"][0]["severity"], "warning");
 }
 
+/// In Chinese, `message` is the Chinese; both languages are there whatever `--lang` says,
+/// and the severity stays the machine word.
+#[test]
+fn json_in_chinese_gives_message_in_chinese_and_both_forms() {
+    let o = check_in("zh", &["tests/lint/type_date_int.toml", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["lang"], "zh");
+    let d = &j["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["message"], "规则 `r` 的 when：不能用 `>` 比较日期与整数");
+    assert_eq!(d["message"], d["message_zh"]);
+    assert_eq!(
+        d["message_en"],
+        "rule `r` when: cannot compare date with int using `>`"
+    );
+    assert_eq!((d["line"].as_u64(), d["col"].as_u64()), (Some(23), Some(9)));
+}
+
 #[test]
 fn a_missing_file_is_an_error_not_a_crash() {
     let o = check(&["tests/lint/no_such_file.toml"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("cannot read the file"));
+    let o = check_in("zh", &["tests/lint/no_such_file.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("tests/lint/no_such_file.toml:0:0: error: 无法读取文件："),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -484,8 +484,9 @@ fn a_9_mb_name_is_refused_at_sign_off() {
         "{}",
         &err[..err.len().min(500)]
     );
+    // in the default language, Chinese
     assert!(
-        err.contains("at most 1000 characters"),
+        err.contains("最多 1000 个字符"),
         "{}",
         &err[..err.len().min(500)]
     );
@@ -505,7 +506,7 @@ fn a_9_mb_name_is_refused_at_sign_off() {
         &cfg,
         &fixture("mini.toml"),
         &answers,
-        &["--pledge-confirmed"],
+        &["--pledge-confirmed", "--lang", "en"],
     );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");

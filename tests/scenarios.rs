@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use guantong::text::Lang;
 use guantong::{questionnaire, scenario};
 
 fn today() -> jiff::civil::Date {
@@ -12,7 +13,7 @@ fn today() -> jiff::civil::Date {
 fn run_dir(dir: &Path) -> (usize, Vec<String>) {
     let q = questionnaire::embedded().expect("embedded questionnaire loads");
     let files = scenario::collect(&[dir.to_path_buf()]).expect("scenario dir");
-    let outcomes = scenario::run_files(&q, &files, today());
+    let outcomes = scenario::run_files(&q, &files, today(), Lang::En);
     let failures = outcomes
         .iter()
         .filter(|o| !o.passed())
@@ -52,7 +53,7 @@ fn horizon_scenarios_pass() {
         .expect("the horizon questionnaire loads");
     let files = scenario::collect(&[root.join("cases")]).expect("horizon cases");
     assert!(files.len() >= 7, "{} horizon cases", files.len());
-    let failures: Vec<String> = scenario::run_files(&q, &files, today())
+    let failures: Vec<String> = scenario::run_files(&q, &files, today(), Lang::En)
         .iter()
         .filter(|o| !o.passed())
         .map(|o| format!("{}: {:?}", o.file.display(), o.mismatches))
@@ -80,7 +81,7 @@ fn shared_acceptance_scenarios_pass() {
 #[test]
 fn embedded_questionnaire_is_clean() {
     let q = questionnaire::embedded().expect("embedded questionnaire loads");
-    let warnings: Vec<String> = q.warnings.iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> = q.warnings.iter().map(|d| d.render(Lang::En)).collect();
     assert!(warnings.is_empty(), "{}", warnings.join("\n"));
     let on_disk = std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires/baise.toml"),
@@ -186,13 +187,13 @@ fn example_questionnaire_scenarios_pass() {
         &root.join("questionnaires/examples/flexible-employment-subsidy.toml"),
     )
     .expect("the example questionnaire loads");
-    let warnings: Vec<String> = q.warnings.iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> = q.warnings.iter().map(|d| d.render(Lang::En)).collect();
     assert!(warnings.is_empty(), "{}", warnings.join("\n"));
     let files =
         scenario::collect(&[root.join("tests/scenarios/examples/flexible-employment-subsidy")])
             .expect("example scenarios");
     assert!(files.len() >= 15, "{} example scenarios", files.len());
-    let failures: Vec<String> = scenario::run_files(&q, &files, today())
+    let failures: Vec<String> = scenario::run_files(&q, &files, today(), Lang::En)
         .iter()
         .filter(|o| !o.passed())
         .flat_map(|o| {

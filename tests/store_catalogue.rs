@@ -233,7 +233,7 @@ fn the_loader_checks_the_summary() {
         assert!(
             diags
                 .iter()
-                .any(|d| d.is_error() && d.message.contains(expect)),
+                .any(|d| d.is_error() && d.message.get(guantong::text::Lang::En).contains(expect)),
             "{expect}: {diags:?}"
         );
     };

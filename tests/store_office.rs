@@ -369,9 +369,12 @@ fn the_loader_checks_the_case_prefix() {
         let diags = guantong::questionnaire::load_str("q.toml", &s).unwrap_err();
         let d = diags.iter().find(|d| d.is_error()).unwrap();
         assert!(
-            d.message.contains("meta.case_prefix") && d.message.contains(bad),
-            "{bad}: {}",
             d.message
+                .get(guantong::text::Lang::En)
+                .contains("meta.case_prefix")
+                && d.message.get(guantong::text::Lang::En).contains(bad),
+            "{bad}: {}",
+            d.message.get(guantong::text::Lang::En)
         );
         assert_eq!(d.line, 11, "{bad}: points at the key");
     }

@@ -307,6 +307,7 @@ fn warn_questionnaire(
 }
 
 fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<ExitCode, Fail> {
+    let lang = ctx.lang();
     let config = &ctx.config;
     let q = ctx.questionnaire(None).map_err(|_| Fail(1))?;
     if !a.pledge_confirmed {
@@ -324,15 +325,11 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
         return Err(Fail(2));
     }
     let file = a.answers.display().to_string();
-    let src =
-        crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES).map_err(|e| {
-            warn!("{file}: error: cannot read the answers file: {e}");
-            Fail(2)
-        })?;
+    let src = super::read_answers(&a.answers, lang).ok_or(Fail(2))?;
     let today = super::today();
     let answers = input::parse_answers(&q, &file, &src, today).map_err(|errors| {
         for e in errors {
-            warn!("{e}");
+            warn!("{}", e.render(lang));
         }
         Fail(2)
     })?;
@@ -372,20 +369,19 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
         match answers.get(&id).and_then(|v| v.as_str()) {
             Some(v) if v.trim() != given.trim() => {
                 let (v, given) = (crate::safe::line(v), crate::safe::line(given));
-                warn!(
-                    "{file}: error: fact `{id}`: “{v}” 与命令行给出的“{given}”不一致 / \"{v}\" differs from \"{given}\" given on the command line"
+                let why = crate::text::tr!(
+                    "“{v}”与命令行给出的“{given}”不一致",
+                    "\"{v}\" differs from \"{given}\" given on the command line"
                 );
+                let about = input::about_fact(&id, lang);
+                warn!("{file}: error: {about}{}", why.get(lang));
                 return Err(Fail(2));
             }
             Some(_) => {}
             None => {
                 // checked as an answer in the file would be (length, visible text, pattern)
                 let v = input::coerce(f, crate::value::Value::str(given.trim())).map_err(|t| {
-                    warn!(
-                        "guantong: fact `{id}`: {} / {}",
-                        t.zh(),
-                        t.en().unwrap_or_default()
-                    );
+                    warn!("guantong: {}{}", input::about_fact(&id, lang), t.get(lang));
                     Fail(2)
                 })?;
                 answers.insert(id, v);

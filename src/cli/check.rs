@@ -22,7 +22,10 @@ pub enum CheckFormat {
     Json,
 }
 
+/// Diagnostics in the chosen language; the severity word (`error`, `warning`) is the same
+/// in every language. JSON gives each message in that language and in both.
 pub fn run(a: CheckArgs, ctx: &super::Context) -> ExitCode {
+    let lang = ctx.lang();
     // The file named, else the one --questionnaire names, else the default's text.
     if let Err(code) = ctx.refuse_two(a.questionnaire.as_deref()) {
         return code;
@@ -48,7 +51,7 @@ pub fn run(a: CheckArgs, ctx: &super::Context) -> ExitCode {
     };
     let r = match a.format {
         CheckFormat::Text => {
-            let text: String = diags.iter().map(|d| format!("{d}\n")).collect();
+            let text: String = diags.iter().map(|d| d.render(lang) + "\n").collect();
             super::print(&text, super::Safe::Text)
         }
         CheckFormat::Json => {
@@ -56,7 +59,8 @@ pub fn run(a: CheckArgs, ctx: &super::Context) -> ExitCode {
                 "file": name,
                 "errors": diags.iter().filter(|d| d.is_error()).count(),
                 "warnings": diags.iter().filter(|d| !d.is_error()).count(),
-                "diagnostics": diags,
+                "lang": lang.code(),
+                "diagnostics": diags.iter().map(|d| d.to_json(lang)).collect::<Vec<_>>(),
             });
             let j = serde_json::to_string_pretty(&out).unwrap_or_default();
             super::print(&(j + "\n"), super::Safe::Json)

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use crate::eval::{self, input, report};
-use crate::text::Lang;
 
 #[derive(Args, Debug)]
 pub struct EvaluateArgs {
@@ -27,25 +26,21 @@ pub enum EvalFormat {
 }
 
 pub fn run(a: EvaluateArgs, ctx: &super::Context) -> ExitCode {
-    let lang: Lang = ctx.lang.unwrap_or_default();
+    let lang = ctx.lang();
     let q = match ctx.questionnaire(a.questionnaire.as_deref()) {
         Ok(q) => q,
         Err(code) => return code,
     };
     let file = a.answers.display().to_string();
-    let src = match crate::diag::read_limited(&a.answers, crate::diag::MAX_ANSWERS_BYTES) {
-        Ok(s) => s,
-        Err(e) => {
-            warn!("{file}: error: cannot read the answers file: {e}");
-            return ExitCode::from(2);
-        }
+    let Some(src) = super::read_answers(&a.answers, lang) else {
+        return ExitCode::from(2);
     };
     let today = super::today();
     let answers = match input::parse_answers(&q, &file, &src, today) {
         Ok(a) => a,
         Err(errors) => {
             for e in errors {
-                warn!("{e}");
+                warn!("{}", e.render(lang));
             }
             return ExitCode::from(2);
         }

@@ -88,8 +88,19 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let config = match Config::load() {
         Ok(c) => c,
+        // check, evaluate and test need nothing from the config file but the language:
+        // with --lang given, a mistake in it does not stop them
+        Err(_)
+            if cli.lang.is_some()
+                && matches!(
+                    cli.command,
+                    Some(Command::Check(_) | Command::Evaluate(_) | Command::Test(_))
+                ) =>
+        {
+            Config::default()
+        }
         Err(e) => {
-            eprintln!("guantong: {e}");
+            warn!("guantong: {e}");
             return ExitCode::from(2);
         }
     };
@@ -100,12 +111,12 @@ pub fn run(cli: Cli) -> ExitCode {
         && cli.data_dir.is_none()
         && config.data_dir.is_none()
     {
-        eprintln!("guantong: {n}");
+        warn!("guantong: {n}");
     }
     if let Some((_, Some(n))) = crate::case::dirs::config_dir()
         && !overridden(crate::case::keys::CONFIG_DIR_ENV)
     {
-        eprintln!("guantong: {n}");
+        warn!("guantong: {n}");
     }
     let lang = cli.lang.map(Lang::from).or(config.lang);
     let given = cli.questionnaire.filter(|s| !s.trim().is_empty());
@@ -136,11 +147,16 @@ pub struct Context {
 }
 
 impl Context {
+    /// The language of everything printed: `--lang`, else the config's, else Chinese.
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_default()
+    }
+
     /// A subcommand's file argument that differs from `--questionnaire`: said, exit 2.
     pub fn refuse_two(&self, file: Option<&std::path::Path>) -> Result<(), ExitCode> {
         match (file, &self.given) {
             (Some(f), Some(g)) if f != std::path::Path::new(g) => {
-                eprintln!(
+                warn!(
                     "guantong: 问卷给了两次（{} 与 --questionnaire {g}），请只给一次 / two questionnaires given ({} and --questionnaire {g}): give one",
                     f.display(),
                     f.display()
@@ -158,8 +174,8 @@ impl Context {
             Ok(c) => Some(c),
             Err(e) => {
                 match e.diagnostics() {
-                    Some(d) => print_diagnostics(d),
-                    None => eprintln!("guantong: {e}"),
+                    Some(d) => print_diagnostics(d, self.lang()),
+                    None => warn!("guantong: {e}"),
                 }
                 None
             }
@@ -172,7 +188,7 @@ impl Context {
     pub fn questionnaire(&self, file: Option<&std::path::Path>) -> Result<Questionnaire, ExitCode> {
         self.refuse_two(file)?;
         match file {
-            Some(f) => load_questionnaire(f).ok_or(ExitCode::from(1)),
+            Some(f) => load_questionnaire(f, self.lang()).ok_or(ExitCode::from(1)),
             None => self
                 .catalogue()
                 .map(|c| c.default_questionnaire().clone())
@@ -225,20 +241,37 @@ pub fn warn_line(msg: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr().lock(), "{}", crate::safe::text(&msg));
 }
 
-/// Print diagnostics to stderr, one per line.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
+/// Print diagnostics to stderr in `lang`, as `check` prints them.
+pub fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
     for d in diags {
-        warn!("{d}");
+        warn!("{}", d.render(lang));
+    }
+}
+
+/// Read an answers file (`evaluate`, `cases sign`); a file that cannot be read is named,
+/// in `lang`, and gives `None` (exit 2).
+pub fn read_answers(path: &std::path::Path, lang: Lang) -> Option<String> {
+    match crate::diag::read_limited(path, crate::diag::MAX_ANSWERS_BYTES) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let why = crate::text::tr!(
+                "无法读取答案文件：{e}",
+                "cannot read the answers file: {e}",
+                e = e.get(lang)
+            );
+            warn!("{}: error: {}", path.display(), why.get(lang));
+            None
+        }
     }
 }
 
 /// Load a questionnaire file. On error, the diagnostics are printed as `check` prints
-/// them.
-pub fn load_questionnaire(path: &std::path::Path) -> Option<Questionnaire> {
+/// them, in `lang`.
+pub fn load_questionnaire(path: &std::path::Path, lang: Lang) -> Option<Questionnaire> {
     match questionnaire::load_file(path) {
         Ok(q) => Some(q),
         Err(diags) => {
-            print_diagnostics(&diags);
+            print_diagnostics(&diags, lang);
             None
         }
     }

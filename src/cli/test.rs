@@ -17,6 +17,7 @@ pub struct TestArgs {
 }
 
 pub fn run(a: TestArgs, ctx: &super::Context) -> ExitCode {
+    let lang = ctx.lang();
     // With --questionnaire, every path given is a scenario path.
     let (q, paths) = match &ctx.given {
         Some(_) => {
@@ -31,7 +32,7 @@ pub fn run(a: TestArgs, ctx: &super::Context) -> ExitCode {
         Err(code) => return code,
     };
     if paths.is_empty() {
-        eprintln!("error: 没有给出场景文件或目录 / no scenario files or directories given");
+        warn!("error: 没有给出场景文件或目录 / no scenario files or directories given");
         return ExitCode::from(2);
     }
     let files = match scenario::collect(&paths) {
@@ -41,7 +42,7 @@ pub fn run(a: TestArgs, ctx: &super::Context) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcomes = scenario::run_files(&q, &files, super::today());
+    let outcomes = scenario::run_files(&q, &files, super::today(), lang);
     let mut failed = 0;
     let mut out = String::new();
     for o in &outcomes {

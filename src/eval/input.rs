@@ -9,10 +9,10 @@ use toml::Spanned;
 
 use crate::diag::LineIndex;
 use crate::questionnaire::{Fact, FactKind, Questionnaire};
-use crate::text::{Lang, Text};
+use crate::text::{Lang, Text, tr};
 use crate::value::{Answers, Value};
 
-/// An error in an answers file: where, which fact, what.
+/// An error in an answers file: where, which fact, what (in both languages).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnswerError {
     pub file: String,
@@ -20,17 +20,28 @@ pub struct AnswerError {
     pub col: usize,
     /// The fact the error is about (empty for a file-level error such as TOML syntax).
     pub fact: String,
-    pub message: String,
+    pub message: Text,
 }
 
-impl std::fmt::Display for AnswerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (file, line, col, msg) = (&self.file, self.line, self.col, &self.message);
+impl AnswerError {
+    /// `file:line:col: error: fact `id`: message` in `lang`, as `check` prints its lines
+    /// (the severity word is not translated).
+    pub fn render(&self, lang: Lang) -> String {
+        let (file, line, col, msg) = (&self.file, self.line, self.col, self.message.get(lang));
         if self.fact.is_empty() {
-            write!(f, "{file}:{line}:{col}: error: {msg}")
+            format!("{file}:{line}:{col}: error: {msg}")
         } else {
-            write!(f, "{file}:{line}:{col}: error: fact `{}`: {msg}", self.fact)
+            let about = about_fact(&self.fact, lang);
+            format!("{file}:{line}:{col}: error: {about}{msg}")
         }
+    }
+}
+
+/// What an answer error about fact `id` starts with: `事实 `id`：` or `fact `id`: `.
+pub fn about_fact(id: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("事实 `{id}`："),
+        Lang::En => format!("fact `{id}`: "),
     }
 }
 
@@ -57,12 +68,13 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
 }
 
-fn choices_list(f: &Fact) -> String {
+/// The choice codes, joined by `sep` (`、` in Chinese, `, ` in English).
+fn choices_list(f: &Fact, sep: &str) -> String {
     f.choices
         .iter()
         .map(|c| c.value.as_str())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(sep)
 }
 
 /// The longest text answer accepted, in characters. A name, an ID number or a work unit is
@@ -181,8 +193,11 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
         (FactKind::Enum, Value::Str(s)) => match f.choice(&s) {
             Some(_) => Ok(Value::Str(s)),
             None => Err(Text::new(
-                &format!("“{s}”不是可选项（{}）", choices_list(f)),
-                &format!("\"{s}\" is not one of the choices ({})", choices_list(f)),
+                &format!("“{s}”不是可选项（{}）", choices_list(f, "、")),
+                &format!(
+                    "\"{s}\" is not one of the choices ({})",
+                    choices_list(f, ", ")
+                ),
             )),
         },
         (FactKind::Enum, _) => wrong("选项代码（文字）", "a choice code (a string)"),
@@ -194,8 +209,11 @@ pub fn coerce(f: &Fact, v: Value) -> Result<Value, Text> {
                 };
                 if f.choice(s).is_none() {
                     return Err(Text::new(
-                        &format!("“{s}”不是可选项（{}）", choices_list(f)),
-                        &format!("\"{s}\" is not one of the choices ({})", choices_list(f)),
+                        &format!("“{s}”不是可选项（{}）", choices_list(f, "、")),
+                        &format!(
+                            "\"{s}\" is not one of the choices ({})",
+                            choices_list(f, ", ")
+                        ),
                     ));
                 }
                 if seen.contains(&s) {
@@ -295,6 +313,13 @@ pub fn answers_to_json(answers: &Answers) -> serde_json::Map<String, serde_json:
 
 type SpannedTable = BTreeMap<String, Spanned<toml::Value>>;
 
+/// A TOML syntax error in an answers file: the TOML library's own words (English) after a
+/// prefix in each language.
+fn toml_error(e: &toml::de::Error) -> Text {
+    let msg = e.message().trim();
+    tr!("TOML 格式错误：{msg}", "TOML: {msg}")
+}
+
 /// The bare key at the start of the line holding byte `offset` (`key = value`).
 fn key_at(src: &str, offset: usize) -> Option<String> {
     let start = src.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
@@ -331,7 +356,7 @@ pub fn parse_answers(
         }]);
     }
     let lines = LineIndex::new(src);
-    let at = |offset: usize, fact: &str, message: String| {
+    let at = |offset: usize, fact: &str, message: Text| {
         let (line, col) = lines.line_col(src, offset);
         AnswerError {
             file: file.to_string(),
@@ -349,11 +374,7 @@ pub fn parse_answers(
             let fact = key_at(src, off)
                 .filter(|k| q.fact(k).is_some())
                 .unwrap_or_default();
-            return Err(vec![at(
-                off,
-                &fact,
-                format!("TOML: {}", e.message().trim()),
-            )]);
+            return Err(vec![at(off, &fact, toml_error(&e))]);
         }
     };
     let table = if top.contains_key("facts") && q.fact("facts").is_none() {
@@ -365,7 +386,10 @@ pub fn parse_answers(
                 at(
                     v.span().start,
                     k,
-                    "this key stands outside [facts]; move it into [facts]".into(),
+                    tr!(
+                        "这一项在 [facts] 之外；请把它移到 [facts] 中",
+                        "this key stands outside [facts]; move it into [facts]"
+                    ),
                 )
             })
             .collect();
@@ -376,11 +400,7 @@ pub fn parse_answers(
             Ok(w) => w.facts,
             Err(e) => {
                 let off = e.span().map_or(0, |s| s.start);
-                return Err(vec![at(
-                    off,
-                    "facts",
-                    format!("TOML: {}", e.message().trim()),
-                )]);
+                return Err(vec![at(off, "facts", toml_error(&e))]);
             }
         }
     } else {
@@ -394,7 +414,11 @@ pub fn parse_answers(
             errors.push(at(
                 off,
                 k,
-                format!("the questionnaire `{}` defines no fact `{k}`", q.meta.id),
+                tr!(
+                    "问卷 `{qid}` 中没有事实 `{k}`",
+                    "the questionnaire `{qid}` defines no fact `{k}`",
+                    qid = q.meta.id
+                ),
             ));
             continue;
         };
@@ -402,7 +426,11 @@ pub fn parse_answers(
             errors.push(at(
                 off,
                 k,
-                format!("unsupported value for this {} fact", f.kind.name()),
+                tr!(
+                    "不支持的值（该事实为 {kind} 类型）",
+                    "unsupported value for this {kind} fact",
+                    kind = f.kind.name()
+                ),
             ));
             continue;
         };
@@ -410,7 +438,7 @@ pub fn parse_answers(
             Ok(val) => {
                 answers.insert(k.clone(), val);
             }
-            Err(t) => errors.push(at(off, k, t.get(Lang::En).to_string())),
+            Err(t) => errors.push(at(off, k, t)),
         }
     }
     if errors.is_empty() {
@@ -418,12 +446,8 @@ pub fn parse_answers(
         for (fi, vi) in ev.invalid() {
             let f = &q.facts[usize::from(fi)];
             let off = table.get(&f.id).map_or(0, |v| v.span().start);
-            let msg = &f.validate[vi].message;
-            errors.push(at(
-                off,
-                &f.id,
-                format!("{} / {}", msg.zh(), msg.en().unwrap_or(msg.zh())),
-            ));
+            // the questionnaire's own message, in both languages as written
+            errors.push(at(off, &f.id, f.validate[vi].message.clone()));
         }
     }
     errors.sort_by_key(|e| (e.line, e.col));

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::ast::{Ast, BinOp, Span, Spanned, UnOp};
+use crate::text::{Text, tr};
 use crate::value::Value;
 
 /// Static types.
@@ -45,6 +46,26 @@ impl fmt::Display for Ty {
 }
 
 impl Ty {
+    /// The type's name in Chinese, for messages (`Display` gives the English).
+    pub fn zh(&self) -> String {
+        match self {
+            Ty::Null => "null".into(),
+            Ty::Bool => "布尔值".into(),
+            Ty::Int => "整数".into(),
+            Ty::Date => "日期".into(),
+            Ty::Str => "文字".into(),
+            Ty::Enum(_) => "选项值".into(),
+            Ty::List(t) => format!("{}列表", t.zh()),
+            Ty::Map(t) => format!("值为{}的数据表", t.zh()),
+            Ty::Record => "数据表".into(),
+            Ty::Any => "任意类型".into(),
+        }
+    }
+    /// The type's name in Chinese and in English.
+    pub fn names(&self) -> (String, String) {
+        (self.zh(), self.to_string())
+    }
+
     /// The type of a constant (data values and literals).
     pub fn of_value(v: &Value) -> Ty {
         match v {
@@ -256,7 +277,8 @@ pub enum Place {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckError {
-    pub message: String,
+    /// In both languages, as every diagnostic.
+    pub message: Text,
     pub span: Span,
 }
 
@@ -327,11 +349,22 @@ struct Checker<'a> {
     time: bool,
 }
 
-fn err<T>(span: Span, message: impl Into<String>) -> Result<T, CheckError> {
-    Err(CheckError {
-        message: message.into(),
-        span,
-    })
+fn err<T>(span: Span, message: Text) -> Result<T, CheckError> {
+    Err(CheckError { message, span })
+}
+
+/// `name() takes N argument(s), got M`.
+fn arg_count(name: &str, n: usize, got: usize) -> Text {
+    let s = if n == 1 { "" } else { "s" };
+    tr!(
+        "{name}() 需要 {n} 个参数，实有 {got} 个",
+        "{name}() takes {n} argument{s}, got {got}"
+    )
+}
+
+fn cannot_compare(a: &Ty, b: &Ty) -> Text {
+    let ((az, ae), (bz, be)) = (a.names(), b.names());
+    tr!("不能比较{az}与{bz}", "cannot compare {ae} with {be}")
 }
 
 fn is_list(t: &Ty) -> bool {
@@ -346,11 +379,12 @@ impl Checker<'_> {
             self.mentioned.push((id, lit.to_string()));
             Ok(())
         } else {
+            let (zl, el) = (choices.join("、"), choices.join(", "));
             err(
                 span,
-                format!(
-                    "\"{lit}\" is not a choice of {name} ({})",
-                    choices.join(", ")
+                tr!(
+                    "\"{lit}\" 不是 `{name}` 的选项（可选：{zl}）",
+                    "\"{lit}\" is not a choice of {name} ({el})"
                 ),
             )
         }
@@ -384,7 +418,13 @@ impl Checker<'_> {
                 if x == y || xc == yc {
                     Ok(())
                 } else {
-                    err(span, format!("{xn} and {yn} have different choices"))
+                    err(
+                        span,
+                        tr!(
+                            "`{xn}` 与 `{yn}` 的选项不同",
+                            "{xn} and {yn} have different choices"
+                        ),
+                    )
                 }
             }
             (Ty::Enum(id), Ty::Str) => self.literals_against(*id, b.1),
@@ -393,11 +433,11 @@ impl Checker<'_> {
                 if unify(x, y).is_some() {
                     Ok(())
                 } else {
-                    err(span, format!("cannot compare {} with {}", a.0, b.0))
+                    err(span, cannot_compare(a.0, b.0))
                 }
             }
             (x, y) if x == y => Ok(()),
-            (x, y) => err(span, format!("cannot compare {x} with {y}")),
+            (x, y) => err(span, cannot_compare(x, y)),
         }
     }
 
@@ -416,13 +456,23 @@ impl Checker<'_> {
             Ast::Member(base, field, fspan) => {
                 let (node, _) = self.expr(base)?;
                 let Node::Const(Value::Map(m)) = node else {
-                    return err(*fspan, format!("`.{field}` applies only to data tables"));
+                    return err(
+                        *fspan,
+                        tr!(
+                            "`.{field}` 只能用于数据表",
+                            "`.{field}` applies only to data tables"
+                        ),
+                    );
                 };
                 let Some(v) = m.get(field) else {
                     let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+                    let (zk, ek) = (keys.join("、"), keys.join(", "));
                     return err(
                         *fspan,
-                        format!("data has no `{field}` (it has: {})", keys.join(", ")),
+                        tr!(
+                            "data 中没有 `{field}`（现有：{zk}）",
+                            "data has no `{field}` (it has: {ek})"
+                        ),
                     );
                 };
                 (Node::Const(v.clone()), Ty::of_value(v))
@@ -436,9 +486,21 @@ impl Checker<'_> {
                     // a key that the table lacks reads as null
                     (Ty::Map(t), Ty::Str | Ty::Enum(_) | Ty::Null | Ty::Any) => (**t).clone(),
                     (Ty::Record, _) => {
-                        return err(base.span, "this data table mixes value types: use `.field`");
+                        return err(
+                            base.span,
+                            tr!(
+                                "该数据表的值类型不一：请用 `.field` 取值",
+                                "this data table mixes value types: use `.field`"
+                            ),
+                        );
                     }
-                    _ => return err(span, format!("cannot index {bt} with {it}")),
+                    _ => {
+                        let ((bz, be), (iz, ie)) = (bt.names(), it.names());
+                        return err(
+                            span,
+                            tr!("不能用{iz}索引{bz}", "cannot index {be} with {ie}"),
+                        );
+                    }
                 };
                 (Node::Index(Box::new(b), Box::new(i)), elem)
             }
@@ -449,17 +511,33 @@ impl Checker<'_> {
                         (Node::Not(Box::new(n)), Ty::Bool)
                     }
                     (UnOp::Neg, Ty::Int | Ty::Null | Ty::Any) => (Node::Neg(Box::new(n)), Ty::Int),
-                    (UnOp::Not, _) => return err(span, format!("`!` needs a bool, found {t}")),
-                    (UnOp::Neg, _) => return err(span, format!("`-` needs an int, found {t}")),
+                    (UnOp::Not, _) => {
+                        let (tz, te) = t.names();
+                        return err(
+                            span,
+                            tr!("`!` 需要布尔值，却是{tz}", "`!` needs a bool, found {te}"),
+                        );
+                    }
+                    (UnOp::Neg, _) => {
+                        let (tz, te) = t.names();
+                        return err(
+                            span,
+                            tr!("`-` 需要整数，却是{tz}", "`-` needs an int, found {te}"),
+                        );
+                    }
                 }
             }
             Ast::Binary(op, a, b) => self.binary(*op, a, b, span)?,
             Ast::Cond(c, a, b) => {
                 let (cn, ct) = self.expr(c)?;
                 if !matches!(ct, Ty::Bool | Ty::Null | Ty::Any) {
+                    let (tz, te) = ct.names();
                     return err(
                         c.span,
-                        format!("the condition before `?` must be a bool, found {ct}"),
+                        tr!(
+                            "`?` 之前的条件必须是布尔值，却是{tz}",
+                            "the condition before `?` must be a bool, found {te}"
+                        ),
                     );
                 }
                 let (an, at) = self.expr(a)?;
@@ -472,9 +550,13 @@ impl Checker<'_> {
                     self.literals_against(id, a)?;
                 }
                 let Some(t) = unify(&at, &bt) else {
+                    let ((az, ae), (bz, be)) = (at.names(), bt.names());
                     return err(
                         span,
-                        format!("the branches of `?:` have different types: {at} and {bt}"),
+                        tr!(
+                            "`?:` 两个分支的类型不同：{az}与{bz}",
+                            "the branches of `?:` have different types: {ae} and {be}"
+                        ),
                     );
                 };
                 (Node::Cond(Box::new(cn), Box::new(an), Box::new(bn)), t)
@@ -487,9 +569,13 @@ impl Checker<'_> {
                     ty = match unify(&ty, &t) {
                         Some(u) => u,
                         None => {
+                            let ((az, ae), (bz, be)) = (ty.names(), t.names());
                             return err(
                                 item.span,
-                                format!("list items have different types: {ty} and {t}"),
+                                tr!(
+                                    "列表各项的类型不同：{az}与{bz}",
+                                    "list items have different types: {ae} and {be}"
+                                ),
                             );
                         }
                     };
@@ -522,7 +608,10 @@ impl Checker<'_> {
             let Some(t) = t else {
                 return err(
                     span,
-                    format!("`{name}` depends on itself (a cycle among derived values)"),
+                    tr!(
+                        "`{name}` 依赖它自己（派生值之间成环）",
+                        "`{name}` depends on itself (a cycle among derived values)"
+                    ),
                 );
             };
             self.derived.insert(i);
@@ -537,7 +626,13 @@ impl Checker<'_> {
             "status" if self.scope.place() == Place::Result => {
                 Ok((Node::Status, Ty::Enum(self.scope.status_enum())))
             }
-            "status" => err(span, "`status` can be read only by results"),
+            "status" => err(
+                span,
+                tr!(
+                    "只有结果（results）可以读取 `status`",
+                    "`status` can be read only by results"
+                ),
+            ),
             "application_date" | "counting_date" => match self.scope.place() {
                 Place::Plain | Place::Result => {
                     self.time = true;
@@ -552,7 +647,8 @@ impl Checker<'_> {
                 }
                 Place::Default | Place::Fact => err(
                     span,
-                    format!(
+                    tr!(
+                        "只有派生值、规则和结果可以读取 `{name}`（提问时还没有申报日）",
                         "`{name}` can be read only by derived values, rules and results (questions are asked before any application day)"
                     ),
                 ),
@@ -563,21 +659,29 @@ impl Checker<'_> {
                 }
                 Some(_) if self.scope.place() == Place::Result => err(
                     span,
-                    format!("`{name}` is a timeline result: declare a [schedule] to use it"),
+                    tr!(
+                        "`{name}` 是时间线结果：须先声明 [schedule] 才能使用",
+                        "`{name}` is a timeline result: declare a [schedule] to use it"
+                    ),
                 ),
                 Some(_) => err(
                     span,
-                    format!(
+                    tr!(
+                        "`{name}` 是时间线结果：只有结果、材料和步骤可以读取",
                         "`{name}` is a timeline result: only results, materials and steps can read it"
                     ),
                 ),
                 None if self.scope.is_result(name) => err(
                     span,
-                    format!(
+                    tr!(
+                        "`{name}` 是结果，表达式不能读取结果：请把它算成 [[derived]] 派生值并读取那个值（结果可以显示该派生值）",
                         "`{name}` is a result, and expressions cannot read results: compute it as a [[derived]] value and read that (the result can show the derived value)"
                     ),
                 ),
-                None => err(span, format!("undefined name `{name}`")),
+                None => err(
+                    span,
+                    tr!("未定义的名称 `{name}`", "undefined name `{name}`"),
+                ),
             },
         }
     }
@@ -596,7 +700,14 @@ impl Checker<'_> {
             BinOp::And | BinOp::Or => {
                 for (t, s) in [(&at, a.span), (&bt, b.span)] {
                     if !matches!(t, Ty::Bool | Ty::Null | Ty::Any) {
-                        return err(s, format!("`{}` needs bools, found {t}", op.symbol()));
+                        let ((tz, te), op) = (t.names(), op.symbol());
+                        return err(
+                            s,
+                            tr!(
+                                "`{op}` 需要布尔值，却是{tz}",
+                                "`{op}` needs bools, found {te}"
+                            ),
+                        );
                     }
                 }
                 let (x, y) = boxed(an, bn);
@@ -620,9 +731,13 @@ impl Checker<'_> {
                     (Ty::Int | Ty::Date | Ty::Null | Ty::Any, Ty::Null | Ty::Any)
                     | (Ty::Null | Ty::Any, Ty::Int | Ty::Date) => {}
                     _ => {
+                        let ((az, ae), (bz, be), op) = (at.names(), bt.names(), op.symbol());
                         return err(
                             span,
-                            format!("cannot compare {at} with {bt} using `{}`", op.symbol()),
+                            tr!(
+                                "不能用 `{op}` 比较{az}与{bz}",
+                                "cannot compare {ae} with {be} using `{op}`"
+                            ),
                         );
                     }
                 }
@@ -635,9 +750,13 @@ impl Checker<'_> {
                     Ty::Map(_) | Ty::Record => Ty::Str,
                     Ty::Null | Ty::Any => Ty::Any,
                     _ => {
+                        let (bz, be) = bt.names();
                         return err(
                             b.span,
-                            format!("`in` needs a list on its right, found {bt}"),
+                            tr!(
+                                "`in` 右边需要列表，却是{bz}",
+                                "`in` needs a list on its right, found {be}"
+                            ),
                         );
                     }
                 };
@@ -646,7 +765,14 @@ impl Checker<'_> {
                     (_, Ty::Enum(id)) => self.literals_against(*id, a)?,
                     _ => {
                         if unify(&at, &elem).is_none() {
-                            return err(span, format!("cannot look for {at} in a list of {elem}"));
+                            let ((az, ae), (ez, ee)) = (at.names(), elem.names());
+                            return err(
+                                span,
+                                tr!(
+                                    "不能在{ez}列表中查找{az}",
+                                    "cannot look for {ae} in a list of {ee}"
+                                ),
+                            );
                         }
                     }
                 }
@@ -656,12 +782,22 @@ impl Checker<'_> {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
                 for (t, s) in [(&at, a.span), (&bt, b.span)] {
                     if !matches!(t, Ty::Int | Ty::Null | Ty::Any) {
-                        let hint = if *t == Ty::Date {
-                            " (use add_days, add_months or add_years for dates)"
+                        let (hz, he) = if *t == Ty::Date {
+                            (
+                                "（日期请用 add_days、add_months 或 add_years）",
+                                " (use add_days, add_months or add_years for dates)",
+                            )
                         } else {
-                            ""
+                            ("", "")
                         };
-                        return err(s, format!("`{}` needs ints, found {t}{hint}", op.symbol()));
+                        let ((tz, te), op) = (t.names(), op.symbol());
+                        return err(
+                            s,
+                            tr!(
+                                "`{op}` 需要整数，却是{tz}{hz}",
+                                "`{op}` needs ints, found {te}{he}"
+                            ),
+                        );
                     }
                 }
                 let (x, y) = boxed(an, bn);
@@ -679,20 +815,35 @@ impl Checker<'_> {
     ) -> Result<(Node, Ty), CheckError> {
         if name == "fired" {
             if self.scope.place() != Place::Result {
-                return err(nspan, "`fired()` can be used only by results");
+                return err(
+                    nspan,
+                    tr!(
+                        "只有结果（results）可以使用 `fired()`",
+                        "`fired()` can be used only by results"
+                    ),
+                );
             }
             let [arg] = args else {
-                return err(
-                    span,
-                    format!("fired() takes 1 argument, got {}", args.len()),
-                );
+                return err(span, arg_count("fired", 1, args.len()));
             };
             let Ast::Str(code) = &arg.ast else {
-                return err(arg.span, "fired() takes a rule code in quotes");
+                return err(
+                    arg.span,
+                    tr!(
+                        "fired() 的参数应为加引号的规则代码",
+                        "fired() takes a rule code in quotes"
+                    ),
+                );
             };
             let rules = self.scope.rule(code);
             let Some((first, rest)) = rules.split_first() else {
-                return err(arg.span, format!("no rule has the code \"{code}\""));
+                return err(
+                    arg.span,
+                    tr!(
+                        "没有代码为 \"{code}\" 的规则",
+                        "no rule has the code \"{code}\""
+                    ),
+                );
             };
             // a code on several rules (one per pathway) fired when any of them did
             let node = rest.iter().fold(Node::Fired(*first), |acc, i| {
@@ -701,12 +852,18 @@ impl Checker<'_> {
             return Ok((node, Ty::Bool));
         }
         let Some(f) = Builtin::lookup(name) else {
-            return err(nspan, format!("unknown function `{name}`"));
+            return err(
+                nspan,
+                tr!("未知的函数 `{name}`", "unknown function `{name}`"),
+            );
         };
         if f == Builtin::Today && self.scope.place() != Place::Default {
             return err(
                 nspan,
-                "today() may be used only in a fact's default: rules never read the clock",
+                tr!(
+                    "today() 只能用在事实的 default 中：规则从不读取时钟",
+                    "today() may be used only in a fact's default: rules never read the clock"
+                ),
             );
         }
         let mut nodes = Vec::with_capacity(args.len());
@@ -731,35 +888,40 @@ impl Checker<'_> {
             Today => (vec![], Date),
             Known => {
                 if args.len() != 1 {
-                    return err(
-                        span,
-                        format!("known() takes 1 argument, got {}", args.len()),
-                    );
+                    return err(span, arg_count("known", 1, args.len()));
                 }
                 return Ok((Node::Call(f, nodes), Bool));
             }
             Size => {
                 if args.len() != 1 {
-                    return err(span, format!("size() takes 1 argument, got {}", args.len()));
+                    return err(span, arg_count("size", 1, args.len()));
                 }
                 if !is_list(&tys[0]) {
+                    let (tz, te) = tys[0].names();
                     return err(
                         args[0].span,
-                        format!("size() needs a list, found {}", tys[0]),
+                        tr!(
+                            "size() 需要列表，却是{tz}",
+                            "size() needs a list, found {te}"
+                        ),
                     );
                 }
                 return Ok((Node::Call(f, nodes), Int));
             }
             AnyOf => {
                 if args.len() != 2 {
-                    return err(
-                        span,
-                        format!("any_of() takes 2 arguments, got {}", args.len()),
-                    );
+                    return err(span, arg_count("any_of", 2, args.len()));
                 }
                 for (t, a) in tys.iter().zip(args) {
                     if !is_list(t) {
-                        return err(a.span, format!("any_of() needs lists, found {t}"));
+                        let (tz, te) = t.names();
+                        return err(
+                            a.span,
+                            tr!(
+                                "any_of() 需要列表，却是{tz}",
+                                "any_of() needs lists, found {te}"
+                            ),
+                        );
                     }
                 }
                 if let List(inner) = &tys[0]
@@ -771,36 +933,57 @@ impl Checker<'_> {
             }
             Min | Max => {
                 if args.is_empty() {
-                    return err(span, format!("{name}() takes at least 1 argument"));
+                    return err(
+                        span,
+                        tr!(
+                            "{name}() 至少需要 1 个参数",
+                            "{name}() takes at least 1 argument"
+                        ),
+                    );
                 }
                 let mut t = Null;
                 for (at, a) in tys.iter().zip(args) {
                     if !matches!(at, Int | Date | Null) {
-                        return err(a.span, format!("{name}() needs ints or dates, found {at}"));
+                        let (az, ae) = at.names();
+                        return err(
+                            a.span,
+                            tr!(
+                                "{name}() 需要整数或日期，却是{az}",
+                                "{name}() needs ints or dates, found {ae}"
+                            ),
+                        );
                     }
                     t = match unify(&t, at) {
                         Some(u) => u,
-                        None => return err(a.span, format!("{name}() arguments mix {t} and {at}")),
+                        None => {
+                            let ((tz, te), (az, ae)) = (t.names(), at.names());
+                            return err(
+                                a.span,
+                                tr!(
+                                    "{name}() 的参数混用了{tz}与{az}",
+                                    "{name}() arguments mix {te} and {ae}"
+                                ),
+                            );
+                        }
                     };
                 }
                 return Ok((Node::Call(f, nodes), t));
             }
         };
         if args.len() != params.len() {
-            let s = if params.len() == 1 { "" } else { "s" };
-            return err(
-                span,
-                format!(
-                    "{name}() takes {} argument{s}, got {}",
-                    params.len(),
-                    args.len()
-                ),
-            );
+            return err(span, arg_count(name, params.len(), args.len()));
         }
         for ((p, t), a) in params.iter().zip(&tys).zip(args) {
             let fits = t == p || matches!(t, Null | Any) || (*p == Str && matches!(t, Enum(_)));
             if !fits {
-                return err(a.span, format!("{name}() expects {p} here, found {t}"));
+                let ((pz, pe), (tz, te)) = (p.names(), t.names());
+                return err(
+                    a.span,
+                    tr!(
+                        "{name}() 此处需要{pz}，却是{tz}",
+                        "{name}() expects {pe} here, found {te}"
+                    ),
+                );
             }
         }
         Ok((Node::Call(f, nodes), ret))

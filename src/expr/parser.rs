@@ -2,6 +2,7 @@
 //! Nesting is limited so that no input can overflow the stack.
 
 use super::ast::{Ast, BinOp, Span, Spanned, UnOp};
+use crate::text::{Text, tr};
 
 /// Deepest nesting the parser accepts: parentheses, operators, calls, lists, and every
 /// link of a left-nested chain (`a && b && c`, `a.b.c`) count one level each, so the
@@ -12,7 +13,8 @@ pub const MAX_LEN: usize = 16 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
-    pub message: String,
+    /// In both languages, as every diagnostic.
+    pub message: Text,
     pub span: Span,
 }
 
@@ -36,14 +38,9 @@ const SYMBOLS: [&str; 22] = [
 ];
 
 impl<'a> Lexer<'a> {
-    fn err<T>(
-        &self,
-        message: impl Into<String>,
-        start: usize,
-        end: usize,
-    ) -> Result<T, ParseError> {
+    fn err<T>(&self, message: Text, start: usize, end: usize) -> Result<T, ParseError> {
         Err(ParseError {
-            message: message.into(),
+            message,
             span: Span::new(start, end),
         })
     }
@@ -69,7 +66,8 @@ impl<'a> Lexer<'a> {
                     .unwrap_or(rest.len() - 1);
                 let whole = &trimmed[..len + 1 + frac];
                 return self.err(
-                    format!(
+                    tr!(
+                        "不支持小数：`{whole}`；请用整数（金额用以分为单位的整数，除法用 round_div）",
                         "decimals are not supported: `{whole}`; use integers (money as an integer number of fen, 分, with round_div for division)"
                     ),
                     start,
@@ -80,7 +78,11 @@ impl<'a> Lexer<'a> {
             let digits: String = text.chars().filter(|c| *c != '_').collect();
             return match digits.parse::<i64>() {
                 Ok(n) => Ok((Tok::Int(n), Span::new(start, self.pos))),
-                Err(_) => self.err(format!("invalid integer `{text}`"), start, self.pos),
+                Err(_) => self.err(
+                    tr!("无效的整数 `{text}`", "invalid integer `{text}`"),
+                    start,
+                    self.pos,
+                ),
             };
         }
         if c.is_alphabetic() || c == '_' {
@@ -91,7 +93,10 @@ impl<'a> Lexer<'a> {
             self.pos += len;
             if !word.is_ascii() {
                 return self.err(
-                    format!("names must be ASCII: `{word}` (put text in quotes)"),
+                    tr!(
+                        "名称只能由 ASCII 字符组成：`{word}`（文字请加引号）",
+                        "names must be ASCII: `{word}` (put text in quotes)"
+                    ),
                     start,
                     self.pos,
                 );
@@ -108,13 +113,17 @@ impl<'a> Lexer<'a> {
             }
         }
         if c == '=' {
-            return self.err("use `==` to compare", start, start + 1);
+            return self.err(
+                tr!("比较是否相等请用 `==`", "use `==` to compare"),
+                start,
+                start + 1,
+            );
         }
         if c == '&' || c == '|' {
-            return self.err(format!("use `{c}{c}`"), start, start + 1);
+            return self.err(tr!("请用 `{c}{c}`", "use `{c}{c}`"), start, start + 1);
         }
         self.err(
-            format!("unexpected character `{c}`"),
+            tr!("无法识别的字符 `{c}`", "unexpected character `{c}`"),
             start,
             start + c.len_utf8(),
         )
@@ -125,7 +134,7 @@ impl<'a> Lexer<'a> {
         let mut chars = self.src[start + 1..].char_indices();
         loop {
             let Some((i, c)) = chars.next() else {
-                return self.err("unterminated string", start, self.src.len());
+                return self.err(unterminated(), start, self.src.len());
             };
             let at = start + 1 + i;
             if c == quote {
@@ -141,15 +150,23 @@ impl<'a> Lexer<'a> {
                     Some((_, '\'')) => out.push('\''),
                     Some((j, e)) => {
                         let end = start + 1 + j + e.len_utf8();
-                        return self.err(format!("unknown escape `\\{e}`"), at, end);
+                        return self.err(
+                            tr!("未知的转义 `\\{e}`", "unknown escape `\\{e}`"),
+                            at,
+                            end,
+                        );
                     }
-                    None => return self.err("unterminated string", start, self.src.len()),
+                    None => return self.err(unterminated(), start, self.src.len()),
                 }
             } else {
                 out.push(c);
             }
         }
     }
+}
+
+fn unterminated() -> Text {
+    tr!("字符串缺少结尾的引号", "unterminated string")
 }
 
 pub struct Parser<'a> {
@@ -163,13 +180,16 @@ pub struct Parser<'a> {
 pub fn parse(src: &str) -> Result<Spanned, ParseError> {
     if src.len() > MAX_LEN {
         return Err(ParseError {
-            message: format!("expression longer than {MAX_LEN} bytes"),
+            message: tr!(
+                "表达式超过 {MAX_LEN} 字节",
+                "expression longer than {MAX_LEN} bytes"
+            ),
             span: Span::new(0, 0),
         });
     }
     if src.trim().is_empty() {
         return Err(ParseError {
-            message: "empty expression".into(),
+            message: tr!("表达式为空", "empty expression"),
             span: Span::new(0, src.len()),
         });
     }
@@ -183,21 +203,23 @@ pub fn parse(src: &str) -> Result<Spanned, ParseError> {
     };
     let e = p.expr()?;
     if p.tok != Tok::Eof {
+        let (dz, de) = describe(&p.tok);
         return Err(ParseError {
-            message: format!("unexpected {}", describe(&p.tok)),
+            message: tr!("此处不应有{dz}", "unexpected {de}"),
             span: p.span,
         });
     }
     Ok(e)
 }
 
-fn describe(t: &Tok) -> String {
+/// A token as messages name it: (Chinese, English).
+fn describe(t: &Tok) -> (String, String) {
     match t {
-        Tok::Int(n) => format!("number `{n}`"),
-        Tok::Str(s) => format!("string \"{s}\""),
-        Tok::Ident(s) => format!("name `{s}`"),
-        Tok::Sym(s) => format!("`{s}`"),
-        Tok::Eof => "end of expression".into(),
+        Tok::Int(n) => (format!("数字 `{n}`"), format!("number `{n}`")),
+        Tok::Str(s) => (format!("字符串 \"{s}\""), format!("string \"{s}\"")),
+        Tok::Ident(s) => (format!("名称 `{s}`"), format!("name `{s}`")),
+        Tok::Sym(s) => (format!("符号 `{s}`"), format!("`{s}`")),
+        Tok::Eof => ("表达式的结尾".into(), "end of expression".into()),
     }
 }
 
@@ -233,8 +255,9 @@ impl Parser<'_> {
         if self.tok == Tok::Sym(sym) {
             Ok(self.bump()?.1)
         } else {
+            let (dz, de) = describe(&self.tok);
             Err(ParseError {
-                message: format!("expected `{sym}`, found {}", describe(&self.tok)),
+                message: tr!("此处应为 `{sym}`，却是{dz}", "expected `{sym}`, found {de}"),
                 span: self.span,
             })
         }
@@ -248,7 +271,10 @@ impl Parser<'_> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(ParseError {
-                message: format!("expression nested deeper than {MAX_DEPTH} levels"),
+                message: tr!(
+                    "表达式嵌套超过 {MAX_DEPTH} 层",
+                    "expression nested deeper than {MAX_DEPTH} levels"
+                ),
                 span: self.span,
             });
         }
@@ -293,10 +319,11 @@ impl Parser<'_> {
             if prec == 3
                 && let Some((_, 3)) = binop(&self.tok)
             {
+                let op = op.symbol();
                 return Err(ParseError {
-                    message: format!(
-                        "comparisons cannot be chained; add parentheses after `{}`",
-                        op.symbol()
+                    message: tr!(
+                        "比较不能连写；请在 `{op}` 之后加括号",
+                        "comparisons cannot be chained; add parentheses after `{op}`"
                     ),
                     span: self.span,
                 });
@@ -351,8 +378,12 @@ impl Parser<'_> {
                     self.bump()?;
                     let (tok, span) = self.bump()?;
                     let Tok::Ident(name) = tok else {
+                        let (dz, de) = describe(&tok);
                         return Err(ParseError {
-                            message: format!("expected a name after `.`, found {}", describe(&tok)),
+                            message: tr!(
+                                "`.` 之后应为名称，却是{dz}",
+                                "expected a name after `.`, found {de}"
+                            ),
                             span,
                         });
                     };
@@ -410,7 +441,7 @@ impl Parser<'_> {
                 "null" => Ast::Null,
                 "in" => {
                     return Err(ParseError {
-                        message: "expected a value, found `in`".into(),
+                        message: tr!("此处应为一个值，却是 `in`", "expected a value, found `in`"),
                         span,
                     });
                 }
@@ -444,8 +475,9 @@ impl Parser<'_> {
                 });
             }
             other => {
+                let (dz, de) = describe(&other);
                 return Err(ParseError {
-                    message: format!("expected a value, found {}", describe(&other)),
+                    message: tr!("此处应为一个值，却是{dz}", "expected a value, found {de}"),
                     span,
                 });
             }
@@ -457,6 +489,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::Lang;
 
     fn ok(s: &str) -> Ast {
         match parse(s) {
@@ -502,15 +535,21 @@ mod tests {
         assert_eq!(e.span, Span::new(2, 3));
         let e = err("\"技师\" == 等级");
         assert_eq!(e.span.start, "\"技师\" == ".len());
-        assert!(err("a < b < c").message.contains("chained"));
-        assert!(err("'abc").message.contains("unterminated"));
+        assert!(err("a < b < c").message.get(Lang::En).contains("chained"));
+        assert!(err("'abc").message.get(Lang::En).contains("unterminated"));
         assert!(
             err("99999999999999999999")
                 .message
+                .get(Lang::En)
                 .contains("invalid integer")
         );
-        assert!(err("f(a,,b)").message.contains("expected a value"));
-        assert!(err("").message.contains("empty"));
+        assert!(
+            err("f(a,,b)")
+                .message
+                .get(Lang::En)
+                .contains("expected a value")
+        );
+        assert!(err("").message.get(Lang::En).contains("empty"));
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub struct Spec {
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
     /// A questionnaire failed to load; its diagnostics say where and why.
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", .0.iter().map(|d| d.render(crate::text::Lang::Zh)).collect::<Vec<_>>().join("\n"))]
     Load(Vec<Diagnostic>),
     #[error("{path}: 无法读取问卷目录 / cannot read the questionnaire directory: {source}")]
     Dir {

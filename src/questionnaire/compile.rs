@@ -9,6 +9,7 @@ use super::model::*;
 use super::raw::*;
 use crate::expr::check::{self, Place, Scope, Ty};
 use crate::expr::parser;
+use crate::text::{Text, tr};
 use crate::value::Value;
 
 /// What the scope knows of a fact while checking.
@@ -140,7 +141,7 @@ impl<'n> Compiler<'n> {
         cx: &mut Cx,
         s: &S<String>,
         place: Place,
-        what: &str,
+        what: Text,
     ) -> Option<(Compiled, Ty)> {
         let p = match parser::parse(s.get_ref()) {
             Ok(p) => p,
@@ -164,9 +165,13 @@ impl<'n> Compiler<'n> {
                 self.mentioned.extend(c.mentioned.iter().cloned());
                 self.facts_read.extend(facts.iter().copied());
                 if uses_time && matches!(place, Place::Default | Place::Fact) {
+                    let (wz, we) = what.pair();
                     cx.error(
                         s.span().start,
-                        format!("{what}: reads the application day (application_date or counting_date, through a derived value); questions are asked before any application day"),
+                        tr!(
+                            "{wz}：读取了申报日（application_date 或 counting_date，经由派生值）；提问时还没有申报日",
+                            "{we}: reads the application day (application_date or counting_date, through a derived value); questions are asked before any application day"
+                        ),
                     );
                 }
                 Some((

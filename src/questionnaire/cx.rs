@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::raw::S;
 use crate::diag::{Diagnostic, LineIndex, Severity, caret_excerpt};
 use crate::expr::check::Ty;
-use crate::text::Text;
+use crate::text::{Text, tr};
 use crate::value::Value;
 
 /// Limits that keep loading fast whatever a file contains.
@@ -113,22 +113,26 @@ pub(super) fn snake_case(s: &str) -> bool {
 
 /// A `[data]` value as the expressions see it. A value it cannot hold becomes null, with
 /// its path and the reason added to `bad`.
-pub(super) fn toml_to_value(v: &toml::Value, path: &str, bad: &mut Vec<(String, String)>) -> Value {
-    let mut fail = |why: &str| {
-        bad.push((path.to_string(), why.to_string()));
+pub(super) fn toml_to_value(v: &toml::Value, path: &str, bad: &mut Vec<(String, Text)>) -> Value {
+    let mut fail = |why: Text| {
+        bad.push((path.to_string(), why));
         Value::Null
     };
     match v {
         toml::Value::String(s) => Value::str(s),
         toml::Value::Integer(i) => Value::Int(*i),
         toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Float(_) => {
-            fail("decimals are not supported: use integers (money as an integer number of fen, 分)")
-        }
+        toml::Value::Float(_) => fail(tr!(
+            "不支持小数：请用整数（金额用以分为单位的整数）",
+            "decimals are not supported: use integers (money as an integer number of fen, 分)"
+        )),
         toml::Value::Datetime(dt) => match (dt.date, dt.time, toml_date(dt)) {
             (Some(_), None, Some(d)) => Value::Date(d),
-            (Some(_), None, None) => fail("not a valid date"),
-            _ => fail("only dates (no times) are supported"),
+            (Some(_), None, None) => fail(tr!("不是有效日期", "not a valid date")),
+            _ => fail(tr!(
+                "只支持日期（不带时间）",
+                "only dates (no times) are supported"
+            )),
         },
         toml::Value::Array(items) => Value::list(
             items
@@ -157,7 +161,7 @@ impl Cx<'_> {
         &mut self,
         offset: usize,
         severity: Severity,
-        message: String,
+        message: Text,
         excerpt: Option<String>,
     ) {
         let (line, col) = self.lines.line_col(self.src, offset);
@@ -170,43 +174,47 @@ impl Cx<'_> {
             excerpt,
         });
     }
-    pub(super) fn error(&mut self, offset: usize, message: impl Into<String>) {
-        self.push(offset, Severity::Error, message.into(), None);
+    pub(super) fn error(&mut self, offset: usize, message: Text) {
+        self.push(offset, Severity::Error, message, None);
     }
     /// A warning of a kind the file may silence.
-    pub(super) fn warn_kind(&mut self, kind: &str, offset: usize, message: impl Into<String>) {
+    pub(super) fn warn_kind(&mut self, kind: &str, offset: usize, message: Text) {
         if !self.quiet.iter().any(|q| q == kind) {
             self.warn(offset, message);
         }
     }
-    pub(super) fn warn(&mut self, offset: usize, message: impl Into<String>) {
-        self.push(offset, Severity::Warning, message.into(), None);
+    pub(super) fn warn(&mut self, offset: usize, message: Text) {
+        self.push(offset, Severity::Warning, message, None);
     }
-    /// An error at `start..end` of the expression in the string token `tok`.
+    /// An error at `start..end` of the expression in the string token `tok`: what the
+    /// expression is (`rule `r` when`), then the message, in each language.
     pub(super) fn expr_error(
         &mut self,
         tok: &Range<usize>,
         start: usize,
         end: usize,
-        what: &str,
-        message: &str,
+        what: Text,
+        message: &Text,
     ) {
         let a = map_offset(self.src, tok, start);
         let b = map_offset(self.src, tok, end).max(a);
         let excerpt = caret_excerpt(self.src, a, b);
+        let ((wz, we), (mz, me)) = (what.pair(), message.pair());
         self.push(
             a,
             Severity::Error,
-            format!("{what}: {message}"),
+            tr!("{wz}：{mz}", "{we}: {me}"),
             Some(excerpt),
         );
     }
-    pub(super) fn english(&mut self, t: &S<Text>, what: &str) {
+    /// A warning when the text `what` names has no English.
+    pub(super) fn english(&mut self, t: &S<Text>, what: Text) {
         if t.get_ref().lacks_english() {
+            let (wz, we) = what.pair();
             self.warn_kind(
                 "missing_english",
                 t.span().start,
-                format!("{what} has no English text"),
+                tr!("{wz}：没有英文文本", "{we} has no English text"),
             );
         }
     }
@@ -227,15 +235,16 @@ impl Cx<'_> {
             .map_or(start, |i| start + i)
     }
 
-    pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: &str) {
+    pub(super) fn expect_bool(&mut self, s: &S<String>, ty: &Ty, what: Text) {
         if !matches!(ty, Ty::Bool | Ty::Null | Ty::Any) {
             let end = s.get_ref().len();
+            let (tz, te) = ty.names();
             self.expr_error(
                 &s.span(),
                 0,
                 end,
                 what,
-                &format!("must be a bool, found {ty}"),
+                &tr!("必须是布尔值，却是{tz}", "must be a bool, found {te}"),
             );
         }
     }
@@ -246,14 +255,18 @@ impl Cx<'_> {
         c: &Option<S<Text>>,
         articles: &[(String, String)],
         at: usize,
-        what: &str,
+        what: Text,
     ) -> String {
         match c {
             Some(c) => self.check_cite(c, articles),
             None => {
+                let (wz, we) = what.pair();
                 self.error(
                     at,
-                    format!("{what} has no `cite` (the article it rests on)"),
+                    tr!(
+                        "{wz}：没有 `cite`（所依据的条款）",
+                        "{we} has no `cite` (the article it rests on)"
+                    ),
                 );
                 String::new()
             }
@@ -265,12 +278,15 @@ impl Cx<'_> {
     pub(super) fn check_cite(&mut self, c: &S<Text>, articles: &[(String, String)]) -> String {
         let zh = c.get_ref().zh().to_string();
         if zh.trim().is_empty() {
-            self.error(c.span().start, "empty cite");
+            self.error(c.span().start, tr!("cite 为空", "empty cite"));
         } else if !articles.is_empty() && !articles.iter().any(|(k, _)| zh.starts_with(k.as_str()))
         {
             self.error(
                 c.span().start,
-                format!("cite `{zh}` names no article in [articles]"),
+                tr!(
+                    "cite `{zh}` 不是 [articles] 中的任何条款",
+                    "cite `{zh}` names no article in [articles]"
+                ),
             );
         }
         if let (Text::Both { en: Some(en), .. }, false) = (c.get_ref(), zh.is_empty()) {

@@ -10,6 +10,7 @@ use super::model::*;
 use super::raw::*;
 use crate::expr::ast::Spanned;
 use crate::expr::check::{self, Place, Ty};
+use crate::text::tr;
 use crate::value::Value;
 
 impl Cx<'_> {
@@ -44,11 +45,12 @@ impl Cx<'_> {
                 }
                 Err(e) => {
                     let d = &raw.derived[i];
+                    let name = d.name.get_ref();
                     self.expr_error(
                         &d.expr.span(),
                         e.span.start,
                         e.span.end,
-                        &format!("derived `{}`", d.name.get_ref()),
+                        tr!("派生值 `{name}`", "derived `{name}`"),
                         &e.message,
                     );
                     comp.derived_types[i] = Some(Ty::Any);
@@ -114,14 +116,25 @@ impl Cx<'_> {
         let mut sections = Vec::new();
         let mut facts = Vec::new();
         for (si, sec) in raw.sections.iter().enumerate() {
-            self.english(&sec.title, &format!("section `{}` title", sec.id.get_ref()));
+            let sid = sec.id.get_ref();
+            self.english(
+                &sec.title,
+                tr!("分节 `{sid}` 的 title", "section `{sid}` title"),
+            );
             let first = facts.len();
             let ask_if = sec.ask_if.as_ref().and_then(|a| {
-                let (c, ty) = comp.compile(self, a, Place::Fact, &format!("section `{}` ask_if", sec.id.get_ref()))?;
-                self.expect_bool(a, &ty, &format!("section `{}` ask_if", sec.id.get_ref()));
+                let what = tr!("分节 `{sid}` 的 ask_if", "section `{sid}` ask_if");
+                let (c, ty) = comp.compile(self, a, Place::Fact, what.clone())?;
+                self.expect_bool(a, &ty, what);
                 if let Some(late) = c.facts.iter().find(|f| usize::from(**f) >= first) {
                     let name = &heads[usize::from(*late)].id;
-                    self.error(a.span().start, format!("section `{}` ask_if reads `{name}`, which is not asked before this section", sec.id.get_ref()));
+                    self.error(
+                        a.span().start,
+                        tr!(
+                            "分节 `{sid}` 的 ask_if 读取了 `{name}`，而它不在本分节之前提问",
+                            "section `{sid}` ask_if reads `{name}`, which is not asked before this section"
+                        ),
+                    );
                 }
                 Some(c)
             });
@@ -129,48 +142,55 @@ impl Cx<'_> {
                 let index = facts.len() as u16;
                 let id = f.id.get_ref().clone();
                 let kind = heads[usize::from(index)].kind;
-                self.english(&f.prompt, &format!("fact `{id}` prompt"));
+                self.english(
+                    &f.prompt,
+                    tr!("事实 `{id}` 的 prompt", "fact `{id}` prompt"),
+                );
                 if let Some(h) = &f.help {
-                    self.english(h, &format!("fact `{id}` help"));
+                    self.english(h, tr!("事实 `{id}` 的 help", "fact `{id}` help"));
                 }
                 for c in &f.choices {
+                    let v = c.value.get_ref();
                     self.english(
                         &c.label,
-                        &format!("fact `{id}` choice `{}`", c.value.get_ref()),
+                        tr!("事实 `{id}` 的选项 `{v}`", "fact `{id}` choice `{v}`"),
                     );
                 }
                 let cite = self.required_cite(
                     &f.cite,
                     articles,
                     f.id.span().start,
-                    &format!("fact `{id}`"),
+                    tr!("事实 `{id}`", "fact `{id}`"),
                 );
                 let order_check = |cx: &mut Cx, c: &Compiled, s: &S<String>, what: &str| {
                     for r in &c.facts {
                         if *r >= index {
                             let name = &heads[usize::from(*r)].id;
-                            let when = if *r == index {
-                                "itself"
+                            let message = if *r == index {
+                                tr!(
+                                    "事实 `{id}`：{what} 读取了 `{name}`，即它自己",
+                                    "fact `{id}`: {what} reads `{name}`, itself"
+                                )
                             } else {
-                                "a fact asked later"
+                                tr!(
+                                    "事实 `{id}`：{what} 读取了 `{name}`，而它在之后才提问",
+                                    "fact `{id}`: {what} reads `{name}`, a fact asked later"
+                                )
                             };
-                            cx.error(
-                                s.span().start,
-                                format!("fact `{id}`: {what} reads `{name}`, {when}"),
-                            );
+                            cx.error(s.span().start, message);
                         }
                     }
                 };
                 let ask = f.ask_if.as_ref().and_then(|a| {
-                    let (c, ty) =
-                        comp.compile(self, a, Place::Fact, &format!("fact `{id}` ask_if"))?;
-                    self.expect_bool(a, &ty, &format!("fact `{id}` ask_if"));
+                    let what = tr!("事实 `{id}` 的 ask_if", "fact `{id}` ask_if");
+                    let (c, ty) = comp.compile(self, a, Place::Fact, what.clone())?;
+                    self.expect_bool(a, &ty, what);
                     order_check(self, &c, a, "ask_if");
                     Some(c)
                 });
                 let default = f.default.as_ref().and_then(|d| {
-                    let (c, ty) =
-                        comp.compile(self, d, Place::Default, &format!("fact `{id}` default"))?;
+                    let what = tr!("事实 `{id}` 的 default", "fact `{id}` default");
+                    let (c, ty) = comp.compile(self, d, Place::Default, what)?;
                     order_check(self, &c, d, "default");
                     self.default_fits(d, &c, &ty, kind, f, &heads[usize::from(index)]);
                     Some(c)
@@ -188,11 +208,13 @@ impl Cx<'_> {
                                 .rev()
                                 .find(|l| !l.trim().is_empty())
                                 .unwrap_or("");
+                            // the regex library's own words (English)
+                            let why = why.trim().trim_start_matches("error: ");
                             self.error(
                                 p.span().start,
-                                format!(
-                                    "fact `{id}`: invalid pattern: {}",
-                                    why.trim().trim_start_matches("error: ")
+                                tr!(
+                                    "事实 `{id}`：pattern 无效：{why}",
+                                    "fact `{id}`: invalid pattern: {why}"
                                 ),
                             );
                             None
@@ -200,14 +222,16 @@ impl Cx<'_> {
                     });
                 let mut validate = Vec::new();
                 for v in &f.validate {
-                    self.english(&v.message, &format!("fact `{id}` validation message"));
-                    if let Some((c, ty)) = comp.compile(
-                        self,
-                        &v.check,
-                        Place::Fact,
-                        &format!("fact `{id}` validate"),
-                    ) {
-                        self.expect_bool(&v.check, &ty, &format!("fact `{id}` validate"));
+                    self.english(
+                        &v.message,
+                        tr!(
+                            "事实 `{id}` 的 validate message",
+                            "fact `{id}` validation message"
+                        ),
+                    );
+                    let what = tr!("事实 `{id}` 的 validate", "fact `{id}` validate");
+                    if let Some((c, ty)) = comp.compile(self, &v.check, Place::Fact, what.clone()) {
+                        self.expect_bool(&v.check, &ty, what);
                         validate.push(Validation {
                             check: c,
                             message: v.message.get_ref().clone(),
@@ -274,12 +298,16 @@ impl Cx<'_> {
         let id = f.id.get_ref();
         if !fits {
             let end = d.get_ref().len();
+            let ((tz, te), k) = (ty.names(), kind.name());
             self.expr_error(
                 &d.span(),
                 0,
                 end,
-                &format!("fact `{id}` default"),
-                &format!("is {ty}, but the fact is {}", kind.name()),
+                tr!("事实 `{id}` 的 default", "fact `{id}` default"),
+                &tr!(
+                    "值为{tz}，但该事实的类型为 {k}",
+                    "is {te}, but the fact is {k}"
+                ),
             );
             return;
         }
@@ -299,7 +327,10 @@ impl Cx<'_> {
             if bad {
                 self.error(
                     d.span().start,
-                    format!("fact `{id}`: default {v} is outside its choices or range"),
+                    tr!(
+                        "事实 `{id}`：默认值 {v} 不在其选项或范围之内",
+                        "fact `{id}`: default {v} is outside its choices or range"
+                    ),
                 );
             }
         }

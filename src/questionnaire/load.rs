@@ -11,6 +11,7 @@ pub use super::cx::{MAX_DERIVED, MAX_FACTS, MAX_RULES, map_offset, toml_date};
 use super::model::*;
 use super::raw::*;
 use crate::diag::{Diagnostic, Severity, caret_excerpt};
+use crate::text::{Text, tr};
 
 /// Load a questionnaire from its text. `Err` holds every diagnostic (errors and warnings)
 /// when there is at least one error; `Ok` keeps the warnings in `warnings`.
@@ -45,14 +46,17 @@ pub fn load_file(path: &std::path::Path) -> Result<Questionnaire, Vec<Diagnostic
     let file = path.display().to_string();
     match crate::diag::read_limited(path, crate::diag::MAX_QUESTIONNAIRE_BYTES) {
         Ok(src) => load_str(&file, &src),
-        Err(e) => Err(vec![file_error(
-            &file,
-            format!("cannot read the file: {e}"),
-        )]),
+        Err(e) => {
+            let (ez, ee) = e.pair();
+            Err(vec![file_error(
+                &file,
+                tr!("无法读取文件：{ez}", "cannot read the file: {ee}"),
+            )])
+        }
     }
 }
 
-fn file_error(file: &str, message: String) -> Diagnostic {
+fn file_error(file: &str, message: Text) -> Diagnostic {
     Diagnostic {
         file: file.to_string(),
         line: 0,
@@ -78,7 +82,9 @@ impl Cx<'_> {
                 let offset = e.span().map_or(0, |s| s.start);
                 let msg = e.message().trim().to_string();
                 let excerpt = e.span().map(|s| caret_excerpt(self.src, s.start, s.end));
-                self.push(offset, Severity::Error, format!("TOML: {msg}"), excerpt);
+                // the TOML library's own words (English) follow the prefix
+                let message = tr!("TOML 格式错误：{msg}", "TOML: {msg}");
+                self.push(offset, Severity::Error, message, excerpt);
                 return None;
             }
         };
@@ -87,12 +93,13 @@ impl Cx<'_> {
             if super::cx::WARNING_KINDS.contains(&q.get_ref().as_str()) {
                 self.quiet.push(q.get_ref().clone());
             } else {
+                let (at, q, kinds) = (q.span().start, q.get_ref(), super::cx::WARNING_KINDS);
+                let (zk, ek) = (kinds.join("、"), kinds.join(", "));
                 self.error(
-                    q.span().start,
-                    format!(
-                        "meta.quiet: `{}` is not a kind of warning ({})",
-                        q.get_ref(),
-                        super::cx::WARNING_KINDS.join(", ")
+                    at,
+                    tr!(
+                        "meta.quiet：`{q}` 不是一种警告（可用：{zk}）",
+                        "meta.quiet: `{q}` is not a kind of warning ({ek})"
                     ),
                 );
             }
@@ -103,7 +110,8 @@ impl Cx<'_> {
         let data = toml_to_value(&toml::Value::Table(raw.data.clone()), "data", &mut bad);
         for (path, e) in bad {
             let off = self.data_key_offset(&path);
-            self.error(off, format!("[{path}]: {e}"));
+            let (ez, ee) = e.pair();
+            self.error(off, tr!("[{path}]：{ez}", "[{path}]: {ee}"));
         }
         let articles: Vec<(String, String)> = raw.articles.clone().into_iter().collect();
 
@@ -130,14 +138,24 @@ impl Cx<'_> {
         let (sections, facts) = self.sections(&raw, &mut comp, &articles);
         let mut rules = self.rules(&raw, &mut comp, &articles);
         let (results, result_names) = self.results(&raw, &mut comp);
-        let materials = self.items(&raw.materials, "material", &mut comp, &articles);
-        let steps = self.items(&raw.steps, "step", &mut comp, &articles);
+        let materials = self.items(
+            &raw.materials,
+            &tr!("材料", "material"),
+            &mut comp,
+            &articles,
+        );
+        let steps = self.items(&raw.steps, &tr!("步骤", "step"), &mut comp, &articles);
         let meta = self.meta(&raw, &names, &result_names, &articles);
         if let Some(r) = self.validity_rule(&raw, &meta, &mut comp, &articles) {
             rules.push(r);
         }
         let schedule = self.schedule(&raw, &mut comp, &results, &rules, &facts, &articles);
-        let sentences = self.items(&raw.sentences, "sentence", &mut comp, &articles);
+        let sentences = self.items(
+            &raw.sentences,
+            &tr!("句子", "sentence"),
+            &mut comp,
+            &articles,
+        );
         self.templates(&raw, schedule.is_some());
         let migrations = self.migrations(&raw, &names, &facts);
         if let Some(s) = &schedule {

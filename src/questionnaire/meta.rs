@@ -8,6 +8,7 @@ use super::model::*;
 use super::raw::*;
 use crate::diag::Diagnostic;
 use crate::expr::check::{self, Place};
+use crate::text::{Text, tr};
 
 impl Cx<'_> {
     /// The meta table's checks: required results, applicant facts, pledge, validity.
@@ -21,35 +22,51 @@ impl Cx<'_> {
         let (heads, fact_map) = (&names.heads, &names.fact_map);
         let m = &raw.meta;
         if !m.id.get_ref().is_ascii() || m.id.get_ref().is_empty() {
-            self.error(m.id.span().start, "meta.id must be non-empty ASCII");
+            self.error(
+                m.id.span().start,
+                tr!(
+                    "meta.id 必须是非空的 ASCII 文字",
+                    "meta.id must be non-empty ASCII"
+                ),
+            );
         }
-        self.english(&m.title, "meta.title");
-        self.english(&m.policy.name, "meta.policy.name");
+        self.english(&m.title, tr!("meta.title", "meta.title"));
+        self.english(&m.policy.name, tr!("meta.policy.name", "meta.policy.name"));
         for r in &m.required_results {
             let n = r.get_ref();
             let timeline = raw.schedule.is_some() && check::TimelineField::parse(n).is_some();
             if !result_names.contains(n) && n != "status" && n != "missing" && !timeline {
                 self.error(
                     r.span().start,
-                    format!("required result `{n}` is not defined in [[results]]"),
+                    tr!(
+                        "必需的结果 `{n}` 没有在 [[results]] 中定义",
+                        "required result `{n}` is not defined in [[results]]"
+                    ),
                 );
             }
         }
         let person_fact = |cx: &mut Cx, s: &Option<S<String>>, what: &str| -> Option<u16> {
             let s = s.as_ref()?;
-            match fact_map.get(s.get_ref()) {
+            let id = s.get_ref();
+            match fact_map.get(id) {
                 Some(i) if heads[usize::from(*i)].kind == FactKind::Text => Some(*i),
                 Some(_) => {
                     cx.error(
                         s.span().start,
-                        format!("meta.{what}: fact `{}` must be text", s.get_ref()),
+                        tr!(
+                            "meta.{what}：事实 `{id}` 必须是 text 类型",
+                            "meta.{what}: fact `{id}` must be text"
+                        ),
                     );
                     None
                 }
                 None => {
                     cx.error(
                         s.span().start,
-                        format!("meta.{what}: no fact `{}`", s.get_ref()),
+                        tr!(
+                            "meta.{what}：没有事实 `{id}`",
+                            "meta.{what}: no fact `{id}`"
+                        ),
                     );
                     None
                 }
@@ -58,7 +75,7 @@ impl Cx<'_> {
         let applicant_name = person_fact(self, &m.applicant_name, "applicant_name");
         let applicant_id = person_fact(self, &m.applicant_id, "applicant_id");
         if let Some(p) = &m.pledge {
-            self.english(p, "meta.pledge");
+            self.english(p, tr!("meta.pledge", "meta.pledge"));
         }
         if let Some(c) = &m.pledge_cite {
             self.check_cite(c, articles);
@@ -68,7 +85,10 @@ impl Cx<'_> {
             let r = toml_date(d);
             if r.is_none() {
                 let off = cx.src.find(what).unwrap_or(0);
-                cx.error(off, format!("meta.{what} must be a date"));
+                cx.error(
+                    off,
+                    tr!("meta.{what} 必须是日期", "meta.{what} must be a date"),
+                );
             }
             r
         };
@@ -81,7 +101,8 @@ impl Cx<'_> {
             if !ok {
                 self.error(
                     p.span().start,
-                    format!(
+                    tr!(
+                        "meta.case_prefix `{t}` 须为1至8个大写字母或数字，以字母开头（如 \"BS\"）",
                         "meta.case_prefix `{t}` must be 1 to 8 capital letters or digits, starting with a letter (e.g. \"BS\")"
                     ),
                 );
@@ -94,7 +115,13 @@ impl Cx<'_> {
             && a > b
         {
             let off = self.src.find("valid_from").unwrap_or(0);
-            self.error(off, "meta.valid_from is after meta.valid_to");
+            self.error(
+                off,
+                tr!(
+                    "meta.valid_from 晚于 meta.valid_to",
+                    "meta.valid_from is after meta.valid_to"
+                ),
+            );
         }
 
         Meta {
@@ -144,22 +171,38 @@ impl Cx<'_> {
                 if !known {
                     cx.error(
                         it.id.span().start,
-                        format!(
-                            "meta.summary.{what}: no {} `{id}`",
-                            if result { "result" } else { "fact" }
-                        ),
+                        if result {
+                            tr!(
+                                "meta.summary.{what}：没有结果 `{id}`",
+                                "meta.summary.{what}: no result `{id}`"
+                            )
+                        } else {
+                            tr!(
+                                "meta.summary.{what}：没有事实 `{id}`",
+                                "meta.summary.{what}: no fact `{id}`"
+                            )
+                        },
                     );
                     continue;
                 }
                 if !seen.insert(id.clone()) {
                     cx.error(
                         it.id.span().start,
-                        format!("meta.summary.{what}: `{id}` is listed twice"),
+                        tr!(
+                            "meta.summary.{what}：`{id}` 列出了两次",
+                            "meta.summary.{what}: `{id}` is listed twice"
+                        ),
                     );
                     continue;
                 }
                 if let Some(l) = &it.label {
-                    cx.english(l, &format!("meta.summary.{what} `{id}` label"));
+                    cx.english(
+                        l,
+                        tr!(
+                            "meta.summary.{what} `{id}` 的标题",
+                            "meta.summary.{what} `{id}` label"
+                        ),
+                    );
                 }
                 out.push(SummaryItem {
                     id: id.clone(),
@@ -176,7 +219,11 @@ impl Cx<'_> {
             } else {
                 self.error(
                     m.span().start,
-                    format!("meta.summary.money: no result `{}`", m.get_ref()),
+                    tr!(
+                        "meta.summary.money：没有结果 `{m}`",
+                        "meta.summary.money: no result `{m}`",
+                        m = m.get_ref()
+                    ),
                 );
                 None
             }
@@ -203,11 +250,15 @@ impl Cx<'_> {
             if !complete {
                 break;
             }
+            let id = f.id.get_ref();
             if !facts_read.contains(&i) && !is_person {
                 self.warn_kind(
                     "unread_fact",
                     f.id.span().start,
-                    format!("fact `{}` is read by no expression", f.id.get_ref()),
+                    tr!(
+                        "事实 `{id}` 没有被任何表达式读取",
+                        "fact `{id}` is read by no expression"
+                    ),
                 );
             }
             if heads[usize::from(i)].kind == FactKind::Enum
@@ -215,13 +266,13 @@ impl Cx<'_> {
             {
                 for c in &f.choices {
                     if !mentioned.contains(&(i, c.value.get_ref().clone())) {
+                        let v = c.value.get_ref();
                         self.warn_kind(
                             "unmentioned_choice",
                             c.value.span().start,
-                            format!(
-                                "choice `{}` of `{}` is mentioned by no expression",
-                                c.value.get_ref(),
-                                f.id.get_ref()
+                            tr!(
+                                "`{id}` 的选项 `{v}` 没有被任何表达式提到",
+                                "choice `{v}` of `{id}` is mentioned by no expression"
                             ),
                         );
                     }
@@ -260,13 +311,17 @@ impl Cx<'_> {
             None => {
                 self.warn(
                     at,
-                    "meta.valid_from/valid_to: no meta.validity_cite, so the finding policy_not_in_force cites no article",
+                    tr!(
+                        "meta.valid_from/valid_to：没有 meta.validity_cite，审查意见 policy_not_in_force 将不引用任何条款",
+                        "meta.valid_from/valid_to: no meta.validity_cite, so the finding policy_not_in_force cites no article"
+                    ),
                 );
                 String::new()
             }
         };
         let span = raw.meta.validity_cite.as_ref().map_or(at..at, |c| c.span());
-        let (c, _) = comp.compile(self, &S::new(span, src), Place::Plain, "meta validity")?;
+        let what = tr!("meta 的有效期", "meta validity");
+        let (c, _) = comp.compile(self, &S::new(span, src), Place::Plain, what)?;
         let show = |d: Option<jiff::civil::Date>| d.map_or("…".to_string(), |d| d.to_string());
         let message = raw.meta.validity_message.as_ref().map_or_else(
             || {
@@ -310,36 +365,40 @@ impl Cx<'_> {
                     .unwrap_or_default(),
             }
         };
-        let mut exprs: Vec<(String, usize, &Compiled)> = Vec::new();
+        let mut exprs: Vec<(Text, usize, &Compiled)> = Vec::new();
         for (d, r) in q.derived.iter().zip(&raw.derived) {
+            let name = &d.name;
             exprs.push((
-                format!("derived `{}`", d.name),
+                tr!("派生值 `{name}`", "derived `{name}`"),
                 r.expr.span().start,
                 &d.expr,
             ));
         }
         for (rule, r) in q.rules.iter().zip(&raw.rules) {
+            let code = &rule.code;
             exprs.push((
-                format!("rule `{}`", rule.code),
+                tr!("规则 `{code}`", "rule `{code}`"),
                 r.when.span().start,
                 &rule.when,
             ));
         }
         for (res, r) in q.results.iter().zip(&raw.results) {
+            let name = &res.name;
             exprs.push((
-                format!("result `{}`", res.name),
+                tr!("结果 `{name}`", "result `{name}`"),
                 r.expr.span().start,
                 &res.expr,
             ));
         }
-        for (what, items, raws) in [
-            ("material", &q.materials, &raw.materials),
-            ("step", &q.steps, &raw.steps),
-            ("sentence", &q.sentences, &raw.sentences),
+        for ((wz, we), items, raws) in [
+            (("材料", "material"), &q.materials, &raw.materials),
+            (("步骤", "step"), &q.steps, &raw.steps),
+            (("句子", "sentence"), &q.sentences, &raw.sentences),
         ] {
             for (i, (it, r)) in items.iter().zip(raws).enumerate() {
                 if let (Some(c), Some(w)) = (&it.when, &r.when) {
-                    exprs.push((format!("{what} {}", i + 1), w.span().start, c));
+                    let n = i + 1;
+                    exprs.push((tr!("{wz} {n}", "{we} {n}"), w.span().start, c));
                 }
             }
         }
@@ -353,11 +412,13 @@ impl Cx<'_> {
                     continue;
                 }
                 let id = &q.facts[usize::from(*x)].id;
+                let (wz, we) = what.pair();
                 self.warn_kind(
                     "unguarded_read",
                     at,
-                    format!(
-                        "{what} reads `{id}` where its absence (not asked: null) makes the condition hold; guard it with known({id}) or the condition that asks it"
+                    tr!(
+                        "{wz}：`{id}` 缺席（未提问，为 null）时条件即成立；请用 known({id}) 或决定是否问它的条件加以限定",
+                        "{we} reads `{id}` where its absence (not asked: null) makes the condition hold; guard it with known({id}) or the condition that asks it"
                     ),
                 );
             }

@@ -6,6 +6,7 @@ use super::cx::Cx;
 use super::model::*;
 use super::raw::*;
 use crate::expr::check::{Place, Ty};
+use crate::text::tr;
 
 impl Cx<'_> {
     /// Migration steps: each `set` expression is checked against this questionnaire's
@@ -25,7 +26,10 @@ impl Cx<'_> {
             if from == to {
                 self.error(
                     m.from.span().start,
-                    format!("migration from `{from}` leads to the same version"),
+                    tr!(
+                        "从 `{from}` 的迁移指向同一个版本",
+                        "migration from `{from}` leads to the same version"
+                    ),
                 );
                 continue;
             }
@@ -46,14 +50,20 @@ impl Cx<'_> {
                 else {
                     self.error(
                         kind.span().start,
-                        format!("migration from `{from}`: fact `{id}`: type must be bool, integer, date or text"),
+                        tr!(
+                            "从 `{from}` 的迁移：事实 `{id}`：类型必须是 bool、integer、date 或 text",
+                            "migration from `{from}`: fact `{id}`: type must be bool, integer, date or text"
+                        ),
                     );
                     continue;
                 };
                 if fact_map.contains_key(id) {
                     self.error(
                         kind.span().start,
-                        format!("migration from `{from}`: `{id}` is a fact of this version; list only the facts it no longer has"),
+                        tr!(
+                            "从 `{from}` 的迁移：`{id}` 是本版本的事实；只列出本版本已没有的事实",
+                            "migration from `{from}`: `{id}` is a fact of this version; list only the facts it no longer has"
+                        ),
                     );
                     continue;
                 }
@@ -82,15 +92,20 @@ impl Cx<'_> {
                 let Some(target) = facts.iter().find(|f| &f.id == s.fact.get_ref()) else {
                     self.error(
                         s.fact.span().start,
-                        format!(
-                            "migration from `{from}`: no fact `{}` to set",
-                            s.fact.get_ref()
+                        tr!(
+                            "从 `{from}` 的迁移：没有可设置的事实 `{id}`",
+                            "migration from `{from}`: no fact `{id}` to set",
+                            id = s.fact.get_ref()
                         ),
                     );
                     continue;
                 };
-                let what = format!("migration from `{from}` to `{}`", target.id);
-                if let Some((c, ty)) = comp.compile(self, &s.expr, Place::Fact, &what) {
+                let to = &target.id;
+                let what = tr!(
+                    "从 `{from}` 迁移到 `{to}`",
+                    "migration from `{from}` to `{to}`"
+                );
+                if let Some((c, ty)) = comp.compile(self, &s.expr, Place::Fact, what.clone()) {
                     let fits = matches!(
                         (target.kind, &ty),
                         (_, Ty::Null | Ty::Any)
@@ -101,9 +116,14 @@ impl Cx<'_> {
                             | (FactKind::EnumList, Ty::List(_))
                     );
                     if !fits {
+                        let ((wz, we), (tz, te)) = (what.pair(), ty.names());
+                        let k = target.kind.name();
                         self.error(
                             s.expr.span().start,
-                            format!("{what}: is {ty}, but the fact is {}", target.kind.name()),
+                            tr!(
+                                "{wz}：值为{tz}，但该事实的类型为 {k}",
+                                "{we}: is {te}, but the fact is {k}"
+                            ),
                         );
                         continue;
                     }

@@ -9,6 +9,7 @@ use super::raw::*;
 use crate::expr::ast::Spanned;
 use crate::expr::check::{self};
 use crate::expr::parser;
+use crate::text::tr;
 
 impl Cx<'_> {
     /// Fact ids, kinds and choices; `None` past the size limits.
@@ -21,9 +22,10 @@ impl Cx<'_> {
         let mut section_ids = BTreeSet::new();
         for sec in &raw.sections {
             if !section_ids.insert(sec.id.get_ref().clone()) {
+                let id = sec.id.get_ref();
                 self.error(
                     sec.id.span().start,
-                    format!("duplicate section id `{}`", sec.id.get_ref()),
+                    tr!("分节 id `{id}` 重复", "duplicate section id `{id}`"),
                 );
             }
             for f in &sec.facts {
@@ -31,51 +33,72 @@ impl Cx<'_> {
                 if !snake_case(id) {
                     self.error(
                         f.id.span().start,
-                        format!("fact id `{id}` must be ASCII snake_case"),
+                        tr!(
+                            "事实 id `{id}` 必须是 ASCII snake_case",
+                            "fact id `{id}` must be ASCII snake_case"
+                        ),
                     );
                 }
                 if check::is_reserved(id) {
-                    self.error(f.id.span().start, format!("`{id}` is a reserved name"));
+                    self.error(
+                        f.id.span().start,
+                        tr!("`{id}` 是保留名称", "`{id}` is a reserved name"),
+                    );
                 }
                 let kind = match FactKind::parse(f.kind.get_ref()) {
                     Some(k) => k,
                     None => {
+                        let t = f.kind.get_ref();
                         self.error(
                             f.kind.span().start,
-                            format!(
-                                "fact `{id}`: unknown type `{}` (bool, integer, date, text, enum, enum_list)",
-                                f.kind.get_ref()
+                            tr!(
+                                "事实 `{id}` 的类型 `{t}` 无效（可用：bool、integer、date、text、enum、enum_list）",
+                                "fact `{id}`: unknown type `{t}` (bool, integer, date, text, enum, enum_list)"
                             ),
                         );
                         FactKind::Text
                     }
                 };
                 if fact_map.insert(id.clone(), heads.len() as u16).is_some() {
-                    self.error(f.id.span().start, format!("duplicate fact id `{id}`"));
+                    self.error(
+                        f.id.span().start,
+                        tr!("事实 id `{id}` 重复", "duplicate fact id `{id}`"),
+                    );
                 }
                 let mut choices = Vec::new();
                 let mut seen = BTreeSet::new();
                 for c in &f.choices {
                     if !seen.insert(c.value.get_ref().clone()) {
+                        let v = c.value.get_ref();
                         self.error(
                             c.value.span().start,
-                            format!("fact `{id}`: duplicate choice `{}`", c.value.get_ref()),
+                            tr!(
+                                "事实 `{id}`：选项 `{v}` 重复",
+                                "fact `{id}`: duplicate choice `{v}`"
+                            ),
                         );
                     }
                     choices.push(c.value.get_ref().clone());
                 }
                 match kind {
                     FactKind::Enum | FactKind::EnumList if f.choices.is_empty() => {
+                        let k = kind.name();
                         self.error(
                             f.kind.span().start,
-                            format!("fact `{id}`: an {} needs `choices`", kind.name()),
+                            tr!(
+                                "事实 `{id}`：{k} 类型需要 `choices`",
+                                "fact `{id}`: an {k} needs `choices`"
+                            ),
                         );
                     }
                     FactKind::Enum | FactKind::EnumList => {}
                     _ if !f.choices.is_empty() => {
                         self.error(
                             f.kind.span().start,
-                            format!("fact `{id}`: `choices` apply only to enum and enum_list"),
+                            tr!(
+                                "事实 `{id}`：`choices` 只适用于 enum 和 enum_list",
+                                "fact `{id}`: `choices` apply only to enum and enum_list"
+                            ),
                         );
                     }
                     _ => {}
@@ -84,19 +107,22 @@ impl Cx<'_> {
                     for m in [&f.min, &f.max].into_iter().flatten() {
                         self.error(
                             m.span().start,
-                            format!("fact `{id}`: `min`/`max` apply only to integers"),
+                            tr!(
+                                "事实 `{id}`：`min`/`max` 只适用于 integer",
+                                "fact `{id}`: `min`/`max` apply only to integers"
+                            ),
                         );
                     }
                 }
                 if let (Some(a), Some(b)) = (&f.min, &f.max)
                     && a.get_ref() > b.get_ref()
                 {
+                    let (lo, hi) = (a.get_ref(), b.get_ref());
                     self.error(
                         a.span().start,
-                        format!(
-                            "fact `{id}`: min {} is above max {}",
-                            a.get_ref(),
-                            b.get_ref()
+                        tr!(
+                            "事实 `{id}`：min {lo} 大于 max {hi}",
+                            "fact `{id}`: min {lo} is above max {hi}"
                         ),
                     );
                 }
@@ -105,7 +131,10 @@ impl Cx<'_> {
                 {
                     self.error(
                         p.span().start,
-                        format!("fact `{id}`: `pattern` applies only to text"),
+                        tr!(
+                            "事实 `{id}`：`pattern` 只适用于 text",
+                            "fact `{id}`: `pattern` applies only to text"
+                        ),
                     );
                 }
                 heads.push(FactHead {
@@ -116,9 +145,13 @@ impl Cx<'_> {
             }
         }
         if heads.len() > MAX_FACTS {
+            let n = heads.len();
             self.error(
                 0,
-                format!("too many facts ({}; at most {MAX_FACTS})", heads.len()),
+                tr!(
+                    "事实过多（{n} 个；最多 {MAX_FACTS} 个）",
+                    "too many facts ({n}; at most {MAX_FACTS})"
+                ),
             );
             return None;
         }
@@ -126,7 +159,13 @@ impl Cx<'_> {
             || raw.rules.len() > MAX_RULES
             || raw.results.len() > MAX_RULES
         {
-            self.error(0, format!("too many derived values, rules or results (at most {MAX_DERIVED}, {MAX_RULES}, {MAX_RULES})"));
+            self.error(
+                0,
+                tr!(
+                    "派生值、规则或结果过多（最多分别为 {MAX_DERIVED}、{MAX_RULES}、{MAX_RULES} 个）",
+                    "too many derived values, rules or results (at most {MAX_DERIVED}, {MAX_RULES}, {MAX_RULES})"
+                ),
+            );
             return None;
         }
 
@@ -147,19 +186,28 @@ impl Cx<'_> {
             if !snake_case(name) && !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 self.error(
                     d.name.span().start,
-                    format!("derived name `{name}` must be ASCII"),
+                    tr!(
+                        "派生值名称 `{name}` 必须是 ASCII",
+                        "derived name `{name}` must be ASCII"
+                    ),
                 );
             }
             if fact_map.contains_key(name) || check::is_reserved(name) {
                 self.error(
                     d.name.span().start,
-                    format!("derived `{name}` has the name of a fact or a reserved name"),
+                    tr!(
+                        "派生值 `{name}` 与事实同名，或用了保留名称",
+                        "derived `{name}` has the name of a fact or a reserved name"
+                    ),
                 );
             }
             if derived_map.insert(name.clone(), i as u16).is_some() {
                 self.error(
                     d.name.span().start,
-                    format!("duplicate derived name `{name}`"),
+                    tr!(
+                        "派生值名称 `{name}` 重复",
+                        "duplicate derived name `{name}`"
+                    ),
                 );
             }
             let parsed = match parser::parse(d.expr.get_ref()) {
@@ -169,7 +217,7 @@ impl Cx<'_> {
                         &d.expr.span(),
                         e.span.start,
                         e.span.end,
-                        &format!("derived `{name}`"),
+                        tr!("派生值 `{name}`", "derived `{name}`"),
                         &e.message,
                     );
                     None
@@ -213,12 +261,12 @@ impl Cx<'_> {
                     .filter(|j| !done[usize::from(**j)])
                     .map(|j| raw.derived[usize::from(*j)].name.get_ref().as_str())
                     .collect();
+                let (name, zr, er) = (d.name.get_ref(), on.join("、"), on.join(", "));
                 self.error(
                     d.name.span().start,
-                    format!(
-                        "derived `{}` is part of a cycle (it reads {})",
-                        d.name.get_ref(),
-                        on.join(", ")
+                    tr!(
+                        "派生值 `{name}` 处在循环依赖中（它读取 {zr}）",
+                        "derived `{name}` is part of a cycle (it reads {er})"
                     ),
                 );
             }
@@ -237,25 +285,31 @@ impl Cx<'_> {
             if !snake_case(code) {
                 self.error(
                     r.code.span().start,
-                    format!("rule code `{code}` must be ASCII snake_case"),
+                    tr!(
+                        "规则代码 `{code}` 必须是 ASCII snake_case",
+                        "rule code `{code}` must be ASCII snake_case"
+                    ),
                 );
             }
             let same = rule_map.entry(code.clone()).or_default();
             if let Some(first) = same.first() {
                 let other = &raw.rules[usize::from(*first)];
                 if other.kind.get_ref() != r.kind.get_ref() {
+                    let (a, b) = (other.kind.get_ref(), r.kind.get_ref());
                     self.error(
                         r.code.span().start,
-                        format!(
-                            "rule code `{code}` is used with two kinds ({} and {})",
-                            other.kind.get_ref(),
-                            r.kind.get_ref()
+                        tr!(
+                            "规则代码 `{code}` 用于两种 kind（{a} 和 {b}）",
+                            "rule code `{code}` is used with two kinds ({a} and {b})"
                         ),
                     );
                 } else if other.when.get_ref() == r.when.get_ref() {
                     self.error(
                         r.code.span().start,
-                        format!("duplicate rule `{code}` (same code and condition)"),
+                        tr!(
+                            "规则 `{code}` 重复（代码和条件都相同）",
+                            "duplicate rule `{code}` (same code and condition)"
+                        ),
                     );
                 }
             }

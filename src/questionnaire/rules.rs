@@ -7,6 +7,7 @@ use super::cx::Cx;
 use super::model::*;
 use super::raw::*;
 use crate::expr::check::{self, Place, Ty};
+use crate::text::{Text, tr};
 use crate::value::Value;
 
 impl Cx<'_> {
@@ -19,13 +20,17 @@ impl Cx<'_> {
         let mut rules = Vec::new();
         for r in &raw.rules {
             let code = r.code.get_ref();
-            self.english(&r.message, &format!("rule `{code}` message"));
+            self.english(
+                &r.message,
+                tr!("规则 `{code}` 的 message", "rule `{code}` message"),
+            );
             let kind = RuleKind::parse(r.kind.get_ref()).unwrap_or_else(|| {
+                let k = r.kind.get_ref();
                 self.error(
                     r.kind.span().start,
-                    format!(
-                        "rule `{code}`: kind must be blocker, refer, action or note, not `{}`",
-                        r.kind.get_ref()
+                    tr!(
+                        "规则 `{code}`：kind 必须是 blocker、refer、action 或 note，而不是 `{k}`",
+                        "rule `{code}`: kind must be blocker, refer, action or note, not `{k}`"
                     ),
                 );
                 RuleKind::Note
@@ -34,12 +39,11 @@ impl Cx<'_> {
                 &r.cite,
                 articles,
                 r.code.span().start,
-                &format!("rule `{code}`"),
+                tr!("规则 `{code}`", "rule `{code}`"),
             );
-            if let Some((c, ty)) =
-                comp.compile(self, &r.when, Place::Plain, &format!("rule `{code}` when"))
-            {
-                self.expect_bool(&r.when, &ty, &format!("rule `{code}` when"));
+            let what = tr!("规则 `{code}` 的 when", "rule `{code}` when");
+            if let Some((c, ty)) = comp.compile(self, &r.when, Place::Plain, what.clone()) {
+                self.expect_bool(&r.when, &ty, what);
                 rules.push(Rule {
                     code: code.clone(),
                     kind,
@@ -66,37 +70,54 @@ impl Cx<'_> {
             if ["status", "missing"].contains(&name.as_str()) {
                 self.error(
                     r.name.span().start,
-                    format!(
+                    tr!(
+                        "`{name}` 由规则算出，不能写成结果表达式",
                         "`{name}` is computed from the rules; it cannot be a result expression"
                     ),
                 );
             } else if raw.schedule.is_some() && check::TimelineField::parse(name).is_some() {
                 self.error(
                     r.name.span().start,
-                    format!("`{name}` is a timeline result the engine computes from [schedule]; it cannot be a result expression"),
+                    tr!(
+                        "`{name}` 是引擎依 [schedule] 算出的时间线结果，不能写成结果表达式",
+                        "`{name}` is a timeline result the engine computes from [schedule]; it cannot be a result expression"
+                    ),
                 );
             } else if check::RESERVED_NAMES.contains(&name.as_str()) {
-                self.error(r.name.span().start, format!("`{name}` is a reserved name"));
+                self.error(
+                    r.name.span().start,
+                    tr!("`{name}` 是保留名称", "`{name}` is a reserved name"),
+                );
             }
             if !result_names.insert(name.clone()) {
-                self.error(r.name.span().start, format!("duplicate result `{name}`"));
+                self.error(
+                    r.name.span().start,
+                    tr!("结果 `{name}` 重复", "duplicate result `{name}`"),
+                );
             }
             if let Some(l) = &r.label {
-                self.english(l, &format!("result `{name}` label"));
+                self.english(l, tr!("结果 `{name}` 的 label", "result `{name}` label"));
             }
             if let Some(l) = &r.aim_label {
-                self.english(l, &format!("result `{name}` aim_label"));
+                self.english(
+                    l,
+                    tr!("结果 `{name}` 的 aim_label", "result `{name}` aim_label"),
+                );
             }
             for (k, t) in &r.values {
                 if t.lacks_english() {
                     self.warn_kind(
                         "missing_english",
                         r.name.span().start,
-                        format!("result `{name}` value `{k}` has no English label"),
+                        tr!(
+                            "结果 `{name}` 的值 `{k}`：没有英文标签",
+                            "result `{name}` value `{k}` has no English label"
+                        ),
                     );
                 }
             }
-            let compiled = comp.compile(self, &r.expr, Place::Result, &format!("result `{name}`"));
+            let what = tr!("结果 `{name}`", "result `{name}`");
+            let compiled = comp.compile(self, &r.expr, Place::Result, what);
             // The summary's money result is added up by reports: an integer (whole yuan,
             // or fen with `unit = "fen"`).
             if let Some(m) = raw.meta.summary.as_ref().and_then(|s| s.money.as_ref())
@@ -106,18 +127,24 @@ impl Cx<'_> {
             {
                 self.error(
                     m.span().start,
-                    format!("meta.summary.money: result `{name}` must be an integer, found {ty}"),
+                    tr!(
+                        "meta.summary.money：结果 `{name}` 须为整数，实为{ty}",
+                        "meta.summary.money: result `{name}` must be an integer, found {ty}",
+                        ty = ty
+                    ),
                 );
             }
             if let Some((c, _)) = compiled {
                 if let Some(codes) = codes_of(&c, comp) {
+                    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                    let (zc, ec) = (codes.join("、"), codes.join(", "));
                     for k in r.values.keys() {
-                        if !codes.contains(k) {
+                        if !codes.contains(&k.as_str()) {
                             self.error(
                                 r.name.span().start,
-                                format!(
-                                    "result `{name}`: `values` labels `{k}`, a code it never gives ({})",
-                                    codes.iter().cloned().collect::<Vec<_>>().join(", ")
+                                tr!(
+                                    "结果 `{name}`：`values` 为 `{k}` 写了标签，但该结果从不给出这个代码（它给出：{zc}）",
+                                    "result `{name}`: `values` labels `{k}`, a code it never gives ({ec})"
                                 ),
                             );
                         }
@@ -132,11 +159,12 @@ impl Cx<'_> {
                         None => false,
                         Some(u) if u.get_ref() == "fen" => true,
                         Some(u) => {
+                            let unit = u.get_ref();
                             self.error(
                                 u.span().start,
-                                format!(
-                                    "result `{name}`: unit `{}` is unknown (\"fen\": an integer number of fen shown as yuan)",
-                                    u.get_ref()
+                                tr!(
+                                    "结果 `{name}`：未知的 unit `{unit}`（\"fen\"：以分为单位的整数，显示为元）",
+                                    "result `{name}`: unit `{unit}` is unknown (\"fen\": an integer number of fen shown as yuan)"
                                 ),
                             );
                             false
@@ -154,25 +182,27 @@ impl Cx<'_> {
         (results, result_names)
     }
 
-    /// Materials or steps.
+    /// Materials, steps or sentences; `what` names one (`材料`, `material`).
     pub(super) fn items(
         &mut self,
         raw_items: &[RawItem],
-        what: &str,
+        what: &Text,
         comp: &mut Compiler,
         articles: &[(String, String)],
     ) -> Vec<Item> {
         let cx = self;
+        let (wz, we) = what.pair();
         let mut out = Vec::new();
         for (i, it) in raw_items.iter().enumerate() {
-            cx.english(&it.text, &format!("{what} {}", i + 1));
+            let n = i + 1;
+            cx.english(&it.text, tr!("{wz} {n}", "{we} {n}"));
             if let Some(c) = &it.cite {
                 cx.check_cite(c, articles);
             }
             let when = it.when.as_ref().and_then(|w| {
-                let (c, ty) =
-                    comp.compile(cx, w, Place::Result, &format!("{what} {} when", i + 1))?;
-                cx.expect_bool(w, &ty, &format!("{what} {} when", i + 1));
+                let what = tr!("{wz} {n} 的 when", "{we} {n} when");
+                let (c, ty) = comp.compile(cx, w, Place::Result, what.clone())?;
+                cx.expect_bool(w, &ty, what);
                 Some(c)
             });
             out.push(Item {
@@ -193,11 +223,17 @@ impl Cx<'_> {
             let t = it.text.get_ref();
             // a plain string serves both languages: check it once
             let en = t.en().filter(|en| *en != t.zh());
-            for (lang, s) in [("zh", Some(t.zh())), ("en", en)] {
+            for ((lz, le), s) in [(("中文", "zh"), Some(t.zh())), (("英文", "en"), en)] {
                 let Some(s) = s else { continue };
-                let i = format!("{} ({lang})", i + 1);
+                let n = i + 1;
                 match super::template::parse(s) {
-                    Err(e) => self.error(it.text.span().start, format!("sentence {i}: {e}")),
+                    Err(e) => {
+                        let (ez, ee) = e.pair();
+                        self.error(
+                            it.text.span().start,
+                            tr!("句子 {n}（{lz}）：{ez}", "sentence {n} ({le}): {ee}"),
+                        );
+                    }
                     Ok(pieces) => {
                         for p in pieces {
                             let super::template::Piece::Slot { name, .. } = p else {
@@ -208,7 +244,10 @@ impl Cx<'_> {
                             if !known {
                                 self.error(
                                     it.text.span().start,
-                                    format!("sentence {i}: `{{{name}}}` names no result"),
+                                    tr!(
+                                        "句子 {n}（{lz}）：`{{{name}}}` 不是任何结果",
+                                        "sentence {n} ({le}): `{{{name}}}` names no result"
+                                    ),
                                 );
                             }
                         }

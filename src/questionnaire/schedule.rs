@@ -5,6 +5,7 @@ use super::cx::{Cx, toml_date};
 use super::model::*;
 use super::raw::*;
 use crate::expr::check::Place;
+use crate::text::tr;
 
 /// `MM-DD` (a day that recurs every year; 02-29 clamps to the 28th in common years).
 fn month_day(s: &str) -> Option<MonthDay> {
@@ -31,8 +32,9 @@ impl Cx<'_> {
     ) -> Option<Schedule> {
         let s = raw.schedule.as_ref()?;
         let applies = s.applies.as_ref().and_then(|a| {
-            let (c, ty) = comp.compile(self, a, Place::Fact, "schedule.applies")?;
-            self.expect_bool(a, &ty, "schedule.applies");
+            let what = tr!("schedule.applies", "schedule.applies");
+            let (c, ty) = comp.compile(self, a, Place::Fact, what.clone())?;
+            self.expect_bool(a, &ty, what);
             Some(c)
         });
         let interview_id = s
@@ -45,14 +47,18 @@ impl Cx<'_> {
             Some(_) => {
                 self.error(
                     at,
-                    format!("schedule.interview: fact `{interview_id}` must be a date"),
+                    tr!(
+                        "schedule.interview：事实 `{interview_id}` 必须是 date 类型",
+                        "schedule.interview: fact `{interview_id}` must be a date"
+                    ),
                 );
                 0
             }
             None => {
                 self.error(
                     at,
-                    format!(
+                    tr!(
+                        "schedule.interview：没有记录面谈日期的 date 事实 `{interview_id}`",
                         "schedule.interview: no date fact `{interview_id}` holds the interview date"
                     ),
                 );
@@ -61,9 +67,13 @@ impl Cx<'_> {
         };
         let md = |cx: &mut Cx, v: &S<String>, what: &str| -> MonthDay {
             month_day(v.get_ref()).unwrap_or_else(|| {
+                let (at, v) = (v.span().start, v.get_ref());
                 cx.error(
-                    v.span().start,
-                    format!("schedule.{what} must be a month and day as \"MM-DD\" (e.g. \"06-01\"), not \"{}\"", v.get_ref()),
+                    at,
+                    tr!(
+                        "schedule.{what} 必须是 \"MM-DD\" 形式的月日（如 \"06-01\"），而不是 \"{v}\"",
+                        "schedule.{what} must be a month and day as \"MM-DD\" (e.g. \"06-01\"), not \"{v}\""
+                    ),
                 );
                 MonthDay { month: 1, day: 1 }
             })
@@ -73,7 +83,10 @@ impl Cx<'_> {
         if (closes.month, closes.day) < (opens.month, opens.day) {
             self.error(
                 s.closes.span().start,
-                "schedule.closes is before schedule.opens (a window lies within one year)",
+                tr!(
+                    "schedule.closes 早于 schedule.opens（受理期在同一年之内）",
+                    "schedule.closes is before schedule.opens (a window lies within one year)"
+                ),
             );
         }
         let mut windows: Vec<YearWindow> = Vec::new();
@@ -84,7 +97,10 @@ impl Cx<'_> {
                 if r.is_none() {
                     cx.error(
                         d.span().start,
-                        format!("schedule.windows {year}: {what} must be a date"),
+                        tr!(
+                            "schedule.windows {year}：{what} 必须是日期",
+                            "schedule.windows {year}: {what} must be a date"
+                        ),
                     );
                 }
                 r
@@ -100,7 +116,10 @@ impl Cx<'_> {
             let Ok(y16) = i16::try_from(year) else {
                 self.error(
                     w.year.span().start,
-                    format!("schedule.windows: year {year} is out of range"),
+                    tr!(
+                        "schedule.windows：年份 {year} 超出范围",
+                        "schedule.windows: year {year} is out of range"
+                    ),
                 );
                 continue;
             };
@@ -108,12 +127,18 @@ impl Cx<'_> {
             if o.year() != y16 || c.year() != y16 {
                 self.error(
                     w.year.span().start,
-                    format!("schedule.windows {year}: opens and closes must be days of {year}"),
+                    tr!(
+                        "schedule.windows {year}：opens 和 closes 必须是 {year} 年内的日期",
+                        "schedule.windows {year}: opens and closes must be days of {year}"
+                    ),
                 );
             } else if c < o {
                 self.error(
                     w.closes.span().start,
-                    format!("schedule.windows {year}: closes before it opens"),
+                    tr!(
+                        "schedule.windows {year}：closes 早于 opens",
+                        "schedule.windows {year}: closes before it opens"
+                    ),
                 );
             }
             if let Some(k) = counting
@@ -121,13 +146,19 @@ impl Cx<'_> {
             {
                 self.error(
                     w.year.span().start,
-                    format!("schedule.windows {year}: counting_date must fall after the window closes, within {year}"),
+                    tr!(
+                        "schedule.windows {year}：counting_date 必须在受理期结束之后、{year} 年之内",
+                        "schedule.windows {year}: counting_date must fall after the window closes, within {year}"
+                    ),
                 );
             }
             if windows.iter().any(|x| x.year == y16) {
                 self.error(
                     w.year.span().start,
-                    format!("schedule.windows: {year} is given twice"),
+                    tr!(
+                        "schedule.windows：{year} 年给出了两次",
+                        "schedule.windows: {year} is given twice"
+                    ),
                 );
             }
             windows.push(YearWindow {
@@ -144,7 +175,10 @@ impl Cx<'_> {
                 _ => {
                     self.error(
                         h.span().start,
-                        "schedule.horizon must be a number of windows from 1 to 50",
+                        tr!(
+                            "schedule.horizon 必须是 1 到 50 之间的受理期个数",
+                            "schedule.horizon must be a number of windows from 1 to 50"
+                        ),
                     );
                     10
                 }
@@ -156,9 +190,13 @@ impl Cx<'_> {
             Some(name) => match results.iter().position(|r| &r.name == name.get_ref()) {
                 Some(i) => Some(i),
                 None => {
+                    let rank = name.get_ref();
                     self.error(
                         name.span().start,
-                        format!("schedule.rank: no result `{}`", name.get_ref()),
+                        tr!(
+                            "schedule.rank：没有结果 `{rank}`",
+                            "schedule.rank: no result `{rank}`"
+                        ),
                     );
                     None
                 }
@@ -168,11 +206,12 @@ impl Cx<'_> {
         if let Some(r) = rank.and_then(|i| results.get(i))
             && contains_timeline(&r.expr.node)
         {
+            let name = &r.name;
             self.error(
                 at,
-                format!(
-                    "schedule.rank: result `{}` reads the timeline it ranks",
-                    r.name
+                tr!(
+                    "schedule.rank：结果 `{name}` 读取了它所排序的时间线",
+                    "schedule.rank: result `{name}` reads the timeline it ranks"
                 ),
             );
         }
@@ -181,50 +220,65 @@ impl Cx<'_> {
             .and_then(|r| super::rules::codes_of(&r.expr, comp));
         let mut levels = Vec::new();
         for l in &s.levels {
-            if levels.contains(l.get_ref()) {
+            let v = l.get_ref();
+            if levels.contains(v) {
                 self.error(
                     l.span().start,
-                    format!("schedule.levels: `{}` is listed twice", l.get_ref()),
-                );
-            }
-            if let Some(codes) = &codes
-                && !codes.contains(l.get_ref())
-            {
-                self.error(
-                    l.span().start,
-                    format!(
-                        "schedule.levels: `{}` is not a value the rank result gives ({})",
-                        l.get_ref(),
-                        codes.iter().cloned().collect::<Vec<_>>().join(", ")
+                    tr!(
+                        "schedule.levels：`{v}` 列了两次",
+                        "schedule.levels: `{v}` is listed twice"
                     ),
                 );
             }
-            levels.push(l.get_ref().clone());
+            if let Some(codes) = &codes
+                && !codes.contains(v)
+            {
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                let (zc, ec) = (codes.join("、"), codes.join(", "));
+                self.error(
+                    l.span().start,
+                    tr!(
+                        "schedule.levels：`{v}` 不是排序结果会给出的值（它给出：{zc}）",
+                        "schedule.levels: `{v}` is not a value the rank result gives ({ec})"
+                    ),
+                );
+            }
+            levels.push(v.clone());
         }
         match (rank.is_some(), levels.is_empty()) {
-            (true, true) => self.error(at, "schedule.levels: list the ranked values, lowest first"),
+            (true, true) => self.error(
+                at,
+                tr!(
+                    "schedule.levels：请列出排序的各个值，从低到高",
+                    "schedule.levels: list the ranked values, lowest first"
+                ),
+            ),
             (false, false) => self.error(
                 s.levels.first().map_or(0, |l| l.span().start),
-                "schedule.levels: give `rank`, the result whose values these are",
+                tr!(
+                    "schedule.levels：请给出 `rank`，即这些值所属的结果",
+                    "schedule.levels: give `rank`, the result whose values these are"
+                ),
             ),
             _ => {}
         }
         let mut lifted = Vec::new();
         for c in &s.lifted_by_time {
-            match rules.iter().find(|r| &r.code == c.get_ref()) {
-                Some(r) if r.kind == RuleKind::Blocker => lifted.push(c.get_ref().clone()),
+            let code = c.get_ref();
+            match rules.iter().find(|r| &r.code == code) {
+                Some(r) if r.kind == RuleKind::Blocker => lifted.push(code.clone()),
                 Some(_) => self.error(
                     c.span().start,
-                    format!(
-                        "schedule.lifted_by_time: `{}` is not a blocker",
-                        c.get_ref()
+                    tr!(
+                        "schedule.lifted_by_time：`{code}` 不是 blocker",
+                        "schedule.lifted_by_time: `{code}` is not a blocker"
                     ),
                 ),
                 None => self.error(
                     c.span().start,
-                    format!(
-                        "schedule.lifted_by_time: no rule has the code `{}`",
-                        c.get_ref()
+                    tr!(
+                        "schedule.lifted_by_time：没有代码为 `{code}` 的规则",
+                        "schedule.lifted_by_time: no rule has the code `{code}`"
                     ),
                 ),
             }

@@ -8,8 +8,10 @@ pub enum Piece {
     Slot { name: String, long: bool },
 }
 
+use crate::text::{Text, tr};
+
 /// Split a template into literal text and slots; `Err` says what is malformed.
-pub fn parse(s: &str) -> Result<Vec<Piece>, String> {
+pub fn parse(s: &str) -> Result<Vec<Piece>, Text> {
     let mut out = Vec::new();
     let mut lit = String::new();
     let mut chars = s.chars().peekable();
@@ -23,14 +25,24 @@ pub fn parse(s: &str) -> Result<Vec<Piece>, String> {
                 chars.next();
                 lit.push('}');
             }
-            '}' => return Err("a `}` with no `{` (write `}}` for a brace)".into()),
+            '}' => {
+                return Err(tr!(
+                    "`}}` 没有对应的 `{{`（花括号本身请写 `}}}}`）",
+                    "a `}}` with no `{{` (write `}}}}` for a brace)"
+                ));
+            }
             '{' => {
                 let mut slot = String::new();
                 loop {
                     match chars.next() {
                         Some('}') => break,
                         Some(c) => slot.push(c),
-                        None => return Err(format!("`{{{slot}` is not closed with `}}`")),
+                        None => {
+                            return Err(tr!(
+                                "`{{{slot}` 没有用 `}}` 闭合",
+                                "`{{{slot}` is not closed with `}}`"
+                            ));
+                        }
                     }
                 }
                 let (name, spec) = match slot.split_once(':') {
@@ -41,13 +53,14 @@ pub fn parse(s: &str) -> Result<Vec<Piece>, String> {
                     None => false,
                     Some("long") => true,
                     Some(other) => {
-                        return Err(format!(
+                        return Err(tr!(
+                            "`{{{slot}}}`：未知的格式 `{other}`（只有 `long`，用于日期）",
                             "`{{{slot}}}`: unknown format `{other}` (only `long`, for dates)"
                         ));
                     }
                 };
                 if name.is_empty() {
-                    return Err("an empty `{}` slot".into());
+                    return Err(tr!("空的 `{{}}` 占位", "an empty `{{}}` slot"));
                 }
                 if !lit.is_empty() {
                     out.push(Piece::Lit(std::mem::take(&mut lit)));
