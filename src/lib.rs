@@ -12,6 +12,7 @@ pub mod diag;
 pub mod eval;
 pub mod expr;
 pub mod idcard;
+pub mod linebreak;
 pub mod outfile;
 pub mod questionnaire;
 pub mod safe;
