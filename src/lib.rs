@@ -14,6 +14,7 @@ pub mod expr;
 pub mod idcard;
 pub mod linebreak;
 pub mod outfile;
+pub mod print;
 pub mod questionnaire;
 pub mod safe;
 pub mod scenario;
