@@ -7,3 +7,4 @@ pub mod doc;
 pub mod font;
 pub mod pdf;
 pub mod strings;
+pub mod zmodem;
