@@ -236,13 +236,12 @@ fn payload(len: usize) -> Vec<u8> {
         .collect()
 }
 
-#[test]
-fn rz_on_the_far_side_receives_the_file_byte_for_byte() {
+/// rz in `dir` on the far side of a new pty: the program's end of it, and rz.
+fn rz_terminal(dir: &std::path::Path) -> (File, File, std::process::Child) {
     let rz = rz_path();
-    let dir = tempfile::tempdir().unwrap();
     let (master, slave) = pty();
     let mut child = Command::new(&rz)
-        .current_dir(dir.path())
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -264,7 +263,37 @@ fn rz_on_the_far_side_receives_the_file_byte_for_byte() {
     std::thread::spawn(move || {
         let _ = io::copy(&mut rz_out, &mut to_prog);
     });
+    (master, slave, child)
+}
 
+#[test]
+fn rz_skipping_a_file_it_has_already_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("BS-2026-000001.pdf"), b"older").unwrap();
+    let (master, slave, mut child) = rz_terminal(dir.path());
+    let mut port = FdPort::new(slave.try_clone().unwrap(), slave.try_clone().unwrap());
+    let e = send_file(
+        &mut port,
+        &SystemClock,
+        "BS-2026-000001.pdf",
+        b"%PDF-1.7 new",
+        opts(),
+    );
+    drop(port);
+    drop(slave);
+    let _ = child.wait();
+    assert!(matches!(e, Err(ZmodemError::Skipped)), "{e:?}");
+    assert_eq!(
+        std::fs::read(dir.path().join("BS-2026-000001.pdf")).unwrap(),
+        b"older"
+    );
+    drop(master);
+}
+
+#[test]
+fn rz_on_the_far_side_receives_the_file_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let (master, slave, mut child) = rz_terminal(dir.path());
     let data = payload(50 * 1024);
     let mut port = FdPort::new(slave.try_clone().unwrap(), slave.try_clone().unwrap());
     let t = Instant::now();
