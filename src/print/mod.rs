@@ -5,6 +5,7 @@
 
 pub mod doc;
 pub mod font;
+pub mod lp;
 pub mod pdf;
 pub mod strings;
 pub mod zmodem;
