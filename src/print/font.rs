@@ -4,6 +4,7 @@
 //! the usual CJK fonts. A font counts only if it maps every character of a probe of common
 //! receipt words, so a Latin-only fallback is never taken for a Chinese one.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -16,6 +17,9 @@ use skrifa::string::StringId;
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 
 use super::strings::FONT_PACKAGES;
+
+/// The largest font file read.
+const MAX_FONT_BYTES: u64 = 128 << 20;
 
 /// Characters every receipt needs: a font that lacks one of them is not a Chinese font.
 const PROBE: &str = "百色市人力资源和社会保障局申请人经办签字年月日编号符合条件：，。（）";
@@ -172,13 +176,21 @@ impl CjkFont {
     /// Read `path` and check it prints Chinese. `index` picks a face of a collection
     /// (.ttc); without it, the simplified Chinese face is taken where there is one.
     pub fn load(path: &Path, index: Option<u32>) -> Result<CjkFont, FontError> {
-        let data = std::fs::read(path).map_err(|source| FontError::Read {
+        let read_err = |source| FontError::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
         let not_a_font = || FontError::NotAFont {
             path: path.to_path_buf(),
         };
+        // the largest CJK collections are about 30 MB: anything far larger is not a font
+        let mut data = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FONT_BYTES + 1).read_to_end(&mut data))
+            .map_err(read_err)?;
+        if data.len() as u64 > MAX_FONT_BYTES {
+            return Err(not_a_font());
+        }
         let index = match index {
             Some(i) => i,
             None => best_face(&data).ok_or_else(not_a_font)?,
