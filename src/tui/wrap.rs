@@ -11,65 +11,12 @@ fn char_width(c: char) -> usize {
     UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
-/// Punctuation that must not begin a line.
-fn no_line_start(c: char) -> bool {
-    "，。、；：？！）」』】》〉”’…,.;:!?)".contains(c)
-}
-
 /// Wrap `text` to `max` cells. Explicit newlines are kept; English breaks at spaces where
-/// it can, CJK anywhere. Never returns an empty vector for non-empty input.
+/// it can, CJK anywhere; closing punctuation never starts a line (the rules are shared with
+/// the printed receipt: [`crate::linebreak`]). Never returns an empty vector for non-empty
+/// input.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let max = max.max(2);
-    let mut out = Vec::new();
-    for para in text.split('\n') {
-        let mut line = String::new();
-        let mut w = 0;
-        // Byte index in `line` after the last space, and the width up to it.
-        let mut last_space: Option<(usize, usize)> = None;
-        for c in para.chars() {
-            let cw = char_width(c);
-            if w + cw > max {
-                // Break at the last space only inside Latin text; CJK breaks anywhere.
-                match last_space {
-                    Some((idx, sw)) if c != ' ' && cw == 1 && idx < line.len() => {
-                        let rest = line.split_off(idx);
-                        out.push(line.trim_end().to_string());
-                        line = rest;
-                        w -= sw;
-                    }
-                    _ => {
-                        // Closing punctuation never starts a line (kinsoku): carry the
-                        // character before it down with it.
-                        let carried = match line.chars().next_back() {
-                            Some(prev) if no_line_start(c) && line.chars().count() > 1 => {
-                                line.pop();
-                                Some(prev)
-                            }
-                            _ => None,
-                        };
-                        out.push(line.trim_end().to_string());
-                        line = String::new();
-                        w = 0;
-                        if let Some(prev) = carried {
-                            line.push(prev);
-                            w = char_width(prev);
-                        }
-                    }
-                }
-                last_space = None;
-                if c == ' ' && line.is_empty() {
-                    continue;
-                }
-            }
-            line.push(c);
-            w += cw;
-            if c == ' ' {
-                last_space = Some((line.len(), w));
-            }
-        }
-        out.push(line);
-    }
-    out
+    crate::linebreak::wrap_by(text, max.max(2), char_width)
 }
 
 /// Cut `s` to at most `max` cells.
