@@ -520,5 +520,10 @@ fn set_aside_answers_are_marked() {
         text.contains("是否在百色工作？: 是 （分支未到达，未采用）"),
         "{text}"
     );
-    assert!(text.contains("exam_conditions_apply"));
+    // the finding by its kind, article and message; no rule code in a Chinese printout
+    assert!(
+        text.contains("[需转办] 第八条：按国家和自治区考试报名条件执行。"),
+        "{text}"
+    );
+    assert!(!text.contains("exam_conditions_apply"), "{text}");
 }

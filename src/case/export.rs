@@ -10,7 +10,7 @@ use super::model::{CaseRecord, mask_name};
 use super::store::IndexRow;
 use super::summary::{self, SummaryKind};
 use crate::eval::{Status, input};
-use crate::questionnaire::{Questionnaire, RuleKind};
+use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -315,18 +315,6 @@ fn json_plain(v: &J) -> String {
     }
 }
 
-fn message(o: &serde_json::Map<String, J>, key: &str, lang: Lang) -> String {
-    let zh = o.get(key).and_then(J::as_str).unwrap_or("");
-    match lang {
-        Lang::En => o
-            .get(&format!("{key}_en"))
-            .and_then(J::as_str)
-            .unwrap_or(zh)
-            .to_string(),
-        Lang::Zh => zh.to_string(),
-    }
-}
-
 fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang) -> View {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     let mut r = rec.clone();
@@ -418,84 +406,53 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
         rows: answers,
     });
 
-    // Outcome.
-    let status = Status::parse(r.status());
-    let mut outcome = vec![Row::Pair(
-        l("结论", "Outcome"),
-        status.map_or_else(
-            || r.status().to_string(),
-            |s| format!("{} ({})", s.label(lang), s.code()),
-        ),
-    )];
-    let mut order: Vec<String> = vec!["missing".to_string()];
-    if let Some(q) = q {
-        order.extend(q.results.iter().map(|d| d.name.clone()));
+    // Outcome: the one outcome view (as the wizard and `evaluate --format text` show it),
+    // from the record as signed.
+    let ov = super::outcome::outcome_view(&r, q, lang);
+    let mut outcome = vec![Row::Pair(l("结论", "Outcome"), ov.status_label.clone())];
+    outcome.extend(ov.sentences.iter().map(|s| Row::Para(s.clone())));
+    for line in &ov.results {
+        outcome.push(Row::Pair(line.label.clone(), line.value.clone()));
     }
-    for k in r.results.keys() {
-        if !order.contains(k) {
-            order.push(k.clone());
-        }
-    }
-    for k in &order {
-        let Some(v) = r.results.get(k) else { continue };
-        if k == "status"
-            || v.is_null()
-            || (k == "missing" && v.as_array().is_some_and(Vec::is_empty))
-        {
-            continue;
-        }
-        let (label, shown) = match q.and_then(|q| q.result(k).map(|d| (q, d))) {
-            Some((_, d)) => (
-                d.label
-                    .as_ref()
-                    .map_or(k.clone(), |t| t.get(lang).to_string()),
-                input::from_json(v).map_or_else(|| json_plain(v), |val| d.display(&val, lang)),
-            ),
-            None if k == "missing" => {
-                let ids: Vec<String> = v
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|i| {
-                        let id = i.as_str().unwrap_or("");
-                        q.and_then(|q| q.fact(id))
-                            .map_or(id.to_string(), |f| f.prompt.get(lang).to_string())
-                    })
-                    .collect();
-                (
-                    l("尚缺信息", "Still missing"),
-                    ids.join(lang.pick("；", "; ")),
-                )
-            }
-            None => (k.clone(), json_plain(v)),
-        };
-        outcome.push(Row::Pair(label, shown));
+    if ov.status == Status::Incomplete && !ov.missing.is_empty() {
+        let prompts: Vec<&str> = ov.missing.iter().map(|m| m.prompt.as_str()).collect();
+        outcome.push(Row::Pair(
+            l("尚缺信息", "Still missing"),
+            prompts.join(lang.pick("；", "; ")),
+        ));
     }
     blocks.push(Block {
         heading: l("结论", "Outcome"),
         rows: outcome,
     });
 
-    if !r.findings.is_empty() {
-        let rows = r
+    if !ov.findings.is_empty() {
+        // each finding with the article it rests on
+        let raw_cites: Vec<&str> = r
             .findings
             .iter()
             .filter_map(J::as_object)
-            .map(|o| {
-                let code = o.get("code").and_then(J::as_str).unwrap_or("");
-                let kind = o.get("kind").and_then(J::as_str).unwrap_or("");
-                let cite = o.get("cite").and_then(J::as_str).unwrap_or("");
-                let kind =
-                    RuleKind::parse(kind).map_or(kind.to_string(), |k| k.label(lang).to_string());
+            .map(|o| o.get("cite").and_then(J::as_str).unwrap_or(""))
+            .collect();
+        let rows = ov
+            .findings
+            .iter()
+            .zip(raw_cites)
+            .map(|(f, raw)| {
                 let article = q
-                    .and_then(|q| q.article(cite))
+                    .and_then(|q| q.article(raw))
                     .map(|(_, t)| t.trim().to_string());
-                (
-                    format!("[{kind}] {cite} {code}: {}", message(o, "message", lang)),
+                Row::Item(
+                    format!(
+                        "[{}] {}{}{}",
+                        f.kind_label,
+                        f.cite,
+                        l("：", ": "),
+                        f.message
+                    ),
                     article,
                 )
             })
-            .map(|(t, a)| Row::Item(t, a))
             .collect();
         blocks.push(Block {
             heading: l("审查意见及依据", "Findings and articles"),
@@ -503,21 +460,20 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
         });
     }
     for (heading, list) in [
-        (l("需携带材料", "Materials to bring"), &r.materials),
-        (l("后续步骤", "Next steps"), &r.steps),
+        (l("需携带材料", "Materials to bring"), &ov.materials),
+        (l("后续步骤", "Next steps"), &ov.steps),
     ] {
         if list.is_empty() {
             continue;
         }
         let rows = list
             .iter()
-            .filter_map(J::as_object)
-            .map(|o| {
-                let cite = o
-                    .get("cite")
-                    .and_then(J::as_str)
-                    .map_or(String::new(), |c| format!(" ({c})"));
-                Row::Item(format!("{}{cite}", message(o, "text", lang)), None)
+            .map(|it| {
+                let cite = it.cite.as_ref().map_or(String::new(), |c| match lang {
+                    Lang::Zh => format!("（{c}）"),
+                    Lang::En => format!(" ({c})"),
+                });
+                Row::Item(format!("{}{cite}", it.text), None)
             })
             .collect();
         blocks.push(Block { heading, rows });

@@ -14,6 +14,7 @@ pub mod lease;
 pub mod log;
 pub mod model;
 pub mod office;
+pub mod outcome;
 pub mod record;
 pub mod signoff;
 pub mod store;

@@ -170,6 +170,11 @@ pub struct CaseRecord {
     pub findings: Vec<J>,
     pub materials: Vec<J>,
     pub steps: Vec<J>,
+    /// The outcome read aloud at sign-off (the questionnaire's sentences, filled), each
+    /// `{ text, text_en }`. Records signed before sentences existed have none (and their
+    /// canonical form has no such key).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<J>,
     pub set_aside: Vec<J>,
     pub applicant: Applicant,
     pub pledge: Pledge,

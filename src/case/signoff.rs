@@ -97,6 +97,7 @@ pub fn prepare(s: &SignOff, signer: &Signer) -> Result<CaseRecord, StoreError> {
         findings: report::findings_json(q, &ev),
         materials: take_arr("materials"),
         steps: take_arr("steps"),
+        sentences: take_arr("sentences"),
         set_aside: take_arr("set_aside"),
         applicant: Applicant {
             name: name.to_string(),
