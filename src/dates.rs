@@ -3,6 +3,19 @@
 
 use jiff::civil::Date;
 
+/// A moment as a person reads it (wizard, lists, `show`, drafts, printouts, CSV): local
+/// time to the second, `2026-06-15 10:42:07`. JSON and signed records keep RFC 3339 UTC.
+pub fn local_time(t: jiff::Timestamp) -> String {
+    t.to_zoned_datetime(jiff::tz::TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The local calendar day of a moment.
+pub fn local_date(t: jiff::Timestamp) -> Date {
+    t.to_zoned_datetime(jiff::tz::TimeZone::system()).date()
+}
+
 /// Add `n` months; a day that does not exist in the target month clamps to its last day.
 /// `None` when the result leaves the supported range (years -9999..=9999).
 pub fn add_months(d: Date, n: i64) -> Option<Date> {

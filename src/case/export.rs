@@ -224,7 +224,7 @@ pub fn csv_row(
     };
     let mut cells = vec![
         r.number.clone(),
-        r.signed_at.to_string(),
+        crate::dates::local_time(r.signed_at),
         r.interview_date.map(|d| d.to_string()).unwrap_or_default(),
         name,
         id,
@@ -487,12 +487,15 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
                 None => r.clerk.user.clone(),
             },
         ),
-        Row::Pair(l("签发时间", "Signed at"), r.signed_at.to_string()),
+        Row::Pair(
+            l("签发时间", "Signed at"),
+            crate::dates::local_time(r.signed_at),
+        ),
         Row::Pair(
             l("诚信承诺确认时间", "Integrity pledge confirmed at"),
             format!(
                 "{}{}",
-                r.pledge.confirmed_at,
+                crate::dates::local_time(r.pledge.confirmed_at),
                 r.pledge
                     .cite
                     .as_ref()

@@ -986,11 +986,9 @@ fn recheck(
                     e.1.push(rec.number.clone());
                 }
             }
-            let today = rec.interview_date.unwrap_or_else(|| {
-                rec.signed_at
-                    .to_zoned_datetime(jiff::tz::TimeZone::system())
-                    .date()
-            });
+            let today = rec
+                .interview_date
+                .unwrap_or_else(|| crate::dates::local_date(rec.signed_at));
             let ev = eval::evaluate(q, &answers, today);
             let new = report::results_json(q, &ev);
             let mut keys: Vec<&String> = rec.results.keys().chain(new.keys()).collect();
@@ -1103,12 +1101,11 @@ fn drafts(
     if let Some(id) = a.discard {
         // not from under a wizard that has it open
         if let Some(l) = in_use.get(&id) {
+            let since = crate::dates::local_time(l.since);
             warn!(
-                "guantong: 草稿 {id} 正在 {} 处使用（自 {}），未删除 / draft {id} is open at {}'s (since {}): not discarded",
+                "guantong: 草稿 {id} 正在 {} 处使用（自 {since}），未删除 / draft {id} is open at {}'s (since {since}): not discarded",
                 l.holder.who(),
-                l.since,
                 l.holder.who(),
-                l.since
             );
             return Err(Fail(2));
         }
@@ -1146,14 +1143,14 @@ fn drafts(
         .map(|d| {
             vec![
                 d.id.clone(),
-                d.updated_at.to_string(),
+                crate::dates::local_time(d.updated_at),
                 format!("{} {}", d.questionnaire_id, d.questionnaire_version),
                 d.answers.len().to_string(),
                 d.current.clone().unwrap_or_default(),
                 d.clerk.clone(),
                 in_use
                     .get(&d.id)
-                    .map(|l| format!("{} {}", l.holder.who(), l.since))
+                    .map(|l| format!("{} {}", l.holder.who(), crate::dates::local_time(l.since)))
                     .unwrap_or_default(),
             ]
         })

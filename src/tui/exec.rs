@@ -6,11 +6,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 use super::msg::{CaseRow, DraftRow, EarlierRow, Effect, InUse, LoadedDraft, Msg};
 use crate::case::lease::{self, Acquired, Holder, Lease};
 use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store, StoreError, draft_meta};
+use crate::dates::local_time;
 use crate::outfile::{self, OutFile};
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
@@ -31,12 +31,6 @@ pub struct Executor {
     pub alive: fn(&Lease) -> bool,
     /// How many recent cases the cases screen lists.
     pub recent: usize,
-}
-
-fn local_time(t: Timestamp) -> String {
-    t.to_zoned_datetime(TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 impl Executor {

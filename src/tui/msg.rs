@@ -138,7 +138,7 @@ pub struct EarlierRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DraftRow {
     pub id: String,
-    /// Local time of the last change, `YYYY-MM-DD HH:MM`.
+    /// Local time of the last change, to the second (`YYYY-MM-DD HH:MM:SS`).
     pub updated: String,
     pub name: Option<String>,
     pub answered: usize,
@@ -146,7 +146,7 @@ pub struct DraftRow {
     pub in_use: Option<InUse>,
 }
 
-/// Who has a draft open elsewhere, and since when (local time, `YYYY-MM-DD HH:MM`).
+/// Who has a draft open elsewhere, and since when (local time, `YYYY-MM-DD HH:MM:SS`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InUse {
     pub who: String,
