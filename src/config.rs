@@ -11,7 +11,15 @@
 //! office_code = "451002"     # this store's office (GUANTONG_OFFICE overrides it)
 //! questionnaires = ["subsidy.toml", "/etc/guantong/questionnaires"]  # files or directories
 //! default_questionnaire = "flexible-employment-subsidy"              # an id among them
+//! office_name = "百色市人力资源和社会保障局" # the heading of the applicant's receipt
+//! printer = "office"         # the CUPS queue `p` prints on (lp -d)
+//! font = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # the receipt PDF's font
+//! print_to = "zmodem"        # zmodem | printer | html: the print menu's last choice
 //! ```
+//!
+//! The wizard writes `clerk_name`, `office_code` and `office_name` (its first-run screen)
+//! and `print_to` (the print menu) with [`set_keys`], which leaves every other line as it
+//! was.
 //!
 //! Relative paths in `questionnaires` are relative to the config file's directory.
 
@@ -36,6 +44,41 @@ pub struct Config {
     pub questionnaires: Vec<PathBuf>,
     /// The id of the questionnaire to use when none is given on the command line.
     pub default_questionnaire: Option<String>,
+    /// The office's name: the heading of the applicant's receipt.
+    pub office_name: Option<String>,
+    /// The CUPS queue the receipt is printed on.
+    pub printer: Option<String>,
+    /// The font file the receipt's PDF is set in (else one is looked for).
+    pub font: Option<PathBuf>,
+    /// Where the print menu sent the last receipt.
+    pub print_to: Option<PrintTo>,
+}
+
+/// Where the wizard's print menu puts the receipt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrintTo {
+    /// To the clerk's PC through the terminal (ZMODEM).
+    Zmodem,
+    /// On the configured printer (`lp`).
+    Printer,
+    /// An HTML file in the store's `printouts/`.
+    Html,
+}
+
+impl PrintTo {
+    pub const ALL: [PrintTo; 3] = [PrintTo::Zmodem, PrintTo::Printer, PrintTo::Html];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PrintTo::Zmodem => "zmodem",
+            PrintTo::Printer => "printer",
+            PrintTo::Html => "html",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PrintTo> {
+        PrintTo::ALL.into_iter().find(|p| p.code() == s)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -73,6 +116,26 @@ const KEYS: &[(&str, &str, &str)] = &[
         "default_questionnaire",
         "默认问卷的 id（文字）",
         "the id of the default questionnaire (a string)",
+    ),
+    (
+        "office_name",
+        "办公室名称，印在回执抬头（文字）",
+        "the office's name, the receipt's heading (a string)",
+    ),
+    (
+        "printer",
+        "打印机（CUPS 队列）名称（文字）",
+        "the printer's (CUPS queue's) name (a string)",
+    ),
+    (
+        "font",
+        "打印回执所用的中文字体文件（路径）",
+        "the Chinese font file the receipt is printed in (a path)",
+    ),
+    (
+        "print_to",
+        "zmodem | printer | html",
+        "zmodem | printer | html",
     ),
 ];
 
@@ -211,6 +274,10 @@ impl Config {
                 "office_code" => c.office_code = Some(text.to_string()),
                 "default_questionnaire" => c.default_questionnaire = Some(text.to_string()),
                 "clerk_name" => c.clerk_name = Some(text.to_string()),
+                "office_name" => c.office_name = Some(text.to_string()),
+                "printer" => c.printer = Some(text.to_string()),
+                "font" => c.font = Some(PathBuf::from(text)),
+                "print_to" => c.print_to = Some(PrintTo::parse(text).ok_or_else(bad)?),
                 "lang" => c.lang = Some(Lang::parse(text).ok_or_else(bad)?),
                 "borders" => {
                     c.borders = Some(match text {
@@ -264,6 +331,97 @@ impl Config {
             .map(str::trim)
             .filter(|s| !s.is_empty())
     }
+
+    pub fn office_name(&self) -> Option<&str> {
+        self.office_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+
+    pub fn printer(&self) -> Option<&str> {
+        self.printer
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Why the config file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{path}: 无法写入配置文件 / cannot write the config file: {detail}")]
+    Write { path: PathBuf, detail: String },
+}
+
+/// Set string keys in the config file at `path` (created, with its directory, when
+/// absent): a key already there has its value replaced in place, a new one is added at the
+/// end; every other line, comment and key stays as it was. The result is checked as the
+/// program reads it before it replaces the file (written privately, 0600, and renamed into
+/// place, never through a symlink). A file that does not parse now is not touched: the
+/// error names its line.
+pub fn set_keys(path: &Path, keys: &[(&str, &str)]) -> Result<Config, WriteError> {
+    use toml::Spanned;
+    let write_err = |detail: String| WriteError::Write {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let src = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+            .into());
+        }
+    };
+    // the file as it is must be readable: its mistakes are the clerk's to see, not ours to
+    // rewrite
+    Config::parse(path, &src)?;
+    let table: std::collections::BTreeMap<String, Spanned<toml::Value>> =
+        toml::from_str(&src).map_err(|e| write_err(e.message().to_string()))?;
+    let mut replace: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut append = String::new();
+    for (key, value) in keys {
+        let literal = toml::Value::String((*value).to_string()).to_string();
+        match table.get(*key) {
+            Some(v) => replace.push((v.span(), literal)),
+            None => append.push_str(&format!("{key} = {literal}\n")),
+        }
+    }
+    let mut out = src.clone();
+    replace.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    for (r, lit) in replace {
+        out.replace_range(r, &lit);
+    }
+    if !append.is_empty() {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&append);
+    }
+    let config = Config::parse(path, &out)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| write_err(e.to_string()))?;
+    }
+    let mut f = crate::outfile::OutFile::create(path).map_err(|e| write_err(e.to_string()))?;
+    std::io::Write::write_all(&mut f, out.as_bytes()).map_err(|e| write_err(e.to_string()))?;
+    f.commit().map_err(|e| write_err(e.to_string()))?;
+    Ok(config)
+}
+
+/// The config file's path (in [`dir`]).
+pub fn path() -> Option<PathBuf> {
+    dir().map(|d| d.join(FILE_NAME))
 }
 
 #[cfg(test)]
@@ -368,6 +526,62 @@ mod tests {
         ));
         let c = Config::parse(p, "lang = \"zh-CN\"").unwrap();
         assert_eq!(c.lang, Some(Lang::Zh));
+    }
+
+    #[test]
+    fn new_keys_parse_and_name_their_values() {
+        let c = Config::parse(
+            Path::new("c.toml"),
+            "office_name = \"百色市人社局\"\nprinter = \"office\"\nfont = \"/f.ttf\"\nprint_to = \"printer\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.office_name(), Some("百色市人社局"));
+        assert_eq!(c.printer(), Some("office"));
+        assert_eq!(c.font, Some(PathBuf::from("/f.ttf")));
+        assert_eq!(c.print_to, Some(PrintTo::Printer));
+        let m = Config::parse(Path::new("c.toml"), "print_to = \"usb\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("`print_to`") && m.contains("zmodem | printer | html"),
+            "{m}"
+        );
+        let m = Config::parse(Path::new("c.toml"), "printer = 3")
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("`printer`"), "{m}");
+    }
+
+    #[test]
+    fn set_keys_replaces_in_place_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/config.toml");
+        // a new file, in a new directory
+        let c = set_keys(&p, &[("clerk_name", "李四"), ("office_code", "451002")]).unwrap();
+        assert_eq!(c.clerk_name(), Some("李四"));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        // comments and other keys stay; a value with quotes is written as TOML
+        std::fs::write(
+            &p,
+            "# the counter's settings\nlang = \"zh\"  # Chinese\nclerk_name = \"x\"\n",
+        )
+        .unwrap();
+        let c = set_keys(&p, &[("clerk_name", "王\"五\""), ("office_name", "右江区")]).unwrap();
+        assert_eq!(c.clerk_name(), Some("王\"五\""));
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            text.starts_with("# the counter's settings\nlang = \"zh\"  # Chinese\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("office_name = \"右江区\"\n"), "{text}");
+        assert_eq!(text.matches("clerk_name").count(), 1, "{text}");
+        // a file with a mistake is left alone, and the mistake named
+        std::fs::write(&p, "lang = \"cn\"\n").unwrap();
+        let e = set_keys(&p, &[("clerk_name", "李四")]).unwrap_err();
+        assert!(e.to_string().contains("`lang`"), "{e}");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "lang = \"cn\"\n");
     }
 
     #[test]
