@@ -31,10 +31,11 @@ fn ts(s: &str) -> jiff::Timestamp {
     s.parse().unwrap()
 }
 
-/// Replace the OS user (machine-dependent), and the hash and signature that depend on
-/// it, by placeholders.
+/// Replace the OS user (machine-dependent), the hash and signature that depend on it, and
+/// the local times (they depend on the machine's time zone), by placeholders.
 fn scrub(s: &str, rec: &guantong::case::CaseRecord) -> String {
     let user = keys::os_user();
+    let local = guantong::dates::local_time;
     let origin = rec
         .origin
         .as_deref()
@@ -49,6 +50,8 @@ fn scrub(s: &str, rec: &guantong::case::CaseRecord) -> String {
         .replace(&format!(",{user},"), ",CLERK,")
         .replace(&format!("<td>{user}</td>"), "<td>CLERK</td>")
         .replace(&format!("| {user} |"), "| CLERK |")
+        .replace(&local(rec.signed_at), "SIGNED_AT_LOCAL")
+        .replace(&local(rec.pledge.confirmed_at), "PLEDGE_AT_LOCAL")
 }
 
 #[test]
@@ -225,8 +228,27 @@ fn amendments_are_new_records_naming_the_corrected_one() {
         .unwrap();
     assert_eq!(fix.amends.as_deref(), Some(first.number.as_str()));
     assert_eq!(fix.prev.as_ref().unwrap().number, first.number);
-    // The corrected record is untouched.
-    assert_eq!(store.get_case(&first.number).unwrap(), first);
+    // The corrected record is untouched; read back, it names the case that corrects it.
+    let mut again = store.get_case(&first.number).unwrap();
+    assert_eq!(again.amended_by, vec![fix.number.clone()]);
+    again.amended_by.clear();
+    assert_eq!(again, first);
+    let listed = store.list_cases(&CaseFilter::default()).unwrap();
+    let by = |n: &str| listed.iter().find(|c| c.number == n).unwrap();
+    assert_eq!(
+        by(&first.number).amended_by.as_deref(),
+        Some(fix.number.as_str())
+    );
+    assert_eq!(
+        by(&fix.number).amends.as_deref(),
+        Some(first.number.as_str())
+    );
+    assert_eq!(by(&fix.number).amended_by, None);
+    // a second correction of the same case is refused: the correction is corrected
+    let err = store
+        .sign_off(&base("张三", Some(first.number.clone())))
+        .unwrap_err();
+    assert!(err.to_string().contains(&fix.number), "{err}");
     let err = store
         .sign_off(&base("王五", Some("BS-2026-999999".into())))
         .unwrap_err();

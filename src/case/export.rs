@@ -159,6 +159,7 @@ fn row_of(rec: &CaseRecord) -> IndexRow {
         clerk: rec.clerk.user.clone(),
         clerk_name: rec.clerk.display_name.clone(),
         amends: rec.amends.clone(),
+        amended_by: rec.amended_by.last().cloned(),
         results: rec.results.clone(),
     }
 }

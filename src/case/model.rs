@@ -196,6 +196,10 @@ pub struct CaseRecord {
     pub sha256: String,
     #[serde(skip)]
     pub signature: String,
+    /// The cases that correct this one (their `amends` is its number), oldest first: not
+    /// part of the record (it never changes once signed); the store fills it in on reading.
+    #[serde(skip)]
+    pub amended_by: Vec<String>,
 }
 
 impl CaseRecord {
@@ -227,6 +231,8 @@ pub struct CaseSummary {
     pub money: Option<i64>,
     pub clerk: String,
     pub amends: Option<String>,
+    /// The newest case that corrects this one (已更正 → that number).
+    pub amended_by: Option<String>,
 }
 
 /// Which cases to list. Dates compare with the interview date; `search` matches name,

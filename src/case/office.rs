@@ -88,6 +88,78 @@ pub fn case_number(prefix: Option<&str>, office: &OfficeCode, year: i16, serial:
     }
 }
 
+/// A case number, or a short form of one, in parts: `[PREFIX-][OFFICE-][YEAR-]SERIAL`.
+///
+/// The last part is always the serial (1 to 6 digits, leading zeros or not); the one
+/// before it, when it has 4 digits, the year; a first part starting with a letter, the
+/// questionnaire's prefix (any case); whatever is left between them, the office code
+/// (`451002`, `451002-2`). Parts not given match any case: `1` is serial 1 of the current
+/// year whatever its prefix and office, `bs-2026-1` serial 1 of 2026 with prefix BS in
+/// any office, `451002-2-2026-1` the same serial minted by office 451002-2. A bare number
+/// is always a serial (`2026` is case 2026 of this year, not a year). A full number
+/// (`BS-451002-2026-000001`, or a `guantong-case/1` one without office) parses the same
+/// way, so a short form is compared with stored numbers part by part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NumberParts {
+    pub prefix: Option<String>,
+    pub office: Option<String>,
+    pub year: Option<i16>,
+    pub serial: i64,
+}
+
+impl NumberParts {
+    pub fn parse(s: &str) -> Option<NumberParts> {
+        let s = s.trim();
+        let mut parts: Vec<&str> = s.split('-').collect();
+        let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+        };
+        let serial = parts.pop().filter(|t| digits(t, 1..=6))?.parse().ok()?;
+        let prefix = match parts.first() {
+            Some(p) if p.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                if !(1..=8).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return None;
+                }
+                let p = p.to_ascii_uppercase();
+                parts.remove(0);
+                Some(p)
+            }
+            _ => None,
+        };
+        let year = match parts.last() {
+            Some(y) if digits(y, 4..=4) => {
+                let y = y.parse().ok()?;
+                parts.pop();
+                Some(y)
+            }
+            _ => None,
+        };
+        let office = if parts.is_empty() {
+            None
+        } else {
+            Some(OfficeCode::parse(&parts.join("-")).ok()?.0)
+        };
+        Some(NumberParts {
+            prefix,
+            office,
+            year,
+            serial,
+        })
+    }
+
+    /// Whether the case numbered `number` is one this (short) form names; a form without
+    /// a year names `this_year`'s case.
+    pub fn matches(&self, number: &str, this_year: i16) -> bool {
+        let Some(full) = NumberParts::parse(number) else {
+            return false;
+        };
+        full.serial == self.serial
+            && full.year == Some(self.year.unwrap_or(this_year))
+            && (self.prefix.is_none() || full.prefix == self.prefix)
+            && (self.office.is_none() || full.office == self.office)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +193,55 @@ mod tests {
             "SB-451002-2-2026-000007"
         );
         assert_eq!(case_number(None, &o, 2026, 7), "451002-2-2026-000007");
+    }
+
+    #[test]
+    fn short_forms_name_cases_part_by_part() {
+        let stored = [
+            "BS-451002-2026-000001",
+            "BS-451002-2-2026-000001",
+            "SB-451002-2026-000002",
+            "BS-2026-000003",
+            "451002-2025-000001",
+        ];
+        let find = |short: &str| -> Vec<&str> {
+            let p = NumberParts::parse(short).unwrap_or_else(|| panic!("{short}"));
+            stored
+                .iter()
+                .copied()
+                .filter(|n| p.matches(n, 2026))
+                .collect()
+        };
+        // serial 1 of this year: two offices minted one each, so both (never a guess)
+        assert_eq!(
+            find("1"),
+            ["BS-451002-2026-000001", "BS-451002-2-2026-000001"]
+        );
+        assert_eq!(find("000001"), find("1"));
+        assert_eq!(find("bs-2026-1"), find("1"));
+        // the office part narrows it to one
+        assert_eq!(find("451002-2026-1"), ["BS-451002-2026-000001"]);
+        assert_eq!(find("bs-451002-2-2026-1"), ["BS-451002-2-2026-000001"]);
+        assert_eq!(find("BS-451002-2026-000001"), ["BS-451002-2026-000001"]);
+        // an office code and the serial: this year
+        assert_eq!(find("451002-2"), ["SB-451002-2026-000002"]);
+        // another prefix, another year, a number without office
+        assert_eq!(find("sb-2026-2"), ["SB-451002-2026-000002"]);
+        assert_eq!(find("2025-1"), ["451002-2025-000001"]);
+        assert_eq!(find("BS-2026-3"), ["BS-2026-000003"]);
+        assert!(find("SB-2026-1").is_empty());
+        // not a number at all
+        for bad in [
+            "",
+            "-",
+            "bs",
+            "bs-",
+            "1234567",
+            "张三",
+            "bs-2026-x",
+            "99-2026-1",
+        ] {
+            assert_eq!(NumberParts::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -121,5 +121,6 @@ pub fn prepare(s: &SignOff, signer: &Signer) -> Result<CaseRecord, StoreError> {
         summary: Some(summary::declared(q)),
         sha256: String::new(),
         signature: String::new(),
+        amended_by: Vec::new(),
     })
 }

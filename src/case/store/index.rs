@@ -26,6 +26,8 @@ pub struct IndexRow {
     pub clerk: String,
     pub clerk_name: Option<String>,
     pub amends: Option<String>,
+    /// The newest case that corrects this one.
+    pub amended_by: Option<String>,
     pub results: serde_json::Map<String, J>,
 }
 
@@ -44,12 +46,17 @@ impl IndexRow {
             money: self.money,
             clerk: self.clerk.clone(),
             amends: self.amends.clone(),
+            amended_by: self.amended_by.clone(),
         }
     }
 }
 
 const COLUMNS: &str = "seq, number, signed_at, interview_date, applicant_name, applicant_id,
     questionnaire_id, status, summary, money, clerk, clerk_name, amends, results";
+
+/// The newest case amending a row's case (by the `amends` index), after [`COLUMNS`].
+const AMENDED_BY: &str = "(SELECT a.number FROM case_index a WHERE a.amends = case_index.number
+    ORDER BY a.seq DESC LIMIT 1)";
 
 /// The `WHERE` clause of `f` (from `WHERE 1`) and its arguments.
 fn filter_sql(f: &CaseFilter) -> (String, Vec<String>) {
@@ -162,7 +169,8 @@ impl Store {
         mut each: impl FnMut(IndexRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let (filter, args) = filter_sql(f);
-        let mut sql = format!("SELECT {COLUMNS} FROM case_index{filter} ORDER BY seq DESC");
+        let mut sql =
+            format!("SELECT {COLUMNS}, {AMENDED_BY} FROM case_index{filter} ORDER BY seq DESC");
         if f.limit > 0 {
             sql.push_str(&format!(" LIMIT {}", f.limit));
         }
@@ -194,6 +202,7 @@ impl Store {
                 clerk: text(10)?,
                 clerk_name: opt(11)?,
                 amends: opt(12)?,
+                amended_by: opt(14)?,
                 results: serde_json::from_str(&results_src)
                     .map_err(|_| self.damaged(&results_src))?,
             };
@@ -232,6 +241,7 @@ impl Store {
                 clerk: g(10).unwrap_or_default(),
                 clerk_name: g(11),
                 amends: g(12),
+                amended_by: None,
                 results: g(13)
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or_default(),

@@ -10,9 +10,52 @@ use crate::case::model::{CaseFilter, CaseRecord};
 use crate::case::record::{self, ChainHead, RawCase};
 
 impl Store {
-    /// One case by number.
+    /// One case by number, with the cases that correct it.
     pub fn get_case(&self, number: &str) -> Result<CaseRecord, StoreError> {
-        self.parse_raw(&self.raw_case(number)?)
+        let mut rec = self.parse_raw(&self.raw_case(number)?)?;
+        rec.amended_by = self.amended_by(&rec.number)?;
+        Ok(rec)
+    }
+
+    /// The numbers of the cases that correct case `number`, oldest first.
+    pub fn amended_by(&self, number: &str) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT number FROM case_index WHERE amends = ?1 ORDER BY seq")
+            .map_err(|e| self.sq(e))?;
+        st.query_map([number], |r| r.get(0))
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))
+    }
+
+    /// The case numbers a short form names (see [`crate::case::office::NumberParts`]):
+    /// `1` or `000001` (serial 1 of `this_year`), `2026-1`, `bs-2026-1`, `451002-2026-1`,
+    /// `BS-451002-2026-000001`. More than one when the store holds cases of several
+    /// offices or prefixes that fit; the caller lists them and never picks one.
+    pub fn resolve_number(&self, short: &str, this_year: i16) -> Result<Vec<String>, StoreError> {
+        use crate::case::office::NumberParts;
+        let Some(want) = NumberParts::parse(short) else {
+            return Ok(Vec::new());
+        };
+        let year = want.year.unwrap_or(this_year);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT number FROM case_index WHERE year = ?1 AND serial = ?2 ORDER BY seq",
+            )
+            .map_err(|e| self.sq(e))?;
+        let numbers: Vec<String> = st
+            .query_map(rusqlite::params![i64::from(year), want.serial], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.sq(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.sq(e))?;
+        Ok(numbers
+            .into_iter()
+            .filter(|n| want.matches(n, this_year))
+            .collect())
     }
 
     /// One kept record by number, as stored.
@@ -52,7 +95,9 @@ impl Store {
             .map_err(|e| self.sq(e))?;
         for s in seqs {
             let raw = st.query_row([s], raw_row).map_err(|e| self.sq(e))?;
-            each(self.parse_raw(&raw)?)?;
+            let mut rec = self.parse_raw(&raw)?;
+            rec.amended_by = self.amended_by(&rec.number)?;
+            each(rec)?;
         }
         Ok(())
     }

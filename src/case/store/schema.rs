@@ -1,7 +1,7 @@
 //! The schema and its migrations.
 
 /// The schema version this program writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migrations: entry `i` takes the schema from version `i` to `i + 1`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -86,5 +86,10 @@ UPDATE case_index SET
 ALTER TABLE case_index DROP COLUMN pathway;
 ALTER TABLE case_index DROP COLUMN level;
 CREATE INDEX case_index_questionnaire ON case_index (questionnaire_id, summary_keys);
+"#,
+    // 4: lists, `show`, exports and the receipt mark a corrected case with the number of
+    // the case that corrects it: found by `amends`, for every listed row.
+    r#"
+CREATE INDEX case_index_amends ON case_index (amends);
 "#,
 ];

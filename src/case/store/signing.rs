@@ -103,6 +103,20 @@ impl Store {
                     "要更正的案件 {a} 不存在 / the case to amend, {a}, does not exist"
                 )));
             }
+            // one correction per case: a second one corrects the correction
+            let newer: Option<String> = tx
+                .query_row(
+                    "SELECT number FROM case_index WHERE amends = ?1 ORDER BY seq DESC LIMIT 1",
+                    [a],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| self.sq(e))?;
+            if let Some(n) = newer {
+                return Err(StoreError::Invalid(format!(
+                    "案件 {a} 已由 {n} 更正，请更正 {n} / case {a} was already corrected by {n}: correct {n} instead"
+                )));
+            }
         }
         let prev: Option<ChainHead> = tx
             .query_row(
