@@ -47,11 +47,11 @@ pub fn render_case(
                 .iter()
                 .map(|id| summary::label(q, SummaryKind::Fact, id, lang))
                 .collect();
-            format!(
-                "{BOM}{}{}",
-                csv_header(&labels, &result_names(q, rec), lang),
-                fragment()
-            )
+            let results: Vec<String> = result_names(q, rec)
+                .iter()
+                .map(|n| result_label(q, n, lang))
+                .collect();
+            format!("{BOM}{}{}", csv_header(&labels, &results, lang), fragment())
         }
         ExportFormat::Html => html_document(
             &format!("{} {}", lang.pick("案件", "Case"), rec.number),
@@ -79,11 +79,13 @@ pub fn render_fragment(
             crate::safe::json(&j).into_owned() + "\n"
         }
         ExportFormat::Text => view(rec, q, unmasked, lang).text(),
-        ExportFormat::Csv => csv_row(
+        ExportFormat::Csv => csv_row_labels(
             &row_of(rec),
+            q.filter(|q| q.meta.id == rec.questionnaire.id),
             &summary_facts(rec),
             &result_names(q, rec),
             unmasked,
+            lang,
         ),
     }
 }
@@ -98,6 +100,10 @@ pub fn case_json(rec: &CaseRecord, unmasked: bool) -> J {
     let mut v = serde_json::to_value(&r).unwrap_or(J::Null);
     if let J::Object(o) = &mut v {
         o.insert("sha256".into(), J::String(rec.sha256.clone()));
+        // read from the store beside the record (never part of it)
+        if !rec.amended_by.is_empty() {
+            o.insert("amended_by".into(), serde_json::json!(rec.amended_by));
+        }
         if unmasked {
             o.insert("signature".into(), J::String(rec.signature.clone()));
         } else {
@@ -180,8 +186,22 @@ pub fn result_names(q: Option<&Questionnaire>, rec: &CaseRecord) -> Vec<String> 
     names
 }
 
-/// CSV header line: fixed columns in `lang`, the summary facts' labels, then result names.
-pub fn csv_header(fact_labels: &[String], result_names: &[String], lang: Lang) -> String {
+/// The column header of result `name`: its label in `q`, the status and missing columns
+/// in `lang`, else the name.
+pub fn result_label(q: Option<&Questionnaire>, name: &str, lang: Lang) -> String {
+    match name {
+        "status" => lang.pick("结论", "status").to_string(),
+        "missing" => lang.pick("尚缺信息", "missing").to_string(),
+        _ => q
+            .and_then(|q| q.result(name))
+            .and_then(|r| r.label.as_ref())
+            .map_or_else(|| name.to_string(), |l| l.get(lang).to_string()),
+    }
+}
+
+/// CSV header line for people (Excel, WPS): fixed columns in `lang`, then the summary
+/// facts' and the results' labels as given.
+pub fn csv_header(fact_labels: &[String], result_labels: &[String], lang: Lang) -> String {
     let fixed = [
         lang.pick("案件编号", "case number"),
         lang.pick("签发时间", "signed at"),
@@ -191,24 +211,42 @@ pub fn csv_header(fact_labels: &[String], result_names: &[String], lang: Lang) -
         lang.pick("经办人", "clerk"),
         lang.pick("经办人姓名", "clerk name"),
         lang.pick("更正案件", "amends"),
+        lang.pick("已更正为", "corrected by"),
     ];
     let cells: Vec<String> = fixed
         .iter()
         .map(|s| s.to_string())
         .chain(fact_labels.iter().cloned())
+        .chain(result_labels.iter().cloned())
+        .collect();
+    csv_line(&cells)
+}
+
+/// CSV header line for scripts (`--codes`): the fixed columns, the summary facts and the
+/// results by their ids, in every language the same.
+pub fn csv_header_codes(fact_ids: &[String], result_names: &[String]) -> String {
+    let fixed = [
+        "number",
+        "signed_at",
+        "interview_date",
+        "applicant",
+        "id_number",
+        "clerk",
+        "clerk_name",
+        "amends",
+        "amended_by",
+    ];
+    let cells: Vec<String> = fixed
+        .iter()
+        .map(|s| s.to_string())
+        .chain(fact_ids.iter().cloned())
         .chain(result_names.iter().cloned())
         .collect();
     csv_line(&cells)
 }
 
-/// One CSV line for an index row: the fixed columns, the summary facts `fact_ids` (codes),
-/// then the results named.
-pub fn csv_row(
-    r: &IndexRow,
-    fact_ids: &[String],
-    result_names: &[String],
-    unmasked: bool,
-) -> String {
+/// The fixed columns of a CSV row; `signed_at` as given.
+fn csv_fixed(r: &IndexRow, signed_at: String, unmasked: bool) -> Vec<String> {
     let (name, id) = if unmasked {
         (
             r.applicant_name.clone(),
@@ -223,16 +261,74 @@ pub fn csv_row(
                 .unwrap_or_default(),
         )
     };
-    let mut cells = vec![
+    vec![
         r.number.clone(),
-        crate::dates::local_time(r.signed_at),
+        signed_at,
         r.interview_date.map(|d| d.to_string()).unwrap_or_default(),
         name,
         id,
         r.clerk.clone(),
         r.clerk_name.clone().unwrap_or_default(),
         r.amends.clone().unwrap_or_default(),
-    ];
+        r.amended_by.clone().unwrap_or_default(),
+    ]
+}
+
+/// One CSV line for people: the fixed columns (the signing time local, to the second),
+/// the summary facts and the results as `q` (the row's own questionnaire) names their
+/// values, in `lang`; codes where `q` is not at hand.
+pub fn csv_row_labels(
+    r: &IndexRow,
+    q: Option<&Questionnaire>,
+    fact_ids: &[String],
+    result_names: &[String],
+    unmasked: bool,
+    lang: Lang,
+) -> String {
+    let mut cells = csv_fixed(r, crate::dates::local_time(r.signed_at), unmasked);
+    for id in fact_ids {
+        cells.push(
+            r.summary
+                .iter()
+                .find(|v| v.kind == SummaryKind::Fact && &v.id == id)
+                .map(|v| summary::display(q, v.kind, &v.id, &v.value, lang))
+                .unwrap_or_default(),
+        );
+    }
+    for n in result_names {
+        let v = r.results.get(n);
+        cells.push(match (n.as_str(), v) {
+            (_, None | Some(J::Null)) => String::new(),
+            ("status", Some(J::String(s))) => {
+                Status::parse(s).map_or_else(|| s.clone(), |st| st.label(lang).to_string())
+            }
+            ("missing", Some(J::Array(a))) => a
+                .iter()
+                .map(|f| {
+                    let id = f.as_str().unwrap_or_default();
+                    q.and_then(|q| q.fact(id))
+                        .map_or_else(|| id.to_string(), |f| f.prompt.get(lang).to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; ")),
+            (_, Some(v)) => match (q.and_then(|q| q.result(n)), input::from_json(v)) {
+                (Some(d), Some(val)) => d.display(&val, lang),
+                _ => summary::code(v),
+            },
+        });
+    }
+    csv_line(&cells)
+}
+
+/// One CSV line for scripts (`--codes`): the fixed columns (the signing time RFC 3339 UTC),
+/// the summary facts `fact_ids` and the results named, as codes.
+pub fn csv_row(
+    r: &IndexRow,
+    fact_ids: &[String],
+    result_names: &[String],
+    unmasked: bool,
+) -> String {
+    let mut cells = csv_fixed(r, r.signed_at.to_string(), unmasked);
     for id in fact_ids {
         cells.push(
             r.summary
@@ -345,6 +441,9 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
     ];
     if let Some(a) = &r.amends {
         head.push(Row::Pair(l("更正案件", "Amends case"), a.clone()));
+    }
+    if let Some(n) = rec.amended_by.last() {
+        head.push(Row::Pair(l("已更正为", "Corrected by"), n.clone()));
     }
     blocks.push(Block {
         heading: l("基本信息", "Case"),
@@ -525,10 +624,15 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
         heading: l("签发", "Sign-off"),
         rows: sign,
     });
-    View {
-        title: format!("{} {}", l("案件", "Case"), rec.number),
-        blocks,
-    }
+    // a corrected case says so in its first line, with the case that replaces it
+    let title = match rec.amended_by.last() {
+        Some(n) => match lang {
+            Lang::Zh => format!("案件 {}（已更正，见 {n}）", rec.number),
+            Lang::En => format!("Case {} (corrected: see {n})", rec.number),
+        },
+        None => format!("{} {}", l("案件", "Case"), rec.number),
+    };
+    View { title, blocks }
 }
 
 impl View {

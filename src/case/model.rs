@@ -230,6 +230,9 @@ pub struct CaseSummary {
     /// The amount due, whole yuan, when the questionnaire declares one.
     pub money: Option<i64>,
     pub clerk: String,
+    /// The clerk's name as configured when the case was signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clerk_name: Option<String>,
     pub amends: Option<String>,
     /// The newest case that corrects this one (已更正 → that number).
     pub amended_by: Option<String>,

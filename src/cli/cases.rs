@@ -77,7 +77,7 @@ pub struct FilterArgs {
     /// 面谈日期止 / interview date to
     #[arg(long)]
     pub to: Option<String>,
-    /// 结论 / status (eligible, ineligible, refer, incomplete)
+    /// 结论：符合、不符合、需转办、待定（或 eligible、ineligible、refer、incomplete）/ status: eligible, ineligible, refer, incomplete (or the Chinese labels)
     #[arg(long)]
     pub status: Option<String>,
     /// 经办人（系统用户名或姓名）/ clerk (OS user or display name)
@@ -108,6 +108,9 @@ pub struct ListArgs {
     pub limit: u64,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// CSV 用代码（列名、结论、等级等为代码，供脚本读取）/ CSV with codes (column ids, status and value codes, UTC times) for scripts
+    #[arg(long)]
+    pub codes: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -120,7 +123,7 @@ pub enum ShowFormat {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// 案件编号 / case number
+    /// 案件编号，可简写：1、000001（本年第1号）、bs-2026-1、451002-2026-1 / case number, or a short form: 1, 000001 (this year's first), bs-2026-1, 451002-2026-1
     pub number: String,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ShowFormat,
@@ -149,6 +152,9 @@ pub struct ExportArgs {
     /// 导出完整个人信息 / export personal data in full
     #[arg(long)]
     pub unmasked: bool,
+    /// CSV 用代码（列名、结论、等级等为代码，供脚本读取）/ CSV with codes (column ids, status and value codes, UTC times) for scripts
+    #[arg(long)]
+    pub codes: bool,
 }
 
 /// Re-checks every case under the newest version of its own questionnaire (by id) that
@@ -228,21 +234,39 @@ fn parse_day(s: &Option<String>, flag: &str) -> Result<Option<Date>, Fail> {
     }
 }
 
+/// A status as the clerk may write it: its code, or its label in either language
+/// (`不符合` as `ineligible`).
+fn status_arg(s: &str) -> Option<Status> {
+    let s = s.trim();
+    [
+        Status::Eligible,
+        Status::Ineligible,
+        Status::Refer,
+        Status::Incomplete,
+    ]
+    .into_iter()
+    .find(|st| {
+        s == st.code() || s == st.label(Lang::Zh) || s.eq_ignore_ascii_case(st.label(Lang::En))
+    })
+}
+
 fn filter_of(f: &FilterArgs, limit: usize) -> Result<CaseFilter, Fail> {
-    if let Some(s) = &f.status
-        && Status::parse(s).is_none()
-    {
-        {
-            warn!(
-                "guantong: --status {s}: 应为 eligible, ineligible, refer, incomplete 之一 / expected eligible, ineligible, refer or incomplete"
-            );
-            return Err(Fail(2));
-        }
-    }
+    let status = match &f.status {
+        None => None,
+        Some(s) => match status_arg(s) {
+            Some(st) => Some(st.code().to_string()),
+            None => {
+                warn!(
+                    "guantong: --status {s}: 应为 符合、不符合、需转办、待定（或 eligible、ineligible、refer、incomplete）之一 / expected eligible, ineligible, refer or incomplete (or 符合, 不符合, 需转办, 待定)"
+                );
+                return Err(Fail(2));
+            }
+        },
+    };
     Ok(CaseFilter {
         from: parse_day(&f.from, "from")?,
         to: parse_day(&f.to, "to")?,
-        status: f.status.clone(),
+        status,
         clerk: f.clerk.clone(),
         questionnaire: None,
         search: f.search.clone(),
@@ -394,6 +418,11 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
     })?;
     let mut store = open_store(data_dir)?;
     store.set_office(office);
+    // the case corrected, as `show` finds it (a short form names one case or none)
+    let amends = match &a.amends {
+        Some(n) => Some(resolve_number(&store, n, lang)?),
+        None => None,
+    };
     let now = Timestamp::now();
     let s = SignOff {
         questionnaire: &q,
@@ -403,7 +432,7 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
         pledge_confirmed_at: now,
         clerk_display_name: config.clerk_name().map(str::to_string),
         notes: a.notes,
-        amends: a.amends,
+        amends,
         draft_id: None,
         now,
         today,
@@ -494,8 +523,9 @@ fn list(
         }
         ListFormat::Csv | ListFormat::Table => {
             let cat = catalogue(ctx)?;
-            let table_fmt = matches!(a.format, ListFormat::Table);
-            if table_fmt {
+            // for a person (the table, a CSV for Excel or WPS) labels; codes for scripts
+            let labels = matches!(a.format, ListFormat::Table) || !a.codes;
+            if labels {
                 let mut ids: Vec<String> = rows
                     .iter()
                     .filter_map(|r| r.questionnaire.clone())
@@ -512,16 +542,31 @@ fn list(
             );
             let (fact_cols, result_cols): (Vec<_>, Vec<_>) =
                 cols.iter().partition(|(k, _, _)| *k == SummaryKind::Fact);
-            let mut header = vec![
-                l("案件编号", "number"),
-                l("面谈日期", "date"),
-                l("申请人", "applicant"),
-            ];
-            header.extend(fact_cols.iter().map(|(_, _, label)| label.clone()));
-            header.push(l("结论", "status"));
-            header.extend(result_cols.iter().map(|(_, _, label)| label.clone()));
-            header.extend([l("经办人", "clerk"), l("更正", "amends")]);
-            // For a person the table reads labels (符合, 助理级); CSV keeps the codes.
+            let mut header = if labels {
+                vec![
+                    l("案件编号", "number"),
+                    l("面谈日期", "date"),
+                    l("申请人", "applicant"),
+                ]
+            } else {
+                vec!["number".into(), "date".into(), "applicant".into()]
+            };
+            let col = |(_, id, label): &&(SummaryKind, String, String)| {
+                if labels { label.clone() } else { id.clone() }
+            };
+            header.extend(fact_cols.iter().map(col));
+            header.push(if labels {
+                l("结论", "status")
+            } else {
+                "status".into()
+            });
+            header.extend(result_cols.iter().map(col));
+            if labels {
+                header.extend([l("经办人", "clerk"), l("更正", "correction")]);
+            } else {
+                header.extend(["clerk".into(), "amends".into(), "amended_by".into()]);
+            }
+            // For a person labels (符合, 助理级, 已更正为 …); for scripts the codes.
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
@@ -531,7 +576,7 @@ fn list(
                             .iter()
                             .find(|v| v.kind == *kind && &v.id == id)
                             .map(|v| {
-                                if table_fmt {
+                                if labels {
                                     summary::display(q, v.kind, &v.id, &v.value, lang)
                                 } else {
                                     summary::code(&v.value)
@@ -540,7 +585,7 @@ fn list(
                             .unwrap_or_default()
                     };
                     let status = match Status::parse(&r.status) {
-                        Some(st) if table_fmt => st.label(lang).to_string(),
+                        Some(st) if labels => st.label(lang).to_string(),
                         _ => r.status.clone(),
                     };
                     let mut c = vec![
@@ -551,8 +596,18 @@ fn list(
                     c.extend(fact_cols.iter().map(entry));
                     c.push(status);
                     c.extend(result_cols.iter().map(entry));
-                    c.push(r.clerk.clone());
-                    c.push(r.amends.clone().unwrap_or_default());
+                    if labels {
+                        c.push(r.clerk_name.clone().unwrap_or_else(|| r.clerk.clone()));
+                        c.push(correction(
+                            r.amends.as_deref(),
+                            r.amended_by.as_deref(),
+                            lang,
+                        ));
+                    } else {
+                        c.push(r.clerk.clone());
+                        c.push(r.amends.clone().unwrap_or_default());
+                        c.push(r.amended_by.clone().unwrap_or_default());
+                    }
                     c
                 })
                 .collect();
@@ -571,6 +626,19 @@ fn list(
         }
     }
     write_stdout(&out, Safe::Text)
+}
+
+/// A case's place among corrections, for a person: `更正 BS-…-000001` (it corrects that
+/// case), `已更正为 BS-…-000002` (that case corrects it), or both.
+fn correction(amends: Option<&str>, amended_by: Option<&str>, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = amends {
+        parts.push(format!("{} {a}", lang.pick("更正", "corrects")));
+    }
+    if let Some(b) = amended_by {
+        parts.push(format!("{} {b}", lang.pick("已更正为", "corrected by")));
+    }
+    parts.join(lang.pick("；", "; "))
 }
 
 /// A table for a person: every cell one terminal-safe line ([`crate::safe::line`]), so a
@@ -621,7 +689,8 @@ fn show(
 ) -> Result<ExitCode, Fail> {
     let cat = catalogue(ctx)?;
     let store = open_store(data_dir)?;
-    let rec = store.get_case(&a.number).map_err(store_fail)?;
+    let number = resolve_number(&store, &a.number, lang)?;
+    let rec = store.get_case(&number).map_err(store_fail)?;
     let r = &rec.questionnaire;
     let q = case_questionnaire(&cat, &r.id, &r.sha256);
     warn_questionnaire(&cat, &rec.number, &r.id, &r.version, lang, q.is_some());
@@ -637,6 +706,41 @@ fn show(
         Safe::Text
     };
     write_stdout(&export::render_case(&rec, q, f, a.unmasked, lang), how)
+}
+
+/// The case a number names: the number as stored, else the one case its short form names
+/// (`1`, `bs-2026-1`; see [`crate::case::office::NumberParts`]). Several that fit are
+/// listed, and none is chosen (exit 2).
+fn resolve_number(store: &Store, given: &str, lang: Lang) -> Result<String, Fail> {
+    match store.raw_case(given) {
+        Ok(raw) => return Ok(raw.number),
+        Err(StoreError::NotFound(_)) => {}
+        Err(e) => return Err(store_fail(e)),
+    }
+    let found = store
+        .resolve_number(given, super::today().year())
+        .map_err(store_fail)?;
+    match found.as_slice() {
+        [] => Err(store_fail(StoreError::NotFound(given.trim().to_string()))),
+        [one] => Ok(one.clone()),
+        many => {
+            let list = many.join(lang.pick("、", ", "));
+            warn!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "guantong: “{given}”对应 {} 份案件：{list}；请写出完整编号",
+                        many.len()
+                    ),
+                    Lang::En => format!(
+                        "guantong: \"{given}\" names {} cases: {list}; give the full number",
+                        many.len()
+                    ),
+                }
+            );
+            Err(Fail(2))
+        }
+    }
 }
 
 fn progress(len: u64) -> Option<indicatif::ProgressBar> {
@@ -812,10 +916,31 @@ fn export_cmd(
                 } = csv_columns(&store, &f, &ids, &cat, lang)?;
                 let (fact_ids, fact_labels): (Vec<String>, Vec<String>) = facts.into_iter().unzip();
                 sink.put(export::BOM)?;
-                sink.put(&export::csv_header(&fact_labels, &names, lang))?;
+                if a.codes {
+                    sink.put(&export::csv_header_codes(&fact_ids, &names))?;
+                    return store.for_each_row(&f, |r| {
+                        tick();
+                        sink.put(&export::csv_row(&r, &fact_ids, &names, a.unmasked))
+                    });
+                }
+                // each result column labelled by the first questionnaire that defines it
+                let result_labels: Vec<String> = names
+                    .iter()
+                    .map(|n| {
+                        let q = ids
+                            .iter()
+                            .filter_map(|(id, _)| cat.get(id))
+                            .find(|q| q.result(n).is_some());
+                        export::result_label(q, n, lang)
+                    })
+                    .collect();
+                sink.put(&export::csv_header(&fact_labels, &result_labels, lang))?;
                 store.for_each_row(&f, |r| {
                     tick();
-                    sink.put(&export::csv_row(&r, &fact_ids, &names, a.unmasked))
+                    let q = r.questionnaire.as_deref().and_then(|id| cat.get(id));
+                    sink.put(&export::csv_row_labels(
+                        &r, q, &fact_ids, &names, a.unmasked, lang,
+                    ))
                 })
             }
             ExportFormatArg::Json => store.for_each_case(&f, |rec| {

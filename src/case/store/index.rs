@@ -45,6 +45,7 @@ impl IndexRow {
             summary: self.summary.clone(),
             money: self.money,
             clerk: self.clerk.clone(),
+            clerk_name: self.clerk_name.clone(),
             amends: self.amends.clone(),
             amended_by: self.amended_by.clone(),
         }
