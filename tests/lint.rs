@@ -224,6 +224,34 @@ const ERRORS: &[(&str, &str)] = &[
         "migration_fact_type",
         "9:23: error: migration from `1`: fact `old_level`: type must be bool, integer, date or text",
     ),
+    (
+        "receipt_section_empty",
+        "32:11: error: receipt.sections 1: give a text or a show",
+    ),
+    (
+        "receipt_section_empty",
+        "33:12: error: receipt.sections 1: priority 12 must be 0 to 9",
+    ),
+    (
+        "receipt_show_unknown",
+        "33:8: error: receipt.sections 1: show = \"articles\" is no part of the outcome (sentences, results, blockers, findings, materials, steps, pledge)",
+    ),
+    (
+        "receipt_verification_slot",
+        "30:16: error: receipt.verification: only {code} can be used, not {hash}",
+    ),
+    (
+        "receipt_when_bad_status",
+        "33:8: error: receipt.sections 1 when.status: \"maybe\" is not one of its values (ineligible, incomplete, refer, eligible)",
+    ),
+    (
+        "receipt_when_bad_value",
+        "33:8: error: receipt.sections 1 when.a: \"z\" is not one of its values (x, y)",
+    ),
+    (
+        "receipt_when_unknown_key",
+        "33:8: error: receipt.sections 1 when: `b` is neither a fact nor a result",
+    ),
 ];
 
 /// The same diagnostics in Chinese (the default language): at least one per phase of the
@@ -324,6 +352,10 @@ const ZH: &[(&str, &str)] = &[
     (
         "warn_unguarded_read",
         "30:8: warning: 规则 `r`：`subsidy_elsewhere` 缺席（未提问，为 null）时条件即成立；请用 known(subsidy_elsewhere) 或决定是否问它的条件加以限定",
+    ),
+    (
+        "receipt_when_unknown_key",
+        "33:8: error: receipt.sections 1 when：`b` 既不是事实也不是结果",
     ),
 ];
 

@@ -158,6 +158,7 @@ impl Cx<'_> {
         );
         self.templates(&raw, schedule.is_some());
         let migrations = self.migrations(&raw, &names, &facts);
+        let receipt = self.receipt(&raw, &articles);
         if let Some(s) = &schedule {
             // the schedule reads the interview date
             comp.facts_read.insert(s.interview);
@@ -181,6 +182,7 @@ impl Cx<'_> {
             sentences,
             schedule,
             migrations,
+            receipt,
             cite_en: std::mem::take(&mut self.cite_en),
             warnings: Vec::new(),
         };

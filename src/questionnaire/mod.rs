@@ -11,9 +11,11 @@ mod migrations;
 pub mod model;
 mod names;
 mod raw;
+pub mod receipt;
 mod rules;
 mod schedule;
 pub mod template;
 
 pub use load::{embedded, load_file, load_str};
 pub use model::*;
+pub use receipt::{Receipt, ReceiptSection, Show};

@@ -392,6 +392,8 @@ pub struct Questionnaire {
     pub sentences: Vec<Item>,
     pub schedule: Option<Schedule>,
     pub migrations: Vec<Migration>,
+    /// The wording of the applicant's receipt (`[receipt]`).
+    pub receipt: Option<super::receipt::Receipt>,
     /// English forms of cites, where the file writes one (`cite = { zh, en }`).
     pub cite_en: std::collections::BTreeMap<String, String>,
     /// Warnings found while loading (the file is usable).

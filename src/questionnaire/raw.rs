@@ -36,6 +36,8 @@ pub struct RawQuestionnaire {
     /// How answers given under earlier versions carry over to this one.
     #[serde(default)]
     pub migrations: Vec<RawMigration>,
+    /// The wording of the applicant's receipt.
+    pub receipt: Option<super::receipt::RawReceipt>,
 }
 
 #[derive(Deserialize)]
