@@ -16,6 +16,7 @@ pub mod linebreak;
 pub mod outfile;
 pub mod print;
 pub mod questionnaire;
+pub mod receipt;
 pub mod safe;
 pub mod scenario;
 pub mod text;
