@@ -21,7 +21,8 @@
 //! and `print_to` (the print menu) with [`set_keys`], which leaves every other line as it
 //! was.
 //!
-//! Relative paths in `questionnaires` are relative to the config file's directory.
+//! Relative paths in `questionnaires` and `font` are relative to the config file's
+//! directory.
 
 use std::path::{Path, PathBuf};
 
@@ -55,9 +56,11 @@ pub struct Config {
 }
 
 /// Where the wizard's print menu puts the receipt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PrintTo {
-    /// To the clerk's PC through the terminal (ZMODEM).
+    /// To the clerk's PC through the terminal (ZMODEM): the clerk sits at a PC, guantong
+    /// runs on a server.
+    #[default]
     Zmodem,
     /// On the configured printer (`lp`).
     Printer,
@@ -276,7 +279,14 @@ impl Config {
                 "clerk_name" => c.clerk_name = Some(text.to_string()),
                 "office_name" => c.office_name = Some(text.to_string()),
                 "printer" => c.printer = Some(text.to_string()),
-                "font" => c.font = Some(PathBuf::from(text)),
+                // relative to the config file's directory, as `questionnaires`
+                "font" => {
+                    let p = PathBuf::from(text);
+                    c.font = Some(match path.parent() {
+                        Some(base) if p.is_relative() => base.join(p),
+                        _ => p,
+                    });
+                }
                 "print_to" => c.print_to = Some(PrintTo::parse(text).ok_or_else(bad)?),
                 "lang" => c.lang = Some(Lang::parse(text).ok_or_else(bad)?),
                 "borders" => {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use guantong::config::PrintTo;
 use guantong::text::Lang;
 use guantong::tui::exec::Executor;
 use guantong::tui::{Effect, Msg};
@@ -348,7 +349,13 @@ fn a_planted_symlink_in_printouts_does_not_let_p_overwrite_anything() {
     let planted = printouts.join(format!("{n}.html"));
     std::os::unix::fs::symlink(&key, &planted).unwrap();
     let mut ex = executor(&data);
-    let reply = ex.run(&q, Effect::WritePrintable(n.clone()));
+    let reply = ex.run(
+        &q,
+        Effect::Print {
+            number: n.clone(),
+            to: PrintTo::Html,
+        },
+    );
     assert_eq!(std::fs::read_to_string(&key).unwrap(), "secret key");
     assert!(matches!(reply, Some(Msg::Written(_))), "{reply:?}");
     let m = std::fs::symlink_metadata(&planted).unwrap();
@@ -363,7 +370,13 @@ fn a_planted_symlink_in_printouts_does_not_let_p_overwrite_anything() {
     let elsewhere = tmp.path().join("config-dir");
     std::fs::create_dir(&elsewhere).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &printouts).unwrap();
-    let reply = ex.run(&q, Effect::WritePrintable(n.clone()));
+    let reply = ex.run(
+        &q,
+        Effect::Print {
+            number: n.clone(),
+            to: PrintTo::Html,
+        },
+    );
     match reply {
         Some(Msg::Failed(m)) => assert!(m.contains("symbolic link"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
@@ -385,7 +398,13 @@ fn printouts_in_a_shared_store_are_group_shared_2770() {
     std::fs::create_dir(&printouts).unwrap();
     std::fs::set_permissions(&printouts, std::fs::Permissions::from_mode(0o700)).unwrap();
     let mut ex = executor(&data);
-    let reply = ex.run(&q, Effect::WritePrintable(n.clone()));
+    let reply = ex.run(
+        &q,
+        Effect::Print {
+            number: n.clone(),
+            to: PrintTo::Html,
+        },
+    );
     assert!(matches!(reply, Some(Msg::Written(_))), "{reply:?}");
     let m = std::fs::symlink_metadata(&printouts).unwrap();
     assert_eq!(m.mode() & 0o7777, 0o2770);
@@ -399,7 +418,13 @@ fn printouts_in_a_shared_store_are_group_shared_2770() {
     let (data, _, n) = store_with_a_case(&tmp.path().join("private"));
     let mut ex = executor(&data);
     assert!(matches!(
-        ex.run(&q, Effect::WritePrintable(n)),
+        ex.run(
+            &q,
+            Effect::Print {
+                number: n,
+                to: PrintTo::Html,
+            }
+        ),
         Some(Msg::Written(_))
     ));
     let m = std::fs::metadata(data.join("printouts")).unwrap();

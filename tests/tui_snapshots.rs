@@ -5,9 +5,10 @@
 
 use guantong::questionnaire;
 use guantong::text::Lang;
-use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, InUse, Msg};
+use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, Found, FoundRow, InUse, LoadedDraft, Msg};
+use guantong::tui::screens::first_run::FirstRun;
 use guantong::tui::script::{answer_keys, current_fact};
-use guantong::tui::{App, Clock, Theme, view};
+use guantong::tui::{App, Clock, Screen, Theme, view};
 use jiff::civil::date;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -177,20 +178,22 @@ fn screens() -> Vec<(&'static str, Setup)> {
             a.update(Msg::Drafts(vec![
                 DraftRow {
                     id: "a1".into(),
-                    updated: "2026-06-15 10:30".into(),
+                    updated: "2026-06-15 10:30:41".into(),
                     name: Some("张*".into()),
                     answered: 12,
                     in_use: None,
+                    amends: Some("BS-2026-000001".into()),
                 },
                 DraftRow {
                     id: "b2".into(),
-                    updated: "2026-06-14 16:05".into(),
+                    updated: "2026-06-14 16:05:09".into(),
                     name: None,
                     answered: 3,
                     in_use: Some(InUse {
                         who: "lisi".into(),
-                        since: "2026-06-15 09:12".into(),
+                        since: "2026-06-15 09:12:05".into(),
                     }),
+                    amends: None,
                 },
             ]));
         }),
@@ -203,6 +206,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: "张*".into(),
                     status: "符合".into(),
                     level: "助理级".into(),
+                    correction: "更正 BS-2026-000001".into(),
                 },
                 CaseRow {
                     number: "BS-2026-000001".into(),
@@ -210,6 +214,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: "李**".into(),
                     status: "不符合".into(),
                     level: String::new(),
+                    correction: "已更正为 BS-2026-000002".into(),
                 },
             ]));
         }),
@@ -218,10 +223,118 @@ fn screens() -> Vec<(&'static str, Setup)> {
             a.update(Msg::Cases(vec![]));
             a.update(Msg::CaseLoaded {
                 number: "BS-2026-000002".into(),
-                text: "案件 BS-2026-000002\n申请人: 张*\n结论: 符合 (eligible)\n可申报等级: 助理级"
+                text: "案件 BS-2026-000002\n申请人: 张三\n结论: 符合\n可申报等级: 助理级".into(),
+            });
+        }),
+        ("search_hint", |a| {
+            a.update(Msg::Char('/'));
+        }),
+        ("search", |a| {
+            a.update(Msg::Char('/'));
+            send(a, "0017".chars().map(Msg::Char));
+            a.update(Msg::Found {
+                query: "0017".into(),
+                rows: found_rows(),
+            });
+            a.update(Msg::Down);
+        }),
+        ("case_view_full", |a| {
+            a.update(Msg::Char('/'));
+            send(a, "0017".chars().map(Msg::Char));
+            a.update(Msg::Found {
+                query: "0017".into(),
+                rows: found_rows(),
+            });
+            a.update(Msg::Enter);
+            a.update(Msg::CaseLoaded {
+                number: "BS-451002-2026-000003".into(),
+                text: "案件 BS-451002-2026-000003（已更正，见 BS-451002-2026-000004）\n申请人: 韦小宝\n身份证号码: 450102199001010017\n已更正为: BS-451002-2026-000004"
                     .into(),
             });
         }),
+        ("print_menu", |a| {
+            send(a, [Msg::Char('3'), Msg::Enter]);
+            a.update(Msg::Cases(vec![]));
+            a.update(Msg::CaseLoaded {
+                number: "BS-451002-2026-000003".into(),
+                text: "案件 BS-451002-2026-000003\n申请人: 韦小宝".into(),
+            });
+            a.printer = Some("office-1".into());
+            a.update(Msg::Char('p'));
+        }),
+        ("correction_review", |a| {
+            let mut b = app(a.iv.lang);
+            until(&mut b, "");
+            send(a, [Msg::Char('3'), Msg::Enter]);
+            a.update(Msg::Cases(vec![]));
+            a.update(Msg::CaseLoaded {
+                number: "BS-451002-2026-000003".into(),
+                text: "案件 BS-451002-2026-000003\n申请人: 张三".into(),
+            });
+            a.update(Msg::Char('c'));
+            a.update(Msg::DraftLoaded(Box::new(LoadedDraft {
+                id: "c1".into(),
+                answers: b.iv.answers.clone(),
+                followed: b.iv.followed.iter().cloned().collect(),
+                current: None,
+                dropped: vec![],
+                questionnaire_changed: false,
+                renamed: vec![],
+                amends: Some("BS-451002-2026-000003".into()),
+            })));
+        }),
+        ("signed_correction", |a| {
+            until(a, "");
+            a.iv.amends = Some("BS-451002-2026-000003".into());
+            a.update(Msg::Char('s'));
+            a.update(Msg::SignedOff("BS-451002-2026-000004".into()));
+        }),
+        ("first_run", |a| {
+            a.screen = Screen::FirstRun(FirstRun::new("", "451002", ""));
+        }),
+        ("first_run_error", |a| {
+            a.screen = Screen::FirstRun(FirstRun::new("", "", ""));
+            send(a, "李四".chars().map(Msg::Char));
+            a.update(Msg::Enter);
+            send(a, "4510".chars().map(Msg::Char));
+            send(a, [Msg::Enter, Msg::Enter]);
+        }),
+    ]
+}
+
+/// Search results: a case (corrected), its correction, a draft.
+fn found_rows() -> Vec<FoundRow> {
+    vec![
+        FoundRow {
+            found: Found::Case("BS-451002-2026-000004".into()),
+            when: "2026-06-15".into(),
+            name: "韦小宝".into(),
+            id_number: "450102199001010017".into(),
+            status: "符合".into(),
+            summary: "助理级职称".into(),
+            clerk: "李四".into(),
+            note: "更正 BS-451002-2026-000003".into(),
+        },
+        FoundRow {
+            found: Found::Case("BS-451002-2026-000003".into()),
+            when: "2026-06-14".into(),
+            name: "韦小宝".into(),
+            id_number: "450102199001010017".into(),
+            status: "不符合".into(),
+            summary: String::new(),
+            clerk: "王小明".into(),
+            note: "已更正为 BS-451002-2026-000004".into(),
+        },
+        FoundRow {
+            found: Found::Draft("d7".into()),
+            when: "2026-06-13 16:05:09".into(),
+            name: "韦小宝".into(),
+            id_number: "450102199001010017".into(),
+            status: "草稿 已答 9 项".into(),
+            summary: String::new(),
+            clerk: "lisi".into(),
+            note: String::new(),
+        },
     ]
 }
 
@@ -246,6 +359,23 @@ fn side_panel_at_100_columns() {
     send(&mut a, keys);
     let buf = draw(&a, 110, 30);
     insta::assert_snapshot!("side_panel_zh_110x30", text(&buf));
+}
+
+#[test]
+fn side_panel_reads_missing_findings_and_the_timeline() {
+    // incomplete: what is still missing, as much as fits, then how many more
+    let mut a = app(Lang::Zh);
+    until(&mut a, "retired");
+    let s = text(&draw(&a, 110, 30));
+    insta::assert_snapshot!("side_panel_incomplete_zh_110x30", s);
+    assert!(s.contains("尚缺"), "{s}");
+    assert!(s.contains("还有") || !s.contains('v'), "{s}");
+    // eligible: the timeline read aloud, the level, the notes
+    let mut a = app(Lang::Zh);
+    until(&mut a, "");
+    let s = text(&draw(&a, 110, 30));
+    insta::assert_snapshot!("side_panel_eligible_zh_110x30", s);
+    assert!(s.contains("可于 2026-06-15 至"), "{s}");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! What a draft remembers beside its answers: which facts follow their default (a birth
 //! date taken from the ID number, an interview date of today) rather than hold a value the
-//! clerk typed. Kept in a side table keyed by draft id, so the drafts table and its readers
-//! stay as they are; a draft without a row follows nothing.
+//! clerk typed; and, for a correction, the case it corrects. Kept in side tables keyed by
+//! draft id, so the drafts table and its readers stay as they are; a draft without a row
+//! follows nothing and corrects nothing.
 
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
@@ -54,14 +55,54 @@ pub fn load_followed(store: &Store, id: &str) -> Result<Vec<String>, StoreError>
     })
 }
 
-/// Forget draft `id`'s record (the draft was signed off or discarded).
+/// Forget draft `id`'s records (the draft was signed off or discarded).
 pub fn forget(store: &Store, id: &str) -> Result<(), StoreError> {
+    for sql in [
+        "DELETE FROM draft_meta WHERE draft_id = ?1",
+        "DELETE FROM draft_amends WHERE draft_id = ?1",
+    ] {
+        match store.conn().execute(sql, [id]) {
+            Ok(_) => {}
+            Err(e) if no_table(&e) => {}
+            Err(e) => return Err(StoreError::sqlite(store.path(), e)),
+        }
+    }
+    Ok(())
+}
+
+const AMENDS_SCHEMA: &str = "CREATE TABLE IF NOT EXISTS draft_amends (
+    draft_id TEXT PRIMARY KEY,
+    amends TEXT NOT NULL
+)";
+
+/// Record that draft `id` corrects case `number`.
+pub fn save_amends(store: &Store, id: &str, number: &str) -> Result<(), StoreError> {
+    let sq = |e| StoreError::sqlite(store.path(), e);
+    let tx = rusqlite::Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)
+        .map_err(sq)?;
+    tx.execute_batch(AMENDS_SCHEMA).map_err(sq)?;
+    tx.execute(
+        "INSERT INTO draft_amends (draft_id, amends) VALUES (?1, ?2)
+         ON CONFLICT (draft_id) DO UPDATE SET amends = ?2",
+        [id, number],
+    )
+    .map_err(sq)?;
+    tx.commit().map_err(sq)
+}
+
+/// The case draft `id` corrects, if it is a correction.
+pub fn load_amends(store: &Store, id: &str) -> Result<Option<String>, StoreError> {
     match store
         .conn()
-        .execute("DELETE FROM draft_meta WHERE draft_id = ?1", [id])
+        .query_row(
+            "SELECT amends FROM draft_amends WHERE draft_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()
     {
-        Ok(_) => Ok(()),
-        Err(e) if no_table(&e) => Ok(()),
+        Ok(v) => Ok(v),
+        Err(e) if no_table(&e) => Ok(None),
         Err(e) => Err(StoreError::sqlite(store.path(), e)),
     }
 }
@@ -83,5 +124,19 @@ mod tests {
         assert_eq!(load_followed(&store, "d1").expect("read"), f[..1]);
         forget(&store, "d1").expect("forget");
         assert!(load_followed(&store, "d1").expect("read").is_empty());
+    }
+
+    #[test]
+    fn a_correction_remembers_its_case_until_forgotten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("store");
+        assert_eq!(load_amends(&store, "d1").expect("read"), None);
+        save_amends(&store, "d1", "BS-451002-2026-000001").expect("save");
+        assert_eq!(
+            load_amends(&store, "d1").expect("read").as_deref(),
+            Some("BS-451002-2026-000001")
+        );
+        forget(&store, "d1").expect("forget");
+        assert_eq!(load_amends(&store, "d1").expect("read"), None);
     }
 }

@@ -29,6 +29,24 @@ pub struct OfficeCodeError {
     en: &'static str,
 }
 
+impl OfficeCodeError {
+    /// The message in one language (the wizard's screen), where [`std::fmt::Display`]
+    /// gives both (logs and the command line).
+    pub fn message(&self, lang: crate::text::Lang) -> String {
+        let given = &self.given;
+        match lang {
+            crate::text::Lang::Zh => format!(
+                "办公室代码“{given}”无效：{}；应为6位行政区划代码，如 451002 或 451002-2",
+                self.zh
+            ),
+            crate::text::Lang::En => format!(
+                "office code \"{given}\" is invalid: {}; expected a 6-digit division code, e.g. 451002 or 451002-2",
+                self.en
+            ),
+        }
+    }
+}
+
 impl OfficeCode {
     /// Parse `s` (surrounding spaces ignored).
     pub fn parse(s: &str) -> Result<OfficeCode, OfficeCodeError> {

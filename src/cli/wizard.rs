@@ -60,7 +60,38 @@ pub fn run(a: WizardArgs, ctx: &super::Context) -> ExitCode {
         now: jiff::Timestamp::now(),
     };
     let theme = Theme::from_env(a.ascii || config.ascii());
-    let app = App::new(q, lang, theme, clock);
-    let exec = tui::exec::Executor::new(store, lang, today, config.clerk_name().map(String::from));
+    // until the clerk's name, the office code and the office's name are known, the
+    // first-run screen asks for them (the code prefilled from the environment or the store)
+    let first_run = (config.clerk_name().is_none()
+        || store.configured_office().is_none()
+        || config.office_name().is_none())
+    .then(|| {
+        let code = store
+            .configured_office()
+            .map(|o| o.to_string())
+            .or_else(|| store.recorded_office().ok().flatten())
+            .unwrap_or_default();
+        tui::screens::first_run::FirstRun::new(
+            config.clerk_name().unwrap_or_default(),
+            &code,
+            config.office_name().unwrap_or_default(),
+        )
+    });
+    let mut app = App::new(q, lang, theme, clock);
+    app.print_to = config.print_to.unwrap_or_default();
+    app.printer = config.printer().map(String::from);
+    if let Some(f) = first_run {
+        app.screen = tui::Screen::FirstRun(f);
+    }
+    let mut exec =
+        tui::exec::Executor::new(store, lang, today, config.clerk_name().map(String::from));
+    exec.print = tui::exec::print::Setup {
+        to: app.print_to,
+        printer: app.printer.clone(),
+        font: config.font.clone(),
+        office_name: config.office_name().map(String::from),
+        config_path: crate::config::path(),
+        ..Default::default()
+    };
     tui::term::run(app, exec)
 }

@@ -5,10 +5,13 @@
 use super::interview::{Clock, Interview};
 use super::msg::{Effect, Msg};
 use super::screens::home::Home;
+use super::screens::print_menu::{self, PrintMenu};
 use super::screens::{Kind, Notice, Overlay, Screen, Step};
+use super::strings;
 use super::theme::Theme;
 use super::view;
 use super::widgets::field::halfwidth_char;
+use crate::config::PrintTo;
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 
@@ -21,6 +24,10 @@ pub struct App {
     /// The terminal's size, once the run loop has said (tests may leave it unknown).
     pub size: Option<(u16, u16)>,
     pub quit: bool,
+    /// The print menu's last choice (it stands selected the next time).
+    pub print_to: PrintTo,
+    /// The printer `lp` prints on, as the menu names it.
+    pub printer: Option<String>,
 }
 
 impl App {
@@ -33,6 +40,8 @@ impl App {
             notice: None,
             size: None,
             quit: false,
+            print_to: PrintTo::default(),
+            printer: None,
         }
     }
 
@@ -63,6 +72,16 @@ impl App {
             Msg::Written(path) => {
                 let s = self.s();
                 self.notice = Some(Notice::info(format!("{}{}{path}", s.saved_to, s.colon)));
+            }
+            Msg::Printed { printer, job, note } => {
+                let text = strings::printed(self.iv.lang, printer, job.as_deref());
+                self.notice = Some(strings::with_note(self.iv.lang, text, note.as_deref()));
+                return Vec::new();
+            }
+            Msg::Sent { name, bytes, note } => {
+                let text = strings::sent(self.iv.lang, name, *bytes);
+                self.notice = Some(strings::with_note(self.iv.lang, text, note.as_deref()));
+                return Vec::new();
             }
             m if m.is_result() => {}
             _ => {
@@ -108,7 +127,11 @@ impl App {
             .is_some_and(|(w, h)| w < view::MIN_WIDTH || h < view::MIN_HEIGHT)
     }
 
-    fn apply(&mut self, step: Step) -> Vec<Effect> {
+    fn apply(&mut self, mut step: Step) -> Vec<Effect> {
+        // the print menu opens on the last choice
+        if let Some(Overlay::Print(m)) = &mut step.overlay {
+            *m = PrintMenu::new(std::mem::take(&mut m.number), self.print_to);
+        }
         if let Some(next) = step.next {
             self.screen = next;
         }
@@ -145,6 +168,16 @@ impl App {
                     self.overlay = Some(Overlay::Help(scroll));
                 }
             }
+            Overlay::Print(mut menu) => match menu.update(&msg) {
+                print_menu::Outcome::Open => self.overlay = Some(Overlay::Print(menu)),
+                print_menu::Outcome::Cancelled => {}
+                print_menu::Outcome::Chosen(fx) => {
+                    if let Effect::Print { to, .. } = &fx {
+                        self.print_to = *to;
+                    }
+                    return vec![fx];
+                }
+            },
         }
         Vec::new()
     }

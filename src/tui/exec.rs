@@ -1,17 +1,21 @@
 //! Executes the wizard's effects against the case store and the file system, and turns
 //! each result into a message for `App::update`. The only place the wizard does I/O
-//! besides the terminal.
+//! besides the terminal. By job: this file the drafts, cases and sign-off; [`find`] the
+//! search; [`correct`] corrections; [`print`] the receipt (the terminal's part of a
+//! ZMODEM send is [`super::term`]'s); [`clerk`] the first-run config.
 
-use std::io::Write;
-use std::path::PathBuf;
+mod clerk;
+mod correct;
+mod find;
+pub mod print;
 
 use jiff::Timestamp;
 
 use super::msg::{CaseRow, DraftRow, EarlierRow, Effect, InUse, LoadedDraft, Msg};
+use super::strings;
 use crate::case::lease::{self, Acquired, Holder, Lease};
 use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store, StoreError, draft_meta};
 use crate::dates::local_time;
-use crate::outfile::{self, OutFile};
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
 
@@ -31,6 +35,8 @@ pub struct Executor {
     pub alive: fn(&Lease) -> bool,
     /// How many recent cases the cases screen lists.
     pub recent: usize,
+    /// Where and how the receipt is printed, and the config file the wizard writes.
+    pub print: print::Setup,
 }
 
 impl Executor {
@@ -51,6 +57,7 @@ impl Executor {
             clerk_name,
             draft: None,
             recent: 50,
+            print: print::Setup::default(),
         }
     }
 
@@ -131,6 +138,7 @@ impl Executor {
             dropped: r.dropped,
             questionnaire_changed: r.questionnaire_changed,
             renamed: r.renamed,
+            amends: draft_meta::load_amends(&self.store, &d.id).map_err(|e| e.to_string())?,
         };
         self.draft = Some(d);
         Ok(Msg::DraftLoaded(Box::new(loaded)))
@@ -203,6 +211,7 @@ impl Executor {
                             .get(&d.id)
                             .filter(|l| l.holder.token != self.holder.token)
                             .map(Self::in_use),
+                        amends: draft_meta::load_amends(&self.store, &d.id).ok().flatten(),
                     })
                     .collect();
                 Some(Msg::Drafts(rows))
@@ -248,27 +257,13 @@ impl Executor {
                         number: c.number.clone(),
                         date: c.date.map_or_else(String::new, |d| d.to_string()),
                         name: c.name.clone(),
-                        status: crate::eval::Status::parse(&c.status)
-                            .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
-                        // The case's summary results, named by its questionnaire when it
-                        // is this one (see case::summary).
-                        level: c
-                            .summary
-                            .iter()
-                            .filter(|v| v.kind == crate::case::summary::SummaryKind::Result)
-                            .map(|v| {
-                                let own = c.questionnaire.as_deref() == Some(q.meta.id.as_str());
-                                crate::case::summary::display(
-                                    own.then_some(q),
-                                    v.kind,
-                                    &v.id,
-                                    &v.value,
-                                    self.lang,
-                                )
-                            })
-                            .filter(|s| !s.is_empty())
-                            .collect::<Vec<_>>()
-                            .join(" "),
+                        status: self.status_label(&c.status),
+                        level: self.summary_results(q, c.questionnaire.as_deref(), &c.summary),
+                        correction: strings::correction(
+                            self.lang,
+                            c.amends.as_deref(),
+                            c.amended_by.as_deref(),
+                        ),
                     })
                     .collect();
                 Some(Msg::Cases(rows))
@@ -276,12 +271,29 @@ impl Executor {
             Effect::LoadCase(number) => {
                 let rec = self.store.get_case(&number).map_err(|e| e.to_string())?;
                 let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
-                let text = case::render_case(&rec, qq, ExportFormat::Text, false, self.lang);
+                // the clerk's own screen: the applicant in full (masked only on the
+                // command line, unless --unmasked)
+                let text = case::render_case(&rec, qq, ExportFormat::Text, true, self.lang);
                 Some(Msg::CaseLoaded { number, text })
             }
+            Effect::Search(query) => Some(self.search(q, &query)?),
+            Effect::Correct(number) => Some(self.correct(q, &number)?),
+            Effect::Print { number, to } => {
+                self.remember(to);
+                Some(self.print(q, &number, to)?)
+            }
+            Effect::SaveClerk {
+                clerk_name,
+                office_code,
+                office_name,
+            } => Some(self.save_clerk(&clerk_name, &office_code, &office_name)?),
             Effect::FindEarlier(req) => {
                 // a draft taken over elsewhere is not signed here: say so before anything
                 self.check_held(req.draft_id.as_deref())?;
+                // a correction is no second application
+                if req.amends.is_some() {
+                    return Ok(Some(Msg::Earlier(Vec::new())));
+                }
                 let found = case::duplicates::for_answers(
                     &self.store,
                     q,
@@ -313,7 +325,7 @@ impl Executor {
                     pledge_confirmed_at: req.pledge_confirmed_at,
                     clerk_display_name: self.clerk_name.clone(),
                     notes: None,
-                    amends: None,
+                    amends: req.amends.clone(),
                     draft_id: req.draft_id,
                     now,
                     today: self.today,
@@ -333,10 +345,6 @@ impl Executor {
                 self.draft = None;
                 Some(Msg::SignedOff(rec.number))
             }
-            Effect::WritePrintable(number) => {
-                let path = self.write_printable(q, &number)?;
-                Some(Msg::Written(path.display().to_string()))
-            }
             Effect::Quit => {
                 self.release();
                 None
@@ -344,35 +352,27 @@ impl Executor {
         })
     }
 
-    /// The printable summary (HTML, personal data masked) in `<data dir>/printouts/`: the
-    /// clerk's own directory (0700; the file 0600), or in a shared store one the office
-    /// group shares (2770; the file 0640). Never written through a symlink: the directory must be a real one, and the
-    /// file is written privately and renamed into place ([`crate::outfile`]).
-    fn write_printable(&self, q: &Questionnaire, number: &str) -> Result<PathBuf, String> {
-        let rec = self.store.get_case(number).map_err(|e| e.to_string())?;
-        let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
-        let html = case::render_case(&rec, qq, ExportFormat::Html, false, self.lang);
-        let dir = self.store.dir().join("printouts");
-        outfile::ensure_dir(&dir, self.store.is_shared()).map_err(|e| e.to_string())?;
-        let safe: String = number
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = dir.join(format!("{safe}.html"));
-        let mut f = OutFile::create_in_own_dir(&path).map_err(|e| e.to_string())?;
-        if self.store.is_shared() {
-            // the office group shares the directory, so that colleagues can print it
-            f.group_readable().map_err(|e| e.to_string())?;
-        }
-        f.write_all(html.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        f.commit().map_err(|e| e.to_string())?;
-        Ok(path)
+    /// A status code as the interface reads it.
+    fn status_label(&self, code: &str) -> String {
+        crate::eval::Status::parse(code)
+            .map_or(code.to_string(), |s| s.label(self.lang).to_string())
+    }
+
+    /// A case's summary results (the level), named by its questionnaire when it is this
+    /// one (see [`case::summary`]).
+    fn summary_results(
+        &self,
+        q: &Questionnaire,
+        qid: Option<&str>,
+        summary: &[case::summary::SummaryValue],
+    ) -> String {
+        let own = qid == Some(q.meta.id.as_str());
+        summary
+            .iter()
+            .filter(|v| v.kind == case::summary::SummaryKind::Result)
+            .map(|v| case::summary::display(own.then_some(q), v.kind, &v.id, &v.value, self.lang))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }

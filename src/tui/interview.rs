@@ -40,6 +40,8 @@ pub struct Interview {
     /// Facts whose default the clerk accepted: they hold no answer of their own and follow
     /// their source (a birth date taken from the ID number changes with it).
     pub followed: BTreeSet<String>,
+    /// The signed case this interview corrects (更正), if it is a correction.
+    pub amends: Option<String>,
 }
 
 /// What the clerk gave for a question.
@@ -67,6 +69,7 @@ impl Interview {
             at: None,
             offered: BTreeSet::new(),
             followed: BTreeSet::new(),
+            amends: None,
         }
     }
 
@@ -163,6 +166,7 @@ impl Interview {
         self.draft_id = None;
         self.offered.clear();
         self.at = None;
+        self.amends = None;
         self.reevaluate();
     }
 
@@ -180,6 +184,7 @@ impl Interview {
             .cloned()
             .collect();
         self.draft_id = Some(d.id.clone());
+        self.amends = d.amends.clone();
         self.at = None;
         self.reevaluate();
         self.offered = self.blockers();

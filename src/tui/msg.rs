@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use crate::config::PrintTo;
 use crate::value::Answers;
 
 /// One input to `App::update`. Keys are mapped to these by `keys::map`; the screens decide
@@ -64,6 +65,26 @@ pub enum Msg {
     SignedOff(String),
     Written(String),
     Failed(String),
+    /// Search results for `query` (the answer to `Search`; stale ones are dropped).
+    Found {
+        query: String,
+        rows: Vec<FoundRow>,
+    },
+    /// The receipt went to the printer (`printer`, the queue's job id when `lp` said one).
+    Printed {
+        printer: String,
+        job: Option<String>,
+        /// What had to give to fit the page, if anything.
+        note: Option<String>,
+    },
+    /// The receipt went through the terminal by ZMODEM.
+    Sent {
+        name: String,
+        bytes: usize,
+        note: Option<String>,
+    },
+    /// The clerk's name and office were written to the config file (its path).
+    ClerkSaved(String),
 }
 
 impl Msg {
@@ -81,6 +102,10 @@ impl Msg {
                 | Msg::SignedOff(_)
                 | Msg::Written(_)
                 | Msg::Failed(_)
+                | Msg::Found { .. }
+                | Msg::Printed { .. }
+                | Msg::Sent { .. }
+                | Msg::ClerkSaved(_)
         )
     }
 }
@@ -110,8 +135,25 @@ pub enum Effect {
     /// (answered with `Earlier`).
     FindEarlier(Box<SignOffRequest>),
     SignOff(Box<SignOffRequest>),
-    /// Write the printable summary of a case (answered with `Written(path)`).
-    WritePrintable(String),
+    /// Put case `number`'s receipt where `to` says (answered with `Written(path)`,
+    /// `Printed` or `Sent`); the choice is remembered for the next time.
+    Print {
+        number: String,
+        to: PrintTo,
+    },
+    /// Find signed cases and drafts by name, ID number (any part), case number (or a
+    /// short form of it) or date (answered with `Found`).
+    Search(String),
+    /// Open a draft correcting case `number`, with its answers as signed (answered with
+    /// `DraftLoaded`, the draft naming the case it amends).
+    Correct(String),
+    /// Write the clerk's name, office code and office name to the config file (answered
+    /// with `ClerkSaved`).
+    SaveClerk {
+        clerk_name: String,
+        office_code: String,
+        office_name: String,
+    },
     Quit,
 }
 
@@ -122,6 +164,8 @@ pub struct SignOffRequest {
     pub applicant_name: String,
     pub applicant_id: Option<String>,
     pub pledge_confirmed_at: Timestamp,
+    /// The case this one corrects.
+    pub amends: Option<String>,
 }
 
 /// An earlier case of the same applicant, as the sign-off shows it (labels, not codes).
@@ -144,6 +188,8 @@ pub struct DraftRow {
     pub answered: usize,
     /// Open in another live wizard.
     pub in_use: Option<InUse>,
+    /// The case the draft corrects.
+    pub amends: Option<String>,
 }
 
 /// Who has a draft open elsewhere, and since when (local time, `YYYY-MM-DD HH:MM:SS`).
@@ -166,6 +212,8 @@ pub struct LoadedDraft {
     pub questionnaire_changed: bool,
     /// Answers carried over by the questionnaire's migrations (`old → new`).
     pub renamed: Vec<String>,
+    /// The case the draft corrects.
+    pub amends: Option<String>,
 }
 
 /// A case as the cases screen lists it (the name already masked).
@@ -176,4 +224,32 @@ pub struct CaseRow {
     pub name: String,
     pub status: String,
     pub level: String,
+    /// `更正 …` / `已更正为 …`, or empty.
+    pub correction: String,
+}
+
+/// What a search result opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A signed case, by number.
+    Case(String),
+    /// A draft, by id.
+    Draft(String),
+}
+
+/// A search result, as the clerk's own screen shows it: the full name and ID number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundRow {
+    pub found: Found,
+    /// Cases: the interview date; drafts: the last change, local time to the second.
+    pub when: String,
+    pub name: String,
+    pub id_number: String,
+    /// The verdict's label (cases), or the draft's progress.
+    pub status: String,
+    /// The case's summary results (the level), labelled.
+    pub summary: String,
+    pub clerk: String,
+    /// Corrections, a draft in use elsewhere.
+    pub note: String,
 }

@@ -15,6 +15,7 @@ pub struct Strings {
     pub home_new: &'static str,
     pub home_resume: &'static str,
     pub home_cases: &'static str,
+    pub home_search: &'static str,
     pub home_quit: &'static str,
     pub home_hint: &'static str,
     // question
@@ -90,6 +91,29 @@ pub struct Strings {
     pub cases_none: &'static str,
     pub case_title: &'static str,
     pub loading: &'static str,
+    // search
+    pub search_title: &'static str,
+    pub search_label: &'static str,
+    pub search_hint: &'static str,
+    pub search_none: &'static str,
+    pub search_draft: &'static str,
+    // print menu
+    pub print_title: &'static str,
+    pub print_zmodem: &'static str,
+    pub print_html: &'static str,
+    // first run
+    pub first_title: &'static str,
+    pub first_intro: &'static str,
+    pub first_name: &'static str,
+    pub first_code: &'static str,
+    pub first_code_hint: &'static str,
+    pub first_office: &'static str,
+    pub first_office_hint: &'static str,
+    pub first_save: &'static str,
+    pub first_need_name: &'static str,
+    pub first_need_code: &'static str,
+    pub first_need_office: &'static str,
+    pub first_later: &'static str,
     // notices
     pub saved_to: &'static str,
     pub error: &'static str,
@@ -110,6 +134,9 @@ pub struct Strings {
     pub foot_drafts: &'static str,
     pub foot_cases: &'static str,
     pub foot_case: &'static str,
+    pub foot_search: &'static str,
+    pub foot_print: &'static str,
+    pub foot_first: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -120,8 +147,9 @@ pub const ZH: Strings = Strings {
     home_new: "新建面谈",
     home_resume: "继续草稿",
     home_cases: "近期案件",
+    home_search: "查找申请人（姓名、身份证号、编号、日期）",
     home_quit: "退出",
-    home_hint: "上下键或左侧数字选中，Enter 确认",
+    home_hint: "上下键或左侧数字选中，Enter 确认；/ 查找",
     default_marker: "（默认值，可修改）",
     answered_marker: "（已答，Enter 保留）",
     not_given_marker: "（已记为不清楚/未提供，Enter 保留）",
@@ -189,7 +217,7 @@ pub const ZH: Strings = Strings {
     signoff_earlier_confirm: "确认不是重复申报后，在「签字归档」上再按 Enter",
     signed_title: "已归档",
     signed_number: "案件编号",
-    signed_offer: "按 p 写出打印文件，Enter 返回首页",
+    signed_offer: "按 p 打印回执（发送到本机、打印机或写出文件），Enter 返回首页",
     drafts_title: "草稿",
     drafts_none: "没有草稿",
     drafts_discard_again: "再按一次 x 确认删除该草稿",
@@ -197,6 +225,26 @@ pub const ZH: Strings = Strings {
     cases_none: "还没有案件",
     case_title: "案件",
     loading: "正在读取",
+    search_title: "查找申请人",
+    search_label: "查找",
+    search_hint: "姓名、身份证号（任意几位）、案件编号（如 1、bs-2026-1）或日期（如 2026-06-15）；边输入边查找",
+    search_none: "没有找到",
+    search_draft: "草稿",
+    print_title: "打印回执",
+    print_zmodem: "发送到本机（ZMODEM：Xshell、SecureCRT 等自动接收）",
+    print_html: "写出 HTML 文件（在浏览器中打印）",
+    first_title: "首次使用：经办人信息",
+    first_intro: "以下信息写入配置文件，记录在签字归档的案件上；办公室名称印在回执抬头。",
+    first_name: "经办人姓名",
+    first_code: "办公室代码",
+    first_code_hint: "行政区划代码，如 451002；同县第二个案件库加后缀，如 451002-2",
+    first_office: "办公室名称",
+    first_office_hint: "如 百色市人力资源和社会保障局",
+    first_save: "保存",
+    first_need_name: "请填写经办人姓名",
+    first_need_code: "请填写办公室代码",
+    first_need_office: "请填写办公室名称",
+    first_later: "未保存：案件上暂记系统用户名；签字归档须先有办公室代码",
     saved_to: "已写出",
     error: "错误",
     draft_dropped: "草稿中有回答与当前问卷不符，已略去",
@@ -211,10 +259,13 @@ pub const ZH: Strings = Strings {
     foot_review: "Enter 修改  o 结论  Esc 返回",
     foot_outcome: "上下键 滚动  s 签字  r 审阅  Esc 返回",
     foot_signoff: "Tab 下一项  空格 勾选  到「签字归档」按 Enter  Esc 返回",
-    foot_signed: "p 打印文件  Enter 返回首页",
+    foot_signed: "p 打印回执  Enter 返回首页",
     foot_drafts: "数字 选中  Enter 继续  x 删除  Esc 返回",
-    foot_cases: "数字 选中  Enter 查看  p 打印文件  Esc 返回",
-    foot_case: "上下键 滚动  p 打印文件  Esc 返回",
+    foot_cases: "数字 选中  Enter 查看  p 打印回执  Esc 返回",
+    foot_case: "上下键 滚动  p 打印回执  c 更正  Esc 返回",
+    foot_search: "输入即查找  上下键 选中  Enter 打开  Esc 返回",
+    foot_print: "数字 选中  Enter 确认  Esc 取消",
+    foot_first: "Tab 下一项  Enter 确认  Esc 以后再说",
 };
 
 pub const EN: Strings = Strings {
@@ -225,8 +276,9 @@ pub const EN: Strings = Strings {
     home_new: "New interview",
     home_resume: "Resume a draft",
     home_cases: "Recent cases",
+    home_search: "Find an applicant (name, ID, number, date)",
     home_quit: "Quit",
-    home_hint: "Arrows or the digit select, Enter confirms",
+    home_hint: "Arrows or the digit select, Enter confirms; / finds",
     default_marker: "(default, may be changed)",
     answered_marker: "(answered; Enter keeps it)",
     not_given_marker: "(recorded as not known; Enter keeps it)",
@@ -294,7 +346,7 @@ pub const EN: Strings = Strings {
     signoff_earlier_confirm: "If not a repeat application, Enter on [Sign off] again",
     signed_title: "Signed off",
     signed_number: "Case number",
-    signed_offer: "p writes the printable summary, Enter returns home",
+    signed_offer: "p prints the receipt (to this PC, a printer or a file), Enter returns home",
     drafts_title: "Drafts",
     drafts_none: "No drafts",
     drafts_discard_again: "Press x again to discard this draft",
@@ -302,6 +354,26 @@ pub const EN: Strings = Strings {
     cases_none: "No cases yet",
     case_title: "Case",
     loading: "Loading",
+    search_title: "Find an applicant",
+    search_label: "Find",
+    search_hint: "Name, any part of the ID number, case number (1, bs-2026-1) or date (2026-06-15); found as you type",
+    search_none: "Nothing found",
+    search_draft: "draft",
+    print_title: "Print the receipt",
+    print_zmodem: "Send to this PC (ZMODEM: Xshell, SecureCRT, ...)",
+    print_html: "Write an HTML file (print it from a browser)",
+    first_title: "First run: the clerk",
+    first_intro: "Written to the config file and recorded on the cases you sign; the office's name heads the receipt.",
+    first_name: "Clerk's name",
+    first_code: "Office code",
+    first_code_hint: "The division code, e.g. 451002; a second store in the county adds -2",
+    first_office: "Office name",
+    first_office_hint: "e.g. Baise Human Resources and Social Security Bureau",
+    first_save: "Save",
+    first_need_name: "Enter the clerk's name",
+    first_need_code: "Enter the office code",
+    first_need_office: "Enter the office's name",
+    first_later: "Not saved: cases show the OS user for now; signing needs an office code",
     saved_to: "Written",
     error: "Error",
     draft_dropped: "Some answers in the draft do not fit this questionnaire and were left out",
@@ -316,10 +388,13 @@ pub const EN: Strings = Strings {
     foot_review: "Enter change  o outcome  Esc back",
     foot_outcome: "Up/Down scroll  s sign off  r review  Esc back",
     foot_signoff: "Tab next  Space tick  Enter on [Sign off] signs  Esc back",
-    foot_signed: "p printable  Enter home",
+    foot_signed: "p receipt  Enter home",
     foot_drafts: "digit select  Enter resume  x discard  Esc back",
-    foot_cases: "digit select  Enter view  p printable  Esc back",
-    foot_case: "Up/Down scroll  p printable  Esc back",
+    foot_cases: "digit select  Enter view  p receipt  Esc back",
+    foot_case: "Up/Down scroll  p receipt  c correct  Esc back",
+    foot_search: "type to find  Up/Down select  Enter open  Esc back",
+    foot_print: "digit select  Enter confirm  Esc cancel",
+    foot_first: "Tab next  Enter confirm  Esc later",
 };
 
 pub fn strings(lang: Lang) -> &'static Strings {
@@ -463,5 +538,196 @@ pub fn cite_suffix(lang: Lang, cite: &str) -> String {
     match lang {
         Lang::Zh => format!("（{cite}）"),
         Lang::En => format!(" ({cite})"),
+    }
+}
+
+/// A case's place among corrections: `更正 BS-…-000001` (it corrects that case),
+/// `已更正为 BS-…-000002` (that case corrects it), both, or nothing.
+pub fn correction(lang: Lang, amends: Option<&str>, amended_by: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = amends {
+        parts.push(format!("{} {a}", lang.pick("更正", "corrects")));
+    }
+    if let Some(b) = amended_by {
+        parts.push(format!("{} {b}", lang.pick("已更正为", "corrected by")));
+    }
+    parts.join("  ")
+}
+
+/// A draft among search results: how far it got.
+pub fn draft_found(lang: Lang, answered: usize) -> String {
+    draft_row_progress(lang, answered)
+}
+
+/// The header during a correction.
+pub fn correcting(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::Zh => format!("更正 {number}"),
+        Lang::En => format!("correcting {number}"),
+    }
+}
+
+pub fn already_corrected(lang: Lang, number: &str, newer: &str) -> String {
+    match lang {
+        Lang::Zh => format!("案件 {number} 已由 {newer} 更正；如需再改，请更正 {newer}"),
+        Lang::En => {
+            format!("case {number} was already corrected by {newer}: correct {newer} instead")
+        }
+    }
+}
+
+pub fn correct_elsewhere(lang: Lang, number: &str, theirs: &str, ours: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "案件 {number} 按问卷 {theirs} 记录，当前用的是 {ours}：请用 --questionnaire {theirs} 打开面谈助手后再更正"
+        ),
+        Lang::En => format!(
+            "case {number} was recorded under questionnaire {theirs}, not {ours}: start the wizard with --questionnaire {theirs} to correct it"
+        ),
+    }
+}
+
+pub fn office_differs(lang: Lang, given: &str, recorded: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "办公室代码 {given} 与案件库已用的 {recorded} 不同：这个案件库只能用 {recorded}"
+        ),
+        Lang::En => format!(
+            "office code {given} differs from {recorded}, the one this store signs under: use {recorded}"
+        ),
+    }
+}
+
+pub fn no_config_dir(lang: Lang) -> &'static str {
+    lang.pick(
+        "找不到配置目录（请设置 HOME 或 GUANTONG_CONFIG_DIR），未保存",
+        "no config directory (set HOME or GUANTONG_CONFIG_DIR): not saved",
+    )
+}
+
+pub fn no_printer(lang: Lang) -> &'static str {
+    lang.pick(
+        "未设置打印机：请在配置文件中写 printer = \"打印机名\"（lpstat -p 列出可用的打印机）",
+        "no printer set: add printer = \"NAME\" to the config file (lpstat -p lists them)",
+    )
+}
+
+pub fn zmodem_needs_terminal(lang: Lang) -> &'static str {
+    lang.pick(
+        "ZMODEM 发送需要终端",
+        "sending by ZMODEM needs the terminal",
+    )
+}
+
+/// The print menu's printer item.
+pub fn print_printer(lang: Lang, printer: Option<&str>) -> String {
+    match (lang, printer) {
+        (Lang::Zh, Some(p)) => format!("打印机 {p}（lp）"),
+        (Lang::Zh, None) => "打印机（未设置：配置文件中写 printer = \"打印机名\"）".to_string(),
+        (Lang::En, Some(p)) => format!("Printer {p} (lp)"),
+        (Lang::En, None) => "Printer (none set: printer = \"NAME\" in the config file)".to_string(),
+    }
+}
+
+/// On the terminal's own screen while the wizard's is put away for a ZMODEM send.
+pub fn sending(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("guantong：正在通过 ZMODEM 发送 {name}（终端会弹出保存对话框；Ctrl-C 取消）……")
+        }
+        Lang::En => format!(
+            "guantong: sending {name} by ZMODEM (your terminal asks where to save it; Ctrl-C cancels)..."
+        ),
+    }
+}
+
+pub fn sent(lang: Lang, name: &str, bytes: usize) -> String {
+    let kb = bytes.div_ceil(1024);
+    match lang {
+        Lang::Zh => format!("已通过 ZMODEM 发送 {name}（{kb} KB），请在本机打印"),
+        Lang::En => format!("sent {name} ({kb} KB) by ZMODEM: print it on this PC"),
+    }
+}
+
+pub fn printed(lang: Lang, printer: &str, job: Option<&str>) -> String {
+    match (lang, job) {
+        (Lang::Zh, Some(j)) => format!("已送打印机 {printer}（任务 {j}）"),
+        (Lang::Zh, None) => format!("已送打印机 {printer}"),
+        (Lang::En, Some(j)) => format!("sent to printer {printer} (job {j})"),
+        (Lang::En, None) => format!("sent to printer {printer}"),
+    }
+}
+
+pub fn clerk_saved(lang: Lang, path: &str) -> String {
+    match lang {
+        Lang::Zh => format!("经办人信息已写入 {path}"),
+        Lang::En => format!("the clerk's details were written to {path}"),
+    }
+}
+
+pub fn receipt_cut(lang: Lang, cut: &[String]) -> String {
+    let list = cut.join(article_sep(lang));
+    match lang {
+        Lang::Zh => format!("回执超过一页，已省略部分内容：{list}"),
+        Lang::En => format!("the receipt ran over one page; cut short: {list}"),
+    }
+}
+
+pub fn receipt_missing_glyphs(lang: Lang, chars: &str) -> String {
+    match lang {
+        Lang::Zh => format!("字体缺少这些字，回执上显示为方框：{chars}"),
+        Lang::En => format!("the font lacks these characters (printed as boxes): {chars}"),
+    }
+}
+
+/// A draft open in another wizard, asked for from the search or a case: who has it, and
+/// where it can be taken over.
+pub fn in_use_elsewhere(lang: Lang, by: &crate::tui::msg::InUse) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "该草稿正在 {} 处使用（自 {}）；如需接管，请在「继续草稿」中打开",
+            by.who, by.since
+        ),
+        Lang::En => format!(
+            "the draft is open at {}'s (since {}): take it over from Resume a draft",
+            by.who, by.since
+        ),
+    }
+}
+
+/// Who signed (or is working on) a case, in a list.
+pub fn clerk_of(lang: Lang, clerk: &str) -> String {
+    if clerk.is_empty() {
+        return String::new();
+    }
+    match lang {
+        Lang::Zh => format!("经办人 {clerk}"),
+        Lang::En => format!("clerk {clerk}"),
+    }
+}
+
+/// A done notice, and what had to give (an error-styled notice then, so it is read).
+pub fn with_note(lang: Lang, done: String, note: Option<&str>) -> crate::tui::screens::Notice {
+    match note {
+        Some(n) => {
+            crate::tui::screens::Notice::error(format!("{done}{}{n}", lang.pick("；", "; ")))
+        }
+        None => crate::tui::screens::Notice::info(done),
+    }
+}
+
+/// On the review a correction begins with (the header names the case corrected).
+pub fn correct_hint(lang: Lang) -> &'static str {
+    lang.pick(
+        "更正：选中要改的回答按 Enter；改好后按 o 看结论并签字",
+        "Correcting: Enter on the answer to change; then o for the outcome, and sign",
+    )
+}
+
+/// Under a list cut short: how many more.
+pub fn more(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("（还有 {n} 项）"),
+        Lang::En => format!("({n} more)"),
     }
 }

@@ -2,6 +2,11 @@
 //! SIGTERM, SIGINT and SIGQUIT; SIGHUP (the SSH link dropped) saves the draft and exits at once. Frames are
 //! wrapped in synchronized-update sequences and drawn only after an input; ratatui's diff
 //! writes only the cells that changed. No timer: the loop blocks on the next event.
+//!
+//! A receipt sent by ZMODEM borrows the terminal: the wizard's screen is put away (raw mode
+//! stays), the file goes through the terminal to the clerk's PC, and the screen comes back
+//! whole, whether the transfer worked, timed out (tmux, PuTTY: nobody answers) or was
+//! cancelled.
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -19,8 +24,11 @@ use ratatui::backend::CrosstermBackend;
 
 use super::app::App;
 use super::exec::Executor;
-use super::msg::Msg;
-use super::{keys, view};
+use super::msg::{Effect, Msg};
+use super::{keys, strings, view};
+use crate::config::PrintTo;
+use crate::questionnaire::Questionnaire;
+use crate::text::Lang;
 
 /// Held while a frame is written, so that a signal handler restoring the terminal does not
 /// cut into one.
@@ -115,7 +123,18 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
         while let Some(m) = queue.pop_front() {
             for fx in app.update(m) {
                 let mut ex = exec.lock().unwrap_or_else(PoisonError::into_inner);
-                if let Some(reply) = ex.run(&app.iv.q, fx) {
+                let reply = match fx {
+                    Effect::Print {
+                        number,
+                        to: PrintTo::Zmodem,
+                    } => {
+                        ex.remember(PrintTo::Zmodem);
+                        let lang = app.iv.lang;
+                        Some(send_by_zmodem(&mut terminal, &ex, &app.iv.q, lang, &number))
+                    }
+                    fx => ex.run(&app.iv.q, fx),
+                };
+                if let Some(reply) = reply {
                     queue.push_back(reply);
                 }
             }
@@ -125,6 +144,71 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
         }
         let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
         draw_frame(&mut terminal, app)?;
+    }
+}
+
+/// Send case `number`'s receipt (its PDF) through the terminal by ZMODEM: the wizard's
+/// screen is put away while the terminal's own screen says what is happening, and comes
+/// back whole afterwards, whatever happened.
+fn send_by_zmodem<W: Write>(
+    terminal: &mut Terminal<CrosstermBackend<W>>,
+    ex: &Executor,
+    q: &Questionnaire,
+    lang: Lang,
+    number: &str,
+) -> Msg {
+    use crate::print::zmodem::{self, FdPort, SystemClock};
+    let pdf = match ex.receipt_pdf(q, number) {
+        Ok(p) => p,
+        Err(e) => return Msg::Failed(e),
+    };
+    // the controlling terminal itself, unbuffered both ways (crossterm reads keys from it
+    // too, but not while the transfer runs)
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .and_then(|r| Ok((r.try_clone()?, r)));
+    let (reader, writer) = match tty {
+        Ok(t) => t,
+        Err(e) => return Msg::Failed(format!("/dev/tty: {e}")),
+    };
+    {
+        let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
+        // raw mode stays (ZMODEM needs every byte as sent); the cursor's place is saved so
+        // that what a terminal without ZMODEM prints of the request can be rubbed out
+        let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+        let mut out = io::stdout();
+        let _ = write!(out, "\x1b7\r\n{}\r\n", strings::sending(lang, &pdf.name));
+        let _ = out.flush();
+    }
+    let mut port = FdPort::new(reader, writer);
+    let sent = zmodem::send_file(
+        &mut port,
+        &SystemClock,
+        &pdf.name,
+        &pdf.bytes,
+        ex.print.zmodem,
+    );
+    drop(port);
+    {
+        let _guard = TERMINAL.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut out = io::stdout();
+        let _ = write!(out, "\r\x1b8\x1b[J");
+        let _ = out.flush();
+        let _ = execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All));
+    }
+    // every cell is drawn again: the terminal's screen was shown meanwhile. (Both buffers
+    // blank; `Terminal::clear` would ask the terminal where its cursor is.)
+    terminal.swap_buffers();
+    let _ = terminal.hide_cursor();
+    match sent {
+        Ok(s) => Msg::Sent {
+            name: pdf.name,
+            bytes: s.bytes,
+            note: pdf.note,
+        },
+        Err(e) => Msg::Failed(e.to_string()),
     }
 }
 

@@ -92,6 +92,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             screens::help::render(&app.iv, &app.screen, t, scroll, body, buf);
             cursor = None;
         }
+        Some(Overlay::Print(menu)) => {
+            menu.render(&app.iv, app.printer.as_deref(), t, body, buf);
+            cursor = None;
+        }
         None => {}
     }
     cursor
@@ -115,6 +119,9 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
         }
         if let Some(name) = iv.applicant_name() {
             parts.push(format!("{}{}{name}", s.applicant, s.colon));
+        }
+        if let Some(n) = &iv.amends {
+            parts.push(strings::correcting(iv.lang, n));
         }
     } else {
         parts.push(s.home_title.to_string());
@@ -248,19 +255,43 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
             t.base(),
         );
     }
-    // the live findings: blockers and referrals first
-    for f in v.findings.iter().filter(|f| {
+    // the live findings: blockers and referrals first, then what is to do or to know
+    let first = |k: crate::questionnaire::RuleKind| {
         matches!(
-            f.kind,
+            k,
             crate::questionnaire::RuleKind::Blocker | crate::questionnaire::RuleKind::Refer
         )
-    }) {
-        wrapped(&mut lines, &format!("- {} {}", f.cite, f.message), t.base());
+    };
+    for (f, style) in v
+        .findings
+        .iter()
+        .filter(|f| first(f.kind))
+        .map(|f| (f, t.base()))
+        .chain(
+            v.findings
+                .iter()
+                .filter(|f| !first(f.kind))
+                .map(|f| (f, t.dim())),
+        )
+    {
+        wrapped(&mut lines, &format!("- {} {}", f.cite, f.message), style);
     }
+    // what is still missing, as many as there is room for
     if v.status == Status::Incomplete {
         lines.push((strings::missing_count(iv.lang, v.missing.len()), t.base()));
-        for m in v.missing.iter().take(5) {
-            wrapped(&mut lines, &format!("· {}", m.prompt), t.dim());
+        // whole questions only, and a line left to say how many more
+        let room = usize::from(inner.height).saturating_sub(1);
+        let mut shown = 0;
+        for m in &v.missing {
+            let l = wrap::wrap(&format!("- {}", m.prompt), w);
+            if lines.len() + l.len() > room && shown > 0 {
+                break;
+            }
+            lines.extend(l.into_iter().map(|l| (l, t.dim())));
+            shown += 1;
+        }
+        if shown < v.missing.len() {
+            lines.push((strings::more(iv.lang, v.missing.len() - shown), t.dim()));
         }
     }
     let aside = v.set_aside.len();
@@ -270,8 +301,13 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
             t.dim(),
         ));
     }
-    for (row, (l, style)) in lines.iter().take(usize::from(inner.height)).enumerate() {
+    let h = usize::from(inner.height);
+    for (row, (l, style)) in lines.iter().take(h).enumerate() {
         buf.set_string(inner.x, inner.y + row as u16, wrap::truncate(l, w), *style);
+    }
+    // more than fits: say so in the last column (the outcome, ^O, has all of it)
+    if lines.len() > h && h > 0 {
+        buf.set_string(area.right() - 1, inner.bottom() - 1, "v", t.dim());
     }
 }
 
@@ -280,6 +316,7 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let s = app.s();
     let text = match &app.overlay {
         Some(Overlay::Help(_)) => s.foot_help,
+        Some(Overlay::Print(_)) => s.foot_print,
         None => app.screen.footer(s),
     };
     buf.set_style(area, t.footer());

@@ -1,12 +1,14 @@
-//! Recent cases: list, view a case's summary, write its printable file.
+//! Recent cases: list, view a case (in full: the clerk's own screen), print its receipt,
+//! correct it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::home::{self, Home};
-use super::{Screen, Step};
+use super::{Notice, Screen, Step, question};
 use crate::tui::interview::Interview;
 use crate::tui::msg::{CaseRow, Effect, Msg};
+use crate::tui::strings;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::choice_list::ChoiceList;
 use crate::tui::widgets::scroll::Scroll;
@@ -19,17 +21,21 @@ pub struct Cases {
     pub list: ChoiceList,
 }
 
-/// One case's summary, scrolled; Esc returns to the list it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One case, scrolled; Esc returns to the list (or the search) it came from. `p` prints
+/// its receipt, `c` corrects it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct CaseView {
     pub number: String,
     pub text: String,
     pub scroll: Scroll,
-    pub back: Cases,
+    pub back: Box<Screen>,
 }
 
 impl Cases {
     pub fn update(&mut self, msg: Msg, _iv: &mut Interview) -> Step {
+        if !msg.is_result() && !matches!(msg, Msg::Char('0'..='9')) {
+            self.list.end_number();
+        }
         let selected = self
             .rows
             .as_ref()
@@ -45,16 +51,17 @@ impl Cases {
                     number,
                     text,
                     scroll: Scroll::default(),
-                    back: self.clone(),
+                    back: Box::new(Screen::Cases(self.clone())),
                 }));
             }
             Msg::Up => self.list.up(),
             Msg::Down => self.list.down(),
             Msg::Home => self.list.first(),
             Msg::End => self.list.last(),
-            // The digit beside a row selects it (as in every list); Enter acts.
-            Msg::Char(c @ '1'..='9') => {
-                self.list.pick(usize::from(c as u8 - b'1'));
+            // The number beside a row selects it (as in every list); Enter acts.
+            Msg::Char(c @ '0'..='9') => {
+                self.list.digit(c.to_digit(10).unwrap_or(0));
+                return Step::stay();
             }
             Msg::Enter => {
                 if let Some(n) = selected {
@@ -63,7 +70,7 @@ impl Cases {
             }
             Msg::Char('p') => {
                 if let Some(n) = selected {
-                    return Step::effect(Effect::WritePrintable(n));
+                    return Step::print(n);
                 }
             }
             Msg::Back | Msg::Left | Msg::Char('q') => {
@@ -79,10 +86,14 @@ impl Cases {
         let rows = self.rows.as_ref().map(|rows| {
             rows.iter()
                 .map(|c| {
-                    format!(
+                    let mut row = format!(
                         "{}  {}  {}  {} {}",
                         c.number, c.date, c.name, c.status, c.level
-                    )
+                    );
+                    if !c.correction.is_empty() {
+                        row = format!("{}  {}", row.trim_end(), c.correction);
+                    }
+                    row
                 })
                 .collect()
         });
@@ -92,15 +103,19 @@ impl Cases {
 }
 
 impl CaseView {
-    pub fn update(&mut self, msg: Msg, _iv: &mut Interview) -> Step {
+    pub fn update(&mut self, msg: Msg, iv: &mut Interview) -> Step {
         if self.scroll.on(&msg, 10) {
             return Step::stay();
         }
         match msg {
-            Msg::Char('p') => Step::effect(Effect::WritePrintable(self.number.clone())),
-            Msg::Back | Msg::Left | Msg::Char('q') => {
-                Step::go(Screen::Cases(std::mem::take(&mut self.back)))
+            Msg::Char('p') => Step::print(self.number.clone()),
+            // 更正: a draft with the answers as signed, signed as amending this case
+            Msg::Char('c') => Step::effect(Effect::Correct(self.number.clone())),
+            Msg::DraftLoaded(d) => question::resume(iv, &d),
+            Msg::DraftInUse { by, .. } => {
+                Step::notice(Notice::error(strings::in_use_elsewhere(iv.lang, &by)))
             }
+            Msg::Back | Msg::Left | Msg::Char('q') => Step::go((*self.back).clone()),
             _ => Step::stay(),
         }
     }

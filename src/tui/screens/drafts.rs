@@ -25,6 +25,9 @@ pub struct Drafts {
 
 impl Drafts {
     pub fn update(&mut self, msg: Msg, iv: &mut Interview) -> Step {
+        if !msg.is_result() && !matches!(msg, Msg::Char('0'..='9')) {
+            self.list.end_number();
+        }
         let armed = std::mem::take(&mut self.discard_armed);
         let take_over = self.take_over.take();
         let selected = self
@@ -54,9 +57,10 @@ impl Drafts {
             Msg::Down => self.list.down(),
             Msg::Home => self.list.first(),
             Msg::End => self.list.last(),
-            // The digit beside a row selects it (as in every list); Enter acts.
-            Msg::Char(c @ '1'..='9') => {
-                self.list.pick(usize::from(c as u8 - b'1'));
+            // The number beside a row selects it (as in every list); Enter acts.
+            Msg::Char(c @ '0'..='9') => {
+                self.list.digit(c.to_digit(10).unwrap_or(0));
+                return Step::stay();
             }
             Msg::Enter => {
                 let row = self
@@ -103,6 +107,10 @@ impl Drafts {
                         d.name.as_deref().unwrap_or("-"),
                         strings::draft_row_progress(iv.lang, d.answered)
                     );
+                    if let Some(a) = &d.amends {
+                        row.push_str("  ");
+                        row.push_str(&strings::correction(iv.lang, Some(a), None));
+                    }
                     if let Some(by) = &d.in_use {
                         row.push_str("  ");
                         row.push_str(&strings::in_use(iv.lang, by));

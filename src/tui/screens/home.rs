@@ -1,10 +1,11 @@
-//! Home: new interview, resume a draft, recent cases, quit.
+//! Home: new interview, resume a draft, recent cases, find an applicant, quit.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::cases::Cases;
 use super::drafts::Drafts;
+use super::search::Search;
 use super::{Screen, Step, question};
 use crate::tui::interview::Interview;
 use crate::tui::msg::{Effect, Msg};
@@ -12,11 +13,12 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::choice_list::ChoiceList;
 use crate::tui::wrap;
 
-pub const ITEMS: usize = 4;
+pub const ITEMS: usize = 5;
 pub const NEW: usize = 0;
 pub const DRAFTS: usize = 1;
 pub const CASES: usize = 2;
-pub const QUIT: usize = 3;
+pub const SEARCH: usize = 3;
+pub const QUIT: usize = 4;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Home {
@@ -44,8 +46,13 @@ impl Home {
             Msg::Home => self.list.first(),
             Msg::End => self.list.last(),
             // The digit beside an item selects it (as in every list); Enter acts.
-            Msg::Char(c @ '1'..='4') => {
+            Msg::Char(c @ '1'..='5') => {
                 self.list.pick(usize::from(c as u8 - b'1'));
+            }
+            // `/` finds, as in less and vim
+            Msg::Char('/') => {
+                self.list.pick(SEARCH);
+                return self.action(iv);
             }
             Msg::Char('n') => {
                 self.list.pick(NEW);
@@ -67,6 +74,7 @@ impl Home {
             NEW => question::start(iv),
             DRAFTS => Step::go(Screen::Drafts(Drafts::default())).with(Effect::LoadDrafts),
             CASES => Step::go(Screen::Cases(Cases::default())).with(Effect::LoadCases),
+            SEARCH => Step::go(Screen::Search(Search::default())),
             _ => Step::quit(),
         }
     }
@@ -90,16 +98,23 @@ impl Home {
             t.dim(),
         );
         y += 2;
-        let items = [s.home_new, s.home_resume, s.home_cases, s.home_quit];
+        let items = [
+            s.home_new,
+            s.home_resume,
+            s.home_cases,
+            s.home_search,
+            s.home_quit,
+        ];
         let items: Vec<(String, String, Option<bool>)> = items
             .iter()
             .enumerate()
             .map(|(i, l)| ((i + 1).to_string(), l.to_string(), None))
             .collect();
+        let n = items.len() as u16;
         let list =
-            Rect::new(area.x + 2, y, area.width.saturating_sub(4).min(40), 4).intersection(area);
+            Rect::new(area.x + 2, y, area.width.saturating_sub(4).min(60), n).intersection(area);
         self.list.render(&items, list, buf, t);
-        y += 5;
+        y += n + 1;
         if y < area.bottom() {
             buf.set_string(
                 area.x + 2,

@@ -7,11 +7,14 @@
 
 pub mod cases;
 pub mod drafts;
+pub mod first_run;
 pub mod help;
 pub mod home;
 pub mod outcome;
+pub mod print_menu;
 pub mod question;
 pub mod review;
+pub mod search;
 pub mod signoff;
 
 use ratatui::buffer::Buffer;
@@ -37,6 +40,8 @@ pub enum Screen {
     Outcome(outcome::Outcome),
     SignOff(signoff::SignOffState),
     Signed(signoff::Signed),
+    Search(search::Search),
+    FirstRun(first_run::FirstRun),
 }
 
 /// Which screen, without its state (for tests, the footer and the header).
@@ -51,13 +56,17 @@ pub enum Kind {
     Outcome,
     SignOff,
     Signed,
+    Search,
+    FirstRun,
 }
 
 /// Drawn over the current screen, taking the keys until closed: only what the clerk opened
-/// (help). Nothing the wizard shows by itself is modal: a notice never takes a key.
+/// (help, the print menu). Nothing the wizard shows by itself is modal: a notice never
+/// takes a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
     Help(Scroll),
+    Print(print_menu::PrintMenu),
 }
 
 /// A one-line message in the status line; it lasts until the next key.
@@ -122,6 +131,16 @@ impl Step {
             ..Step::default()
         }
     }
+    /// The print menu for case `number` (the app selects the last choice).
+    pub fn print(number: impl Into<String>) -> Step {
+        Step {
+            overlay: Some(Overlay::Print(print_menu::PrintMenu::new(
+                number.into(),
+                crate::config::PrintTo::default(),
+            ))),
+            ..Step::default()
+        }
+    }
     pub fn quit() -> Step {
         Step {
             effects: vec![Effect::Quit],
@@ -153,6 +172,8 @@ impl Screen {
             Screen::Outcome(_) => Kind::Outcome,
             Screen::SignOff(_) => Kind::SignOff,
             Screen::Signed(_) => Kind::Signed,
+            Screen::Search(_) => Kind::Search,
+            Screen::FirstRun(_) => Kind::FirstRun,
         }
     }
 
@@ -169,6 +190,9 @@ impl Screen {
         match self {
             Screen::Question(q) => matches!(q.editor, question::Editor::Field(_)),
             Screen::SignOff(s) => s.focus <= signoff::ID,
+            // the query is always in focus: digits and letters are what is looked for
+            Screen::Search(_) => true,
+            Screen::FirstRun(f) => f.focus < first_run::SAVE,
             _ => false,
         }
     }
@@ -192,6 +216,8 @@ impl Screen {
             Screen::Outcome(s) => s.update(msg, iv),
             Screen::SignOff(s) => s.update(msg, iv),
             Screen::Signed(s) => s.update(msg, iv),
+            Screen::Search(s) => s.update(msg, iv),
+            Screen::FirstRun(s) => s.update(msg, iv),
         }
     }
 
@@ -213,6 +239,8 @@ impl Screen {
             Screen::Outcome(s) => s.render(iv, t, area, buf),
             Screen::SignOff(s) => return s.render(iv, t, area, buf),
             Screen::Signed(s) => s.render(iv, t, area, buf),
+            Screen::Search(s) => return s.render(iv, t, area, buf),
+            Screen::FirstRun(s) => return s.render(iv, t, area, buf),
         }
         None
     }
@@ -229,12 +257,15 @@ impl Screen {
             Screen::Outcome(_) => s.foot_outcome,
             Screen::SignOff(_) => s.foot_signoff,
             Screen::Signed(_) => s.foot_signed,
+            Screen::Search(_) => s.foot_search,
+            Screen::FirstRun(_) => s.foot_first,
         }
     }
 }
 
 /// A titled list of rows from the store (drafts, cases): "loading" until the store answers,
-/// `empty` when there are none; rows 1-9 keyed with the digit that selects them.
+/// `empty` when there are none; every row numbered (the number typed selects it: see
+/// [`ChoiceList::digit`]), the numbers right-aligned.
 fn render_rows(
     title: &str,
     rows: Option<Vec<String>>,
@@ -259,17 +290,14 @@ fn render_rows(
         buf.set_string(at.x, at.y, empty, t.dim());
         return;
     }
-    let items: Vec<(String, String, Option<bool>)> = rows
-        .into_iter()
+    list.render(&numbered(rows), at, buf, t);
+}
+
+/// Rows keyed with their numbers, from 1, right-aligned (` 9.`, `10.`).
+pub fn numbered(rows: Vec<String>) -> Vec<(String, String, Option<bool>)> {
+    let w = rows.len().to_string().len();
+    rows.into_iter()
         .enumerate()
-        .map(|(i, row)| {
-            let key = if i < 9 {
-                (i + 1).to_string()
-            } else {
-                " ".to_string()
-            };
-            (key, row, None)
-        })
-        .collect();
-    list.render(&items, at, buf, t);
+        .map(|(i, row)| (format!("{:>w$}", i + 1), row, None))
+        .collect()
 }

@@ -97,6 +97,11 @@ pub fn resume(iv: &mut Interview, d: &LoadedDraft) -> Step {
             d.dropped.join(", ")
         )));
     }
+    // a correction begins on the review: the clerk picks what was wrong
+    if d.amends.is_some() && d.current.is_none() {
+        let hint = Notice::info(strings::correct_hint(iv.lang));
+        return Step::go(Screen::Review(Review::new(0, None))).and_notice(notice.or(Some(hint)));
+    }
     let current = d
         .current
         .as_deref()
@@ -149,6 +154,7 @@ impl QuestionState {
                 Editor::Choice(ChoiceList {
                     selected: sel,
                     len: item_count(f),
+                    typed: None,
                 })
             }
             FactKind::EnumList => {

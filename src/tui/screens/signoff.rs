@@ -42,11 +42,13 @@ pub struct SignOffState {
     pub earlier: Option<Vec<EarlierRow>>,
 }
 
-/// The case is stored: its number, and the printable file once written.
+/// The case is stored: its number, the case it corrects, and the receipt's file once
+/// written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Signed {
     pub number: String,
     pub written: Option<String>,
+    pub amends: Option<String>,
 }
 
 impl SignOffState {
@@ -92,6 +94,7 @@ impl SignOffState {
                 return Step::go(Screen::Signed(Signed {
                     number,
                     written: None,
+                    amends: iv.amends.take(),
                 }));
             }
             Msg::Back => {
@@ -205,6 +208,7 @@ impl SignOffState {
             applicant_name: name,
             applicant_id: id,
             pledge_confirmed_at: st.pledge_confirmed_at.unwrap_or(iv.clock.now),
+            amends: iv.amends.clone(),
         });
         // Earlier cases of this applicant were shown: this Enter confirms a second one.
         if st.earlier.is_some() {
@@ -222,7 +226,7 @@ impl Signed {
                 self.written = Some(path);
                 Step::stay()
             }
-            Msg::Char('p') => Step::effect(Effect::WritePrintable(self.number.clone())),
+            Msg::Char('p') => Step::print(self.number.clone()),
             Msg::Enter | Msg::Back | Msg::Char('q') => Step::go(Screen::Home(Home::default())),
             _ => Step::stay(),
         }
@@ -385,6 +389,14 @@ impl Signed {
             );
             let x = area.x + (wrap::width(s.signed_number) + wrap::width(s.colon)) as u16;
             buf.set_string(x, area.y + 2, n, t.title());
+            if let Some(a) = &self.amends {
+                let note = strings::correction(iv.lang, Some(a), None);
+                let x = x + wrap::width(n) as u16 + 2;
+                if x < area.right() {
+                    let room = usize::from(area.right() - x);
+                    buf.set_string(x, area.y + 2, wrap::truncate(&note, room), t.base());
+                }
+            }
         }
         let mut y = area.y + 4;
         for l in wrap::wrap(s.signed_offer, w) {

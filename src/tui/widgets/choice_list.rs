@@ -13,6 +13,8 @@ use crate::tui::wrap;
 pub struct ChoiceList {
     pub selected: Option<usize>,
     pub len: usize,
+    /// The row number typed so far in a numbered list ([`ChoiceList::digit`]).
+    pub typed: Option<usize>,
 }
 
 /// The key shown beside item `i`: 1-9, then a-z (skipping letters the screen uses).
@@ -30,6 +32,7 @@ impl ChoiceList {
         ChoiceList {
             selected: (len > 0).then(|| selected.min(len - 1)),
             len,
+            typed: None,
         }
     }
     /// A list with nothing selected.
@@ -37,6 +40,7 @@ impl ChoiceList {
         ChoiceList {
             selected: None,
             len,
+            typed: None,
         }
     }
     pub fn up(&mut self) {
@@ -65,6 +69,27 @@ impl ChoiceList {
         } else {
             false
         }
+    }
+    /// A digit typed in a numbered list (drafts, cases, search results: every row shows
+    /// its number): it extends the number typed just before when the longer number is a
+    /// row (`1` then `2` selects row 12 of 20), else starts a new one (`3` selects row 3).
+    /// Any other key ends the number ([`ChoiceList::end_number`]).
+    pub fn digit(&mut self, d: u32) -> bool {
+        let d = d as usize;
+        let longer = self
+            .typed
+            .map(|t| t * 10 + d)
+            .filter(|n| (1..=self.len).contains(n));
+        let n = longer.or_else(|| (1..=self.len).contains(&d).then_some(d));
+        self.typed = n;
+        match n {
+            Some(n) => self.pick(n - 1),
+            None => false,
+        }
+    }
+    /// The number being typed is complete.
+    pub fn end_number(&mut self) {
+        self.typed = None;
     }
     fn first_item(&self) -> Option<usize> {
         (self.len > 0).then_some(0)

@@ -1,0 +1,106 @@
+//! Correcting a signed case: a draft holding the case's answers as signed (carried over to
+//! this questionnaire's version), remembered as the correction of that case; signing it
+//! records it as amending the original.
+
+use jiff::Timestamp;
+
+use super::Executor;
+use crate::case::{Draft, draft_meta};
+use crate::eval::{self, Source, input};
+use crate::questionnaire::Questionnaire;
+use crate::tui::msg::{LoadedDraft, Msg};
+use crate::tui::strings;
+use crate::value::Answers;
+
+impl Executor {
+    pub(super) fn correct(&mut self, q: &Questionnaire, number: &str) -> Result<Msg, String> {
+        let err = |e: crate::case::StoreError| e.to_string();
+        let rec = self.store.get_case(number).map_err(err)?;
+        // a case is corrected once: a second correction corrects the correction
+        if let Some(newer) = rec.amended_by.last() {
+            return Err(strings::already_corrected(self.lang, &rec.number, newer));
+        }
+        if rec.questionnaire.id != q.meta.id {
+            return Err(strings::correct_elsewhere(
+                self.lang,
+                &rec.number,
+                &rec.questionnaire.id,
+                &q.meta.id,
+            ));
+        }
+        // a correction of it already begun: go on with that one
+        for d in self.store.list_drafts().map_err(err)? {
+            if draft_meta::load_amends(&self.store, &d.id)
+                .map_err(err)?
+                .as_deref()
+                == Some(rec.number.as_str())
+            {
+                return match self.lease(&d.id, false).map_err(err)? {
+                    crate::case::lease::Acquired::InUse(l) => Ok(Msg::DraftInUse {
+                        id: d.id,
+                        by: Self::in_use(&l),
+                    }),
+                    _ => self.load(q, &d.id),
+                };
+            }
+        }
+        let mut d = Draft::new(q, &self.clerk_user, Timestamp::now());
+        // the answers as signed, under the version they were signed with: resuming
+        // carries them over to this one
+        d.questionnaire_version = rec.questionnaire.version.clone();
+        d.questionnaire_sha256 = rec.questionnaire.sha256.clone();
+        d.answers = rec
+            .facts
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), input::from_json(v)?)))
+            .collect();
+        let r = d.resume(q);
+        let (answers, followed) = follow_defaults(q, r.answers, self.today);
+        d.answers = answers;
+        d.questionnaire_version = q.meta.version.clone();
+        d.questionnaire_sha256 = q.sha256.clone();
+        self.lease(&d.id, false).map_err(err)?;
+        self.store.save_draft(&d).map_err(err)?;
+        draft_meta::save_followed(&self.store, &d.id, &followed).map_err(err)?;
+        draft_meta::save_amends(&self.store, &d.id, &rec.number).map_err(err)?;
+        let loaded = LoadedDraft {
+            id: d.id.clone(),
+            answers: d.answers.clone(),
+            followed,
+            current: None,
+            dropped: r.dropped,
+            questionnaire_changed: r.questionnaire_changed,
+            renamed: r.renamed,
+            amends: Some(rec.number.clone()),
+        };
+        self.draft = Some(d);
+        Ok(Msg::DraftLoaded(Box::new(loaded)))
+    }
+}
+
+/// The signed answers that are what their default gives (a birth date read from the ID
+/// number, the sex): taken out again, so that they follow their source when the clerk
+/// corrects it, as they did in the interview. Returns the answers and the facts that follow.
+fn follow_defaults(
+    q: &Questionnaire,
+    mut answers: Answers,
+    today: jiff::civil::Date,
+) -> (Answers, Vec<String>) {
+    let mut followed = Vec::new();
+    for (i, f) in q.facts.iter().enumerate() {
+        if f.default.is_none() {
+            continue;
+        }
+        let Some(given) = answers.remove(&f.id) else {
+            continue;
+        };
+        let ev = eval::evaluate(q, &answers, today);
+        let st = &ev.facts[i];
+        if st.source == Source::Default && st.value.known() == Some(&given) {
+            followed.push(f.id.clone());
+        } else {
+            answers.insert(f.id.clone(), given);
+        }
+    }
+    (answers, followed)
+}
