@@ -272,11 +272,14 @@ fn correcting_a_case_signs_an_amendment_and_marks_the_original() {
     assert_eq!(r.app.iv.amends.as_deref(), Some(first.as_str()));
     assert_eq!(r.app.iv.applicant_name(), Some("张三"));
     assert_eq!(r.app.iv.ev.status, guantong::eval::Status::Eligible);
-    // the birth date follows the ID number again, as in the interview
-    assert!(
-        r.app
-            .iv
-            .follows(r.app.iv.q.fact_index("birth_date").unwrap())
+    // the birth date follows the ID number again, as in the interview; the interview date
+    // stays the day the case was heard (its default, today, would move with the clock)
+    let fact = |id: &str| r.app.iv.q.fact_index(id).unwrap();
+    assert!(r.app.iv.follows(fact("birth_date")));
+    assert!(!r.app.iv.follows(fact("interview_date")));
+    assert_eq!(
+        r.app.iv.answers.get("interview_date"),
+        Some(&guantong::value::Value::Date(date(2026, 6, 15)))
     );
     // the draft is listed as the correction it is
     let drafts = r.store().list_drafts().unwrap();

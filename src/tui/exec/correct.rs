@@ -80,7 +80,9 @@ impl Executor {
 
 /// The signed answers that are what their default gives (a birth date read from the ID
 /// number, the sex): taken out again, so that they follow their source when the clerk
-/// corrects it, as they did in the interview. Returns the answers and the facts that follow.
+/// corrects it, as they did in the interview. A default that reads the clock (the
+/// interview date's `today()`) is kept as signed: a correction is about the day the case
+/// was heard, whenever it is made. Returns the answers and the facts that follow.
 fn follow_defaults(
     q: &Questionnaire,
     mut answers: Answers,
@@ -96,7 +98,10 @@ fn follow_defaults(
         };
         let ev = eval::evaluate(q, &answers, today);
         let st = &ev.facts[i];
-        if st.source == Source::Default && st.value.known() == Some(&given) {
+        let tomorrow = today.tomorrow().unwrap_or(today);
+        let later = eval::evaluate(q, &answers, tomorrow);
+        let steady = later.facts[i].value.known() == st.value.known();
+        if st.source == Source::Default && st.value.known() == Some(&given) && steady {
             followed.push(f.id.clone());
         } else {
             answers.insert(f.id.clone(), given);
