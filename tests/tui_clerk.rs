@@ -198,6 +198,19 @@ fn search_finds_cases_and_drafts_in_full_newest_first() {
     r.send([Msg::Enter, Msg::Quit]);
     r.app.quit = false;
     r.app.screen = Screen::Home(Default::default());
+    // the drafts list: the name in full (the clerk's own screen)
+    r.send([Msg::Char('2'), Msg::Enter]);
+    let Screen::Drafts(d) = &r.app.screen else {
+        panic!("{:?}", r.app.kind())
+    };
+    assert_eq!(d.rows.as_ref().unwrap()[0].name.as_deref(), Some("韦小宝"));
+    // and so the recent cases
+    r.send([Msg::Back, Msg::Char('3'), Msg::Enter]);
+    let Screen::Cases(c) = &r.app.screen else {
+        panic!("{:?}", r.app.kind())
+    };
+    assert_eq!(c.rows.as_ref().unwrap()[1].name, "张三");
+    r.send([Msg::Back]);
     // `/` from home: the search, the query in focus
     r.send([Msg::Char('/')]);
     assert_eq!(r.app.kind(), Kind::Search);

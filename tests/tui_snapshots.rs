@@ -179,7 +179,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
                 DraftRow {
                     id: "a1".into(),
                     updated: "2026-06-15 10:30:41".into(),
-                    name: Some("张*".into()),
+                    name: Some("张三".into()),
                     answered: 12,
                     in_use: None,
                     amends: Some("BS-2026-000001".into()),
@@ -203,7 +203,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
                 CaseRow {
                     number: "BS-2026-000002".into(),
                     date: "2026-06-15".into(),
-                    name: "张*".into(),
+                    name: "张三".into(),
                     status: "符合".into(),
                     level: "助理级".into(),
                     correction: "更正 BS-2026-000001".into(),
@@ -211,7 +211,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
                 CaseRow {
                     number: "BS-2026-000001".into(),
                     date: "2026-06-14".into(),
-                    name: "李**".into(),
+                    name: "李小龙".into(),
                     status: "不符合".into(),
                     level: String::new(),
                     correction: "已更正为 BS-2026-000002".into(),

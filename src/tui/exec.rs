@@ -205,7 +205,8 @@ impl Executor {
                             .as_ref()
                             .and_then(|n| d.answers.get(n))
                             .and_then(|v| v.as_str())
-                            .map(case::mask_name),
+                            // the clerk's own screen: in full
+                            .map(str::to_string),
                         answered: d.answers.len(),
                         in_use: leases
                             .get(&d.id)
@@ -250,13 +251,20 @@ impl Executor {
                     limit: self.recent,
                     ..CaseFilter::default()
                 };
-                let cases = self.store.list_cases(&filter).map_err(|e| e.to_string())?;
+                // the index rows, unmasked: the clerk's own screen shows the name in full
+                let mut cases = Vec::new();
+                self.store
+                    .for_each_row(&filter, |r| {
+                        cases.push(r);
+                        Ok(())
+                    })
+                    .map_err(|e| e.to_string())?;
                 let rows = cases
                     .iter()
                     .map(|c| CaseRow {
                         number: c.number.clone(),
-                        date: c.date.map_or_else(String::new, |d| d.to_string()),
-                        name: c.name.clone(),
+                        date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
+                        name: c.applicant_name.clone(),
                         status: self.status_label(&c.status),
                         level: self.summary_results(q, c.questionnaire.as_deref(), &c.summary),
                         correction: strings::correction(

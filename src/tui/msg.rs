@@ -216,7 +216,7 @@ pub struct LoadedDraft {
     pub amends: Option<String>,
 }
 
-/// A case as the cases screen lists it (the name already masked).
+/// A case as the cases screen lists it (the name in full: the clerk's own screen).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseRow {
     pub number: String,
