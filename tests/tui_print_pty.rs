@@ -312,7 +312,7 @@ fn zmodem_to_a_terminal_that_never_answers_times_out_and_restores_the_screen() {
     s.parser.process(&first);
     // nobody answers (tmux, PuTTY): within the wizard's deadline (5 s) it gives up
     let t = Instant::now();
-    s.wait_for("没有应答 ZMODEM", Duration::from_secs(30));
+    s.wait_for("未应答 ZMODEM", Duration::from_secs(30));
     let took = t.elapsed();
     assert!(
         took >= Duration::from_secs(4),

@@ -731,3 +731,37 @@ pub fn more(lang: Lang, n: usize) -> String {
         Lang::En => format!("({n} more)"),
     }
 }
+
+/// Why a ZMODEM send did not happen, short enough for the status line, in `lang`.
+pub fn zmodem_failed(lang: Lang, e: &crate::print::zmodem::ZmodemError) -> String {
+    use crate::print::zmodem::ZmodemError as E;
+    match (e, lang) {
+        (E::NoAnswer { waited }, Lang::Zh) => format!(
+            "终端 {} 秒内未应答 ZMODEM（tmux、PuTTY 不支持），已取消",
+            waited.as_secs()
+        ),
+        (E::NoAnswer { waited }, Lang::En) => format!(
+            "no ZMODEM answer in {} s (tmux, PuTTY cannot): cancelled",
+            waited.as_secs()
+        ),
+        (E::Stalled { .. }, _) => lang
+            .pick(
+                "终端接收中途停止应答，已取消发送",
+                "the terminal stopped answering: sending cancelled",
+            )
+            .to_string(),
+        (E::Cancelled, _) => lang
+            .pick("终端取消了接收", "the terminal cancelled the transfer")
+            .to_string(),
+        (E::Skipped, _) => lang
+            .pick(
+                "终端跳过了这个文件（本机可能已有同名文件）",
+                "the terminal skipped the file (it may have one of that name)",
+            )
+            .to_string(),
+        (E::Interrupted, _) => lang
+            .pick("已按 Ctrl-C 取消发送", "sending cancelled with Ctrl-C")
+            .to_string(),
+        (other, _) => other.to_string(),
+    }
+}

@@ -208,7 +208,7 @@ fn send_by_zmodem<W: Write>(
             bytes: s.bytes,
             note: pdf.note,
         },
-        Err(e) => Msg::Failed(e.to_string()),
+        Err(e) => Msg::Failed(strings::zmodem_failed(lang, &e)),
     }
 }
 
