@@ -513,7 +513,14 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         &["cases", "list", "--format", "csv", "--lang", "en"],
     ));
     assert!(csv.lines().next().unwrap().contains("Category"), "{csv}");
-    assert!(csv.contains(",graduate,"), "{csv}");
+    // for people the labels; for scripts (--codes) the codes
+    assert!(csv.contains(",Graduate within two years,"), "{csv}");
+    let codes = ok(&run(
+        &data,
+        &cfg,
+        &["cases", "list", "--format", "csv", "--codes"],
+    ));
+    assert!(codes.contains(",graduate,"), "{codes}");
     let json = ok(&run(
         &data,
         &cfg,
@@ -527,9 +534,21 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         json!({"kind": "fact", "id": "category", "value": "graduate"})
     );
 
-    // export CSV: the subsidy's summary fact and results, and the unknown one's results
-    // as its records name them.
+    // export CSV for people: the subsidy's columns and values in words
     let csv = ok(&run(&data, &cfg, &["cases", "export", "--format", "csv"]));
+    let sb_line = csv.lines().find(|l| l.starts_with(&sb)).unwrap();
+    assert!(
+        csv.lines().next().unwrap().contains("人员类别")
+            && sb_line.contains("离校两年内高校毕业生"),
+        "{csv}"
+    );
+    // export CSV with --codes: the subsidy's summary fact and results, and the unknown
+    // one's results as its records name them.
+    let csv = ok(&run(
+        &data,
+        &cfg,
+        &["cases", "export", "--format", "csv", "--codes"],
+    ));
     let header: Vec<&str> = csv
         .lines()
         .next()
@@ -538,7 +557,7 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         .split(',')
         .collect();
     for col in [
-        "人员类别",
+        "category",
         "pathway",
         "months_granted",
         "subsidy_yuan",
@@ -556,7 +575,7 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         .split(',')
         .collect();
     assert_eq!(sb_row[col("subsidy_yuan")], "4800");
-    assert_eq!(sb_row[col("人员类别")], "graduate");
+    assert_eq!(sb_row[col("category")], "graduate");
     assert_eq!(sb_row[col("level")], "");
     let st_row: Vec<&str> = csv
         .lines()

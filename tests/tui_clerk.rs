@@ -263,6 +263,19 @@ fn search_finds_cases_and_drafts_in_full_newest_first() {
     r.send([Msg::Back]);
     assert_eq!(r.app.kind(), Kind::Search);
     assert_eq!(r.found().len(), 1);
+    // a name planted in the store with an escape and a bidi override shows made safe
+    let c = rusqlite::Connection::open(r.dir.path().join("data/guantong.db")).unwrap();
+    c.execute(
+        "UPDATE case_index SET applicant_name = ?1 WHERE number = ?2",
+        ["王\u{1b}]0;pwned\u{7}五\u{202e}", wang.as_str()],
+    )
+    .unwrap();
+    r.search("王");
+    let name = r.found()[0].1.clone();
+    assert!(
+        !name.contains('\u{1b}') && !name.contains('\u{202e}') && name.contains("<U+001B>"),
+        "{name:?}"
+    );
     // a draft found resumes
     r.search("韦小宝");
     r.send([Msg::Enter]);

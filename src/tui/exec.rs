@@ -205,8 +205,8 @@ impl Executor {
                             .as_ref()
                             .and_then(|n| d.answers.get(n))
                             .and_then(|v| v.as_str())
-                            // the clerk's own screen: in full
-                            .map(str::to_string),
+                            // the clerk's own screen: in full, made safe
+                            .map(|n| crate::safe::line(n).into_owned()),
                         answered: d.answers.len(),
                         in_use: leases
                             .get(&d.id)
@@ -264,7 +264,7 @@ impl Executor {
                     .map(|c| CaseRow {
                         number: c.number.clone(),
                         date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
-                        name: c.applicant_name.clone(),
+                        name: crate::safe::line(&c.applicant_name).into_owned(),
                         status: self.status_label(&c.status),
                         level: self.summary_results(q, c.questionnaire.as_deref(), &c.summary),
                         correction: strings::correction(

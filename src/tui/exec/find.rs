@@ -16,6 +16,11 @@ use crate::tui::msg::{Found, FoundRow, Msg};
 use crate::tui::strings;
 use crate::tui::widgets::field::halfwidth;
 
+/// One line of text from the store, terminal-safe.
+fn line(s: &str) -> String {
+    crate::safe::line(s).into_owned()
+}
+
 /// At most this many cases a search lists.
 const MAX_CASES: usize = 50;
 
@@ -98,11 +103,13 @@ impl Executor {
             when: r
                 .interview_date
                 .map_or_else(|| local_time(r.signed_at), |d| d.to_string()),
-            name: r.applicant_name.clone(),
-            id_number: r.applicant_id.clone().unwrap_or_default(),
+            // what the store holds is shown made safe: an escape or a bidi override in a
+            // planted name shows as <U+…>, as everywhere else
+            name: line(&r.applicant_name),
+            id_number: line(r.applicant_id.as_deref().unwrap_or_default()),
             status: self.status_label(&r.status),
-            summary: self.summary_results(q, r.questionnaire.as_deref(), &r.summary),
-            clerk: r.clerk_name.clone().unwrap_or_else(|| r.clerk.clone()),
+            summary: line(&self.summary_results(q, r.questionnaire.as_deref(), &r.summary)),
+            clerk: line(r.clerk_name.as_deref().unwrap_or(&r.clerk)),
             note: strings::correction(self.lang, r.amends.as_deref(), r.amended_by.as_deref()),
         }
     }
@@ -156,11 +163,11 @@ impl Executor {
                 FoundRow {
                     found: Found::Draft(d.id.clone()),
                     when: local_time(d.updated_at),
-                    name,
-                    id_number: id,
+                    name: line(&name),
+                    id_number: line(&id),
                     status: strings::draft_found(self.lang, d.answers.len()),
                     summary: String::new(),
-                    clerk: d.clerk.clone(),
+                    clerk: line(&d.clerk),
                     note: note.join("  "),
                 },
             ));
