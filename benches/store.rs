@@ -1,5 +1,6 @@
 //! Case-store benchmarks on 100,000 signed cases: list the newest 50, search by name and
-//! by ID number, export everything to CSV, one sign-off, one draft save.
+//! by ID number, export everything to CSV, one sign-off, one draft save; and the wizard's
+//! search (any part of an ID number, a short case number) as the clerk types.
 //!
 //! The store is built once per run in one transaction through the internal bulk API
 //! (`Store::sign_off_many`): each case is still evaluated, canonicalised, signed and
@@ -153,6 +154,34 @@ fn benches(c: &mut Criterion) {
                 })
                 .unwrap();
             assert!(!v.is_empty());
+            black_box(v)
+        })
+    });
+
+    // the wizard's search, as one keystroke runs it: cases (by the index) and drafts
+    let mut ex = guantong::tui::exec::Executor::new(
+        Store::open(store.dir()).unwrap(),
+        guantong::text::Lang::Zh,
+        date(2026, 6, 15),
+        None,
+    );
+    let part = id_for(fx.total / 2)[10..16].to_string();
+    g.bench_function("wizard_search_id_part", |b| {
+        b.iter(|| {
+            let reply = ex.run(
+                &fx.q,
+                guantong::tui::msg::Effect::Search(part.clone()),
+            );
+            assert!(
+                matches!(&reply, Some(guantong::tui::msg::Msg::Found { rows, .. }) if !rows.is_empty())
+            );
+            black_box(reply)
+        })
+    });
+    g.bench_function("resolve_short_number", |b| {
+        b.iter(|| {
+            let v = store.resolve_number("st-2026-1", 2026).unwrap();
+            assert_eq!(v.len(), 1);
             black_box(v)
         })
     });

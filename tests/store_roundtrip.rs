@@ -365,11 +365,35 @@ fn cli_round_trip_show_export_recheck() {
     );
     let csv = stdout(&o);
     assert_eq!(csv.lines().count(), 3);
+    // the result columns by their labels (the codes with --codes)
     assert!(
         csv.lines()
             .next()
             .unwrap()
-            .ends_with("level,fee_yuan,window_start,window_end")
+            .ends_with("可申报等级,评审费（元）,申报开始,申报截止"),
+        "{csv}"
+    );
+    let o = run(
+        &dir,
+        &cfg,
+        &[
+            "cases",
+            "export",
+            "--format",
+            "csv",
+            "--codes",
+            "--questionnaire",
+            qs,
+        ],
+    );
+    assert!(
+        stdout(&o)
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("level,fee_yuan,window_start,window_end"),
+        "{}",
+        stdout(&o)
     );
 
     // recheck under next year's rules: side by side, store untouched.
