@@ -88,7 +88,7 @@ fn draft_to_signed_case_in_every_format() {
     // Resume: same questionnaire, nothing dropped, values typed again.
     let loaded = store.load_draft(&d.id).unwrap();
     let r = loaded.resume(&q);
-    assert!(r.dropped.is_empty());
+    assert!(r.aside.is_empty());
     assert!(!r.questionnaire_changed);
     assert_eq!(
         r.answers.get("interview_date"),
@@ -169,7 +169,7 @@ fn draft_to_signed_case_in_every_format() {
 }
 
 #[test]
-fn resuming_under_a_changed_questionnaire_names_the_lost_facts() {
+fn resuming_under_a_changed_questionnaire_sets_unknown_facts_aside() {
     let dir = root().join("resume");
     let store = open_signing(&dir);
     let q = mini();
@@ -184,7 +184,12 @@ fn resuming_under_a_changed_questionnaire_names_the_lost_facts() {
     let q2 = questionnaire::load_file(&fixture("mini-v2.toml")).unwrap();
     let r = store.load_draft(&d.id).unwrap().resume(&q2);
     assert!(r.questionnaire_changed);
-    assert_eq!(r.dropped, vec!["works_in_baise".to_string()]);
+    // kept aside as stored, not used by the rules, nothing lost
+    assert_eq!(
+        r.aside.keys().collect::<Vec<_>>(),
+        vec![&"works_in_baise".to_string()]
+    );
+    assert_eq!(r.aside["works_in_baise"], Value::Bool(true));
     assert_eq!(r.answers.len(), 2);
 
     store.discard_draft(&d.id).unwrap();

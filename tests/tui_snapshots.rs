@@ -181,6 +181,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: Some("张*".into()),
                     answered: 12,
                     in_use: None,
+                    questionnaire: "baise-interconnection".into(),
+                    questionnaire_title: "百色".into(),
                 },
                 DraftRow {
                     id: "b2".into(),
@@ -191,6 +193,9 @@ fn screens() -> Vec<(&'static str, Setup)> {
                         who: "lisi".into(),
                         since: "2026-06-15 09:12".into(),
                     }),
+                    // another questionnaire's draft names it
+                    questionnaire: "example-flexible-employment-subsidy".into(),
+                    questionnaire_title: "示例：灵活就业补贴".into(),
                 },
             ]));
         }),
@@ -203,6 +208,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: "张*".into(),
                     status: "符合".into(),
                     level: "助理级".into(),
+                    questionnaire: "baise-interconnection".into(),
+                    questionnaire_title: "百色".into(),
                 },
                 CaseRow {
                     number: "BS-2026-000001".into(),
@@ -210,6 +217,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: "李**".into(),
                     status: "不符合".into(),
                     level: String::new(),
+                    questionnaire: "example-flexible-employment-subsidy".into(),
+                    questionnaire_title: "示例：灵活就业补贴".into(),
                 },
             ]));
         }),

@@ -52,7 +52,7 @@ const COLUMNS: &str = "seq, number, signed_at, interview_date, applicant_name, a
     questionnaire_id, status, summary, money, clerk, clerk_name, amends, results";
 
 /// The `WHERE` clause of `f` (from `WHERE 1`) and its arguments.
-fn filter_sql(f: &CaseFilter) -> (String, Vec<String>) {
+pub(super) fn filter_sql(f: &CaseFilter) -> (String, Vec<String>) {
     let mut sql = String::from(" WHERE 1");
     let mut args: Vec<String> = Vec::new();
     if let Some(d) = f.from {

@@ -3,13 +3,16 @@
 //!
 //! Tables: `drafts` (interviews in progress), `cases` (signed canonical records, append
 //! only, enforced by triggers), `case_index` (the columns `list` and `--search` read, so
-//! that listing never parses a record), `clerk_keys` (registered public keys), `meta`.
+//! that listing never parses a record), `questionnaires` (a copy of every questionnaire a
+//! draft or case was made under, see `copies`), `clerk_keys` (registered public keys),
+//! `meta`.
 //!
 //! By job: this file opens, creates and migrates the store; `schema` holds the migrations;
 //! `drafts` the interviews in progress; `signing` sign-off (numbering and appending, the
 //! sealing itself is [`crate::case::record`]'s); `index` the list and search rows;
 //! `records` reading the signed records back (the [`CaseLog`](crate::case::CaseLog) side).
 
+mod copies;
 mod drafts;
 mod index;
 mod records;
@@ -25,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use super::{OfficeCode, StoreError};
 
 pub use super::record::RawCase;
+pub use copies::KeptCopy;
 pub use index::IndexRow;
 use schema::MIGRATIONS;
 pub use schema::SCHEMA_VERSION;

@@ -1,6 +1,6 @@
 //! Sign-off: the record built ([`crate::case::signoff`]), numbered, placed in the chain and
-//! sealed ([`crate::case::record`]), then kept with its index row and the new chain head,
-//! in one transaction.
+//! sealed ([`crate::case::record`]), then kept with its index row, the new chain head and
+//! a copy of its questionnaire, in one transaction.
 
 use std::path::PathBuf;
 
@@ -139,6 +139,8 @@ impl Store {
         rec.origin = Some(mint.origin.clone());
         rec.office = Some(mint.office.to_string());
         let raw = record::seal(&mut rec, prev.as_ref(), key)?;
+        // the case is shown with its own questions whatever the catalogue holds later
+        self.keep_in(tx, s.questionnaire, rec.signed_at)?;
         tx.execute(
             "INSERT OR IGNORE INTO clerk_keys (public_key, os_user, display_name, registered_at)
              VALUES (?1, ?2, ?3, ?4)",
@@ -164,9 +166,9 @@ impl Store {
         tx.execute(
             "INSERT INTO case_index (seq, number, year, serial, signed_at, interview_date,
                 applicant_name, applicant_id, questionnaire_id, status, summary, money, clerk,
-                clerk_name, amends, results, summary_keys)
+                clerk_name, amends, results, summary_keys, questionnaire_sha256)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17)",
+                ?17, ?18)",
             params![
                 rec.seq,
                 rec.number,
@@ -184,7 +186,8 @@ impl Store {
                 rec.clerk.display_name,
                 rec.amends,
                 results,
-                keys
+                keys,
+                rec.questionnaire.sha256
             ],
         )
         .map_err(|e| self.sq(e))?;
