@@ -17,7 +17,7 @@ use crate::case::{CaseFilter, SignOff, Store, StoreError, draft_meta, duplicates
 use crate::eval::{self, Status, input, report};
 use crate::outfile::{OutFile, OutFileError};
 use crate::questionnaire::Questionnaire;
-use crate::questionnaire::catalogue::Catalogue;
+use crate::questionnaire::catalogue::{Catalogue, Lookup};
 use crate::text::Lang;
 
 #[derive(Args, Debug)]
@@ -254,13 +254,36 @@ fn catalogue(ctx: &super::Context) -> Result<Catalogue, Fail> {
     ctx.catalogue().ok_or(Fail(1))
 }
 
-/// The questionnaire to show or export a case with: its own (same id; the one given with
-/// `--questionnaire` first, then the catalogue's exact copy, then its newest version),
-/// or none, and then the rendering says which one it lacks.
+/// Open the store, and keep a copy of each catalogue questionnaire that drafts or cases
+/// from before the store kept copies were made under (an upgrade may replace the embedded
+/// one).
+fn open_store_with(data_dir: Option<PathBuf>, cat: &Catalogue) -> Result<Store, Fail> {
+    let store = open_store(data_dir)?;
+    // Best effort: a store opened read-only (an auditor's copy) is read all the same.
+    let _ = store.keep_referenced(cat.entries().iter().map(|e| &e.q), Timestamp::now());
+    Ok(store)
+}
+
+/// Adopt into `cat` the store's copies of the questionnaires `exact` names (by hash), and
+/// the newest copy of each of `ids` that config does not name; a copy that cannot be read
+/// is said (its cases are then shown as the catalogue can).
+fn adopt(store: &Store, cat: &mut Catalogue, exact: &[(String, String)], ids: &[String]) {
+    let mut problems = store.adopt_copies(cat, exact);
+    problems.extend(store.adopt_newest(cat, ids));
+    for e in problems {
+        warn!("guantong: {e}");
+    }
+}
+
+/// The questionnaire to show or export a case with: its own (the catalogue's or the
+/// store's copy, by hash), else the one given with `--questionnaire` when it has the same
+/// id, else the newest with that id, else none (and then the rendering says which one it
+/// lacks).
 fn case_questionnaire<'c>(cat: &'c Catalogue, id: &str, sha256: &str) -> Option<&'c Questionnaire> {
-    match cat.given() {
-        Some(g) if g.meta.id == id => Some(g),
-        _ => cat.find(id, sha256).questionnaire(),
+    match (cat.find(id, sha256), cat.given()) {
+        (Lookup::Exact(q), _) => Some(q),
+        (_, Some(g)) if g.meta.id == id => Some(g),
+        (l, _) => l.questionnaire(),
     }
 }
 
@@ -480,7 +503,14 @@ fn list(
         return Err(Fail(2));
     };
     let f = filter_of(&a.filter, limit)?;
-    let store = open_store(data_dir)?;
+    let mut cat = match a.format {
+        ListFormat::Json => None,
+        _ => Some(catalogue(ctx)?),
+    };
+    let store = match &cat {
+        Some(c) => open_store_with(data_dir, c)?,
+        None => open_store(data_dir)?,
+    };
     let rows = store.list_cases(&f).map_err(store_fail)?;
     let mut out = String::new();
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
@@ -493,15 +523,20 @@ fn list(
             return write_stdout(&out, Safe::Json);
         }
         ListFormat::Csv | ListFormat::Table => {
-            let cat = catalogue(ctx)?;
+            let mut cat = match cat.take() {
+                Some(c) => c,
+                None => catalogue(ctx)?,
+            };
             let table_fmt = matches!(a.format, ListFormat::Table);
+            let mut ids: Vec<String> = rows
+                .iter()
+                .filter_map(|r| r.questionnaire.clone())
+                .collect();
+            ids.sort();
+            ids.dedup();
+            // labels for questionnaires config no longer names: the store's copies
+            adopt(&store, &mut cat, &[], &ids);
             if table_fmt {
-                let mut ids: Vec<String> = rows
-                    .iter()
-                    .filter_map(|r| r.questionnaire.clone())
-                    .collect();
-                ids.sort();
-                ids.dedup();
                 warn_unknown(&ids, &cat, lang);
             }
             let cols = summary_columns(
@@ -619,10 +654,16 @@ fn show(
     ctx: &super::Context,
     lang: Lang,
 ) -> Result<ExitCode, Fail> {
-    let cat = catalogue(ctx)?;
-    let store = open_store(data_dir)?;
+    let mut cat = catalogue(ctx)?;
+    let store = open_store_with(data_dir, &cat)?;
     let rec = store.get_case(&a.number).map_err(store_fail)?;
     let r = &rec.questionnaire;
+    adopt(
+        &store,
+        &mut cat,
+        &[(r.id.clone(), r.sha256.clone())],
+        std::slice::from_ref(&r.id),
+    );
     let q = case_questionnaire(&cat, &r.id, &r.sha256);
     warn_questionnaire(&cat, &rec.number, &r.id, &r.version, lang, q.is_some());
     let f = match a.format {
@@ -785,9 +826,14 @@ fn export_cmd(
     let f = filter_of(&a.filter, 0)?;
     // the output first: a target that cannot be written is refused before any work
     let mut sink = Sink::new(a.output.as_deref())?;
-    let cat = catalogue(ctx)?;
-    let store = open_store(data_dir)?;
+    let mut cat = catalogue(ctx)?;
+    let store = open_store_with(data_dir, &cat)?;
     let ids = store.questionnaire_ids(&f).map_err(store_fail)?;
+    // every case with its own questionnaire: the store's copies of those config lacks
+    let refs = store.case_questionnaires(&f).map_err(store_fail)?;
+    let names: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+    adopt(&store, &mut cat, &refs, &names);
+    let cat = cat;
     let total: u64 = ids.iter().map(|(_, n)| *n as u64).sum();
     warn_unknown(
         &ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
@@ -930,12 +976,16 @@ fn recheck(
     ctx: &super::Context,
     lang: Lang,
 ) -> Result<ExitCode, Fail> {
-    let cat = catalogue(ctx)?;
+    let mut cat = catalogue(ctx)?;
     let mut f = filter_of(&a.filter, 0)?;
-    let store = open_store(data_dir)?;
-    // Each case under the newest version of its own questionnaire; with --questionnaire,
-    // only the cases of that one's id. Never a case under another questionnaire.
+    let store = open_store_with(data_dir, &cat)?;
+    // Each case under the newest version of its own questionnaire (config's, else the
+    // newest copy the store keeps); with --questionnaire, only the cases of that one's id.
+    // Never a case under another questionnaire.
     let ids = store.questionnaire_ids(&f).map_err(store_fail)?;
+    let names: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+    adopt(&store, &mut cat, &[], &names);
+    let cat = cat;
     let skipped: Vec<&(String, usize)> = match cat.given() {
         Some(g) => {
             f.questionnaire = Some(g.meta.id.clone());
@@ -1120,7 +1170,14 @@ fn drafts(
     }
     let list = store.list_drafts().map_err(store_fail)?;
     if let DraftsFormat::Json = a.format {
-        let cat = catalogue(ctx)?;
+        // each draft read with its own questionnaire: the store's copies of those config
+        // lacks
+        let mut cat = catalogue(ctx)?;
+        let _ = store.keep_referenced(cat.entries().iter().map(|e| &e.q), Timestamp::now());
+        let refs = store.draft_questionnaires().map_err(store_fail)?;
+        let mut ids: Vec<String> = refs.iter().map(|(id, _)| id.clone()).collect();
+        ids.dedup();
+        adopt(&store, &mut cat, &refs, &ids);
         let mut out = String::new();
         for d in &list {
             let followed = draft_meta::load_followed(&store, &d.id).map_err(store_fail)?;
@@ -1169,7 +1226,8 @@ fn drafts(
 /// question it is at, who has it open (if a running wizard does), every answer (fact =
 /// value), the facts that follow their default and the values those give now. Personal answers are masked unless
 /// `unmasked`: those the questionnaire marks personal (and its applicant's name and ID
-/// number); every text answer when the draft is from another questionnaire.
+/// number), those it does not know; every text answer when its questionnaire is not at
+/// hand ([`crate::case::model::is_personal`]).
 fn draft_json(
     d: &crate::case::Draft,
     q: Option<&Questionnaire>,
@@ -1184,16 +1242,8 @@ fn draft_json(
     };
     let name_fact = fact_of(q.and_then(|q| q.meta.applicant_name));
     let id_fact = fact_of(q.and_then(|q| q.meta.applicant_id));
-    let personal = |fact: &str| -> bool {
-        match q {
-            Some(q) => {
-                q.fact(fact).is_some_and(|f| f.personal)
-                    || name_fact.as_deref() == Some(fact)
-                    || id_fact.as_deref() == Some(fact)
-            }
-            None => true,
-        }
-    };
+    // answers the questionnaire does not know (kept aside) are personal too
+    let personal = |fact: &str| crate::case::model::is_personal(q, fact);
     let applicant_id = id_fact
         .as_ref()
         .and_then(|f| d.answers.get(f))
