@@ -384,7 +384,12 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
             }
             for (k, v) in &r.facts {
                 if q.fact(k).is_none() {
-                    answers.push(Row::Pair(k.clone(), json_plain(v)));
+                    // kept from a draft's other questionnaire or version, never evaluated
+                    let aside = l(
+                        "（不属于本问卷，未采用）",
+                        "(not in this questionnaire: not used)",
+                    );
+                    answers.push(Row::Pair(k.clone(), format!("{} {aside}", json_plain(v))));
                 }
             }
         }
