@@ -379,7 +379,8 @@ fn a_case_and_a_draft_of_the_example_live_on_when_its_file_is_gone() {
     assert!(!out.contains("按事实标识"), "{out}");
     let out = ok(&run(&data, &cfg, &["cases", "show", &case2]));
     assert!(
-        out.contains("former_employer") && !out.contains("示例公司"),
+        out.contains("former_employer: 示*** （不属于本问卷，未采用）")
+            && !out.contains("示例公司"),
         "{out}"
     );
     let out = ok(&run(&data, &cfg, &["cases", "show", &case2, "--unmasked"]));
