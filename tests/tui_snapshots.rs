@@ -3,6 +3,8 @@
 //! (2026-06-15) so nothing volatile reaches the screen. Also: the side panel at 100+
 //! columns, the too-small notice, resizes, ASCII borders and NO_COLOR styles.
 
+mod tui_common;
+
 use guantong::questionnaire;
 use guantong::text::Lang;
 use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, InUse, Msg};
@@ -34,7 +36,7 @@ fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
     }
 }
 
-const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
+const S2T: &[(&str, &str)] = tui_common::EXAMPLE_S2T;
 
 /// Start an interview and answer until `stop` is the question on screen.
 fn until(app: &mut App, stop: &str) {

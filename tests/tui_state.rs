@@ -2,6 +2,8 @@
 //! back and forward, answers set aside, defaults, invalid input, help, the blocker offer,
 //! review, resume, sign-off, and the effects `update` asks for.
 
+mod tui_common;
+
 use guantong::eval::Status;
 use guantong::questionnaire;
 use guantong::text::Lang;
@@ -58,7 +60,7 @@ fn script(app: &mut App, steps: &[(&str, &str)]) -> Vec<Effect> {
     fx
 }
 
-const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
+const S2T: &[(&str, &str)] = tui_common::EXAMPLE_S2T;
 
 fn start(app: &mut App) {
     assert_eq!(app.kind(), Kind::Home);
