@@ -7,6 +7,7 @@ mod tui_common;
 
 use guantong::questionnaire;
 use guantong::text::Lang;
+use guantong::tui::interview::Choice;
 use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, InUse, Msg};
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
@@ -233,7 +234,21 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     .into(),
             });
         }),
+        // several questionnaires: home offers the choice, and the choice itself
+        ("home_choices", |a| with_choices(a)),
+        ("choose", |a| {
+            with_choices(a);
+            send(a, [Msg::Char('4'), Msg::Enter]);
+        }),
     ]
+}
+
+/// The catalogue of an office with the example questionnaire beside the embedded one.
+fn with_choices(a: &mut App) {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("questionnaires/examples/flexible-employment-subsidy.toml");
+    let example = questionnaire::load_file(&example).expect("the example loads");
+    a.iv.choices = vec![Choice::of(&a.iv.q), Choice::of(&example)];
 }
 
 #[test]

@@ -332,7 +332,7 @@ pub const EN: Strings = Strings {
     foot_drafts: "digit select  Enter resume  x discard  Esc back",
     foot_cases: "digit select  Enter view  p printable  Esc back",
     foot_case: "Up/Down scroll  p printable  Esc back",
-    home_choose: "New interview under another questionnaire",
+    home_choose: "New interview: choose questionnaire",
     choose_title: "Choose a questionnaire for a new interview",
     choose_default: " (default)",
     foot_choose: "digit select  Enter start  Esc back",
@@ -472,13 +472,11 @@ pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
 }
 
 /// A draft resumed under another questionnaire than the one in use: its own id, the
-/// newest version.
+/// newest version (the notice's start must say it: a long one is cut at the end).
 pub fn draft_under(lang: Lang, title: &str, id: &str, version: &str) -> String {
     match lang {
-        Lang::Zh => format!("此草稿按其问卷「{title}」（{id} {version}）继续"),
-        Lang::En => {
-            format!("This draft goes on under its questionnaire \"{title}\" ({id} {version})")
-        }
+        Lang::Zh => format!("此草稿按其问卷继续：{title}（{id} {version}）"),
+        Lang::En => format!("This draft goes on under its questionnaire: {title} ({id} {version})"),
     }
 }
 

@@ -119,7 +119,6 @@ impl Home {
             labels.push(s.home_choose);
         }
         labels.push(s.home_quit);
-        let n = labels.len() as u16;
         let items: Vec<(String, String, Option<bool>)> = labels
             .iter()
             .enumerate()
@@ -129,10 +128,12 @@ impl Home {
             len: items.len(),
             ..self.list.clone()
         };
-        // wide enough for the longest item in either language
+        // wide enough for the longest item in either language; tall enough for every item
+        // (one that wraps takes two rows)
         let wide = if items.len() > ITEMS { 48 } else { 40 };
-        let at =
-            Rect::new(area.x + 2, y, area.width.saturating_sub(4).min(wide), n).intersection(area);
+        let width = area.width.saturating_sub(4).min(wide);
+        let n = ChoiceList::height(&items, usize::from(width)) as u16;
+        let at = Rect::new(area.x + 2, y, width, n).intersection(area);
         list.render(&items, at, buf, t);
         y += n + 1;
         if y < area.bottom() {

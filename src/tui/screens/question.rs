@@ -81,7 +81,8 @@ pub fn resume(iv: &mut Interview, d: &LoadedDraft) -> Step {
         let m = &u.0.meta;
         if m.id != iv.q.meta.id {
             let (title, id, version) = (m.title.get(iv.lang), &m.id, &m.version);
-            notice = Some(Notice::info(strings::draft_under(
+            // said as a warning: the questions are not the default's
+            notice = Some(Notice::error(strings::draft_under(
                 iv.lang, title, id, version,
             )));
         }
