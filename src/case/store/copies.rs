@@ -46,6 +46,18 @@ impl Store {
         q: &Questionnaire,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        // Looked up first: every draft save comes here, and the text (tens of kB) need not
+        // be bound for an insert that would be ignored.
+        let kept: bool = c
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM questionnaires WHERE sha256 = ?1)",
+                [&q.sha256],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sq(e))?;
+        if kept {
+            return Ok(false);
+        }
         let n = c
             .execute(
                 "INSERT OR IGNORE INTO questionnaires (sha256, id, version, file, source, kept_at)
