@@ -288,6 +288,60 @@ const VALUES: &[&str] = &[
     "\"(?P<x\"",
 ];
 
+/// Numbers put in place of a run of digits: edges of months, days, years and integers.
+const NUMBERS: &[&str] = &[
+    "0",
+    "00",
+    "1",
+    "2",
+    "12",
+    "13",
+    "28",
+    "29",
+    "30",
+    "31",
+    "32",
+    "59",
+    "99",
+    "1900",
+    "1970",
+    "2000",
+    "2100",
+    "9999",
+    "0000",
+    "10000",
+    "32767",
+    "32768",
+    "65536",
+    "2147483647",
+    "4294967296",
+    "9223372036854775807",
+    "9223372036854775808",
+];
+
+/// Operators of the expression language (and TOML's `=` and `.`), swapped for each other.
+const OPERATORS: &[&str] = &[
+    "<", ">", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "!", " in ", "?",
+];
+
+/// Runs of ASCII digits: (start, end).
+fn digit_runs(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let s = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            v.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    v
+}
+
 /// A generated hostile token: deep nesting, a very long line, a long run of an operator.
 fn generated(rng: &mut Rng) -> String {
     let depth = *rng.pick(&[10, 199, 200, 201, 1_000, 10_000]).unwrap_or(&10);
@@ -353,7 +407,7 @@ fn pos(rng: &mut Rng, b: &[u8]) -> usize {
 
 /// One mutation of `b` in place; returns its name for the report.
 fn mutate_once(rng: &mut Rng, b: &mut Vec<u8>, others: &[Seed]) -> String {
-    match rng.below(12) {
+    match rng.below(15) {
         0 if !b.is_empty() => {
             let i = rng.below(b.len());
             let bit = rng.below(8);
@@ -477,6 +531,34 @@ fn mutate_once(rng: &mut Rng, b: &mut Vec<u8>, others: &[Seed]) -> String {
             let what = format!("replace value at {s} with {:?}", &v[..v.len().min(40)]);
             b.splice(s + eq + 3..e, v.into_bytes());
             what
+        }
+        11 | 12 => {
+            // a run of digits (a number, a year, a month, a day) replaced by an edge value:
+            // the file most often still loads, and the evaluator meets the edge
+            let runs: Vec<(usize, usize)> = digit_runs(b);
+            let Some(&(s, e)) = rng.pick(&runs) else {
+                return "number (none)".into();
+            };
+            let n = *rng.pick(NUMBERS).unwrap_or(&"0");
+            b.splice(s..e, n.bytes());
+            format!("number at {s} -> {n}")
+        }
+        13 => {
+            // an operator swapped for another (the file most often still loads)
+            let ops: Vec<usize> = (0..b.len())
+                .filter(|i| OPERATORS.iter().any(|o| b[*i..].starts_with(o.as_bytes())))
+                .collect();
+            let Some(&at) = rng.pick(&ops) else {
+                return "operator (none)".into();
+            };
+            let old = OPERATORS
+                .iter()
+                .filter(|o| b[at..].starts_with(o.as_bytes()))
+                .max_by_key(|o| o.len())
+                .map_or(1, |o| o.len());
+            let new = *rng.pick(OPERATORS).unwrap_or(&"+");
+            b.splice(at..at + old, new.bytes());
+            format!("operator at {at} -> {new}")
         }
         _ => {
             // inside a quoted string (an expression, a template, a date): a token
@@ -896,6 +978,20 @@ fn hostile_inputs_never_panic() {
         }
         panic!("{} inputs panicked:{report}", failures.len());
     }
+}
+
+/// The harness can fail: a panic inside is caught and named, not lost.
+#[test]
+fn a_panic_is_caught_and_named() {
+    install_hook();
+    let r = guarded(|| {
+        let v: Vec<u8> = Vec::new();
+        let i = v.len() + 3;
+        std::hint::black_box(v[i]);
+    });
+    let msg = r.expect_err("the panic is caught");
+    assert!(msg.contains("index out of bounds"), "{msg}");
+    assert!(guarded(|| ()).is_ok());
 }
 
 /// The corpus reaches the deep parts: its questionnaires load (so mutations start inside
