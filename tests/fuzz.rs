@@ -989,7 +989,11 @@ fn hostile_inputs_never_panic() {
     drop(current_file);
     let _ = std::fs::remove_file(&current);
 
-    println!(
+    // written to stderr directly, not through println!, which the test harness keeps to
+    // itself unless the test fails: the figures belong in every run's log
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
         "fuzz: {n} inputs ({nq} questionnaires, {loaded} of them loaded, {:.1} s; {na} answers \
          files, {:.1} s) from {} + {} seeds, seed {seed:#x}, in {:.1} s: {} panics, {} over \
          {} s; slowest {:.0} ms: {}",
@@ -1005,8 +1009,9 @@ fn hostile_inputs_never_panic() {
         slowest.1
     );
     for (d, what) in &slow {
-        println!("  slow: {:.2} s: {what}", d.as_secs_f64());
+        let _ = writeln!(err, "  slow: {:.2} s: {what}", d.as_secs_f64());
     }
+    drop(err);
     if !failures.is_empty() {
         let mut report = String::new();
         for f in failures.iter().take(10) {

@@ -18,10 +18,13 @@ const FULL: &str = include_str!("../../tests/fuzz/corpus/questionnaire/full.toml
 fn fixed() -> &'static [Questionnaire] {
     static QS: OnceLock<Vec<Questionnaire>> = OnceLock::new();
     QS.get_or_init(|| {
-        [questionnaire::embedded(), questionnaire::load_str("full.toml", FULL)]
-            .into_iter()
-            .filter_map(Result::ok)
-            .collect()
+        [
+            questionnaire::embedded(),
+            questionnaire::load_str("full.toml", FULL),
+        ]
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect()
     })
 }
 
