@@ -15,6 +15,7 @@ pub mod log;
 pub mod model;
 pub mod office;
 pub mod outcome;
+pub mod privacy;
 pub mod record;
 pub mod signoff;
 pub mod store;

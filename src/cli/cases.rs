@@ -11,7 +11,8 @@ use jiff::civil::Date;
 use serde_json::Value as J;
 
 use super::Safe;
-use crate::case::export::{self, ExportFormat};
+use crate::case::export::{self, ExportFormat, Shown};
+use crate::case::privacy::{self, Policy};
 use crate::case::summary::{self, SummaryKind};
 use crate::case::{CaseFilter, SignOff, Store, StoreError, draft_meta, duplicates, lease, verify};
 use crate::eval::{self, Status, input, report};
@@ -264,6 +265,21 @@ fn case_questionnaire<'c>(cat: &'c Catalogue, id: &str, sha256: &str) -> Option<
     }
 }
 
+/// Masking policies ([`privacy::Policy`]), one per questionnaire (by its content hash;
+/// the conservative one for cases whose questionnaire is not at hand), made once per
+/// command rather than once per case.
+#[derive(Default)]
+struct Policies<'c> {
+    made: std::collections::HashMap<String, Policy<'c>>,
+}
+
+impl<'c> Policies<'c> {
+    fn get(&mut self, q: Option<&'c Questionnaire>) -> &Policy<'c> {
+        let key = q.map_or(String::new(), |q| q.sha256.clone());
+        self.made.entry(key).or_insert_with(|| Policy::new(q))
+    }
+}
+
 /// Say on stderr when a case is shown without its own questionnaire, or when the one
 /// given with `--questionnaire` is not the case's.
 fn warn_questionnaire(
@@ -481,7 +497,17 @@ fn list(
     };
     let f = filter_of(&a.filter, limit)?;
     let store = open_store(data_dir)?;
-    let rows = store.list_cases(&f).map_err(store_fail)?;
+    let cat = catalogue(ctx)?;
+    // A list is always masked: each row as its questionnaire's policy says.
+    let mut policies = Policies::default();
+    let mut rows = Vec::new();
+    store
+        .for_each_row(&f, |r| {
+            let q = r.questionnaire.as_deref().and_then(|id| cat.get(id));
+            rows.push(policies.get(q).mask_row(&r).summary());
+            Ok(())
+        })
+        .map_err(store_fail)?;
     let mut out = String::new();
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     match a.format {
@@ -493,7 +519,6 @@ fn list(
             return write_stdout(&out, Safe::Json);
         }
         ListFormat::Csv | ListFormat::Table => {
-            let cat = catalogue(ctx)?;
             let table_fmt = matches!(a.format, ListFormat::Table);
             if table_fmt {
                 let mut ids: Vec<String> = rows
@@ -797,6 +822,17 @@ fn export_cmd(
     let q_of = |rec: &crate::case::CaseRecord| {
         case_questionnaire(&cat, &rec.questionnaire.id, &rec.questionnaire.sha256)
     };
+    let mut policies = Policies::default();
+    // the fragment of one case, masked by its questionnaire's policy unless --unmasked
+    let mut fragment = |rec: &crate::case::CaseRecord, f: ExportFormat| {
+        let q = q_of(rec);
+        let shown = if a.unmasked {
+            Shown::Unmasked
+        } else {
+            Shown::Masked(policies.get(q))
+        };
+        export::render_fragment_with(rec, q, f, shown, lang)
+    };
     let pb = progress(total);
     let tick = || {
         if let Some(pb) = &pb {
@@ -813,20 +849,21 @@ fn export_cmd(
                 let (fact_ids, fact_labels): (Vec<String>, Vec<String>) = facts.into_iter().unzip();
                 sink.put(export::BOM)?;
                 sink.put(&export::csv_header(&fact_labels, &names, lang))?;
+                let mut row_policies = Policies::default();
                 store.for_each_row(&f, |r| {
                     tick();
-                    sink.put(&export::csv_row(&r, &fact_ids, &names, a.unmasked))
+                    let r = if a.unmasked {
+                        r
+                    } else {
+                        let q = r.questionnaire.as_deref().and_then(|id| cat.get(id));
+                        row_policies.get(q).mask_row(&r)
+                    };
+                    sink.put(&export::csv_row(&r, &fact_ids, &names))
                 })
             }
             ExportFormatArg::Json => store.for_each_case(&f, |rec| {
                 tick();
-                sink.put(&export::render_fragment(
-                    &rec,
-                    q_of(&rec),
-                    ExportFormat::Json,
-                    a.unmasked,
-                    lang,
-                ))
+                sink.put(&fragment(&rec, ExportFormat::Json))
             }),
             ExportFormatArg::Md => {
                 let mut first = true;
@@ -836,13 +873,7 @@ fn export_cmd(
                         sink.put("\n---\n\n")?;
                     }
                     first = false;
-                    sink.put(&export::render_fragment(
-                        &rec,
-                        q_of(&rec),
-                        ExportFormat::Markdown,
-                        a.unmasked,
-                        lang,
-                    ))
+                    sink.put(&fragment(&rec, ExportFormat::Markdown))
                 })
             }
             ExportFormatArg::Html => {
@@ -852,13 +883,7 @@ fn export_cmd(
                 ))?;
                 store.for_each_case(&f, |rec| {
                     tick();
-                    sink.put(&export::render_fragment(
-                        &rec,
-                        q_of(&rec),
-                        ExportFormat::Html,
-                        a.unmasked,
-                        lang,
-                    ))
+                    sink.put(&fragment(&rec, ExportFormat::Html))
                 })?;
                 sink.put(export::HTML_TAIL)
             }
@@ -1167,9 +1192,10 @@ fn drafts(
 
 /// One draft for `cases drafts --format json`: its id, applicant, times, clerk, the
 /// question it is at, who has it open (if a running wizard does), every answer (fact =
-/// value), the facts that follow their default and the values those give now. Personal answers are masked unless
-/// `unmasked`: those the questionnaire marks personal (and its applicant's name and ID
-/// number); every text answer when the draft is from another questionnaire.
+/// value), the facts that follow their default and the values those give now. Unless
+/// `unmasked`, answers are masked as a case's are ([`privacy`]): personal facts and those
+/// worked out from them, answers set aside by the branching, answers the questionnaire
+/// does not define, and every answer of a draft whose questionnaire is not at hand.
 fn draft_json(
     d: &crate::case::Draft,
     q: Option<&Questionnaire>,
@@ -1178,53 +1204,16 @@ fn draft_json(
     unmasked: bool,
 ) -> J {
     let q = q.filter(|q| q.meta.id == d.questionnaire_id);
-    let fact_of = |i: Option<u16>| -> Option<String> {
-        q.and_then(|q| i.and_then(|i| q.facts.get(usize::from(i))))
-            .map(|f| f.id.clone())
-    };
-    let name_fact = fact_of(q.and_then(|q| q.meta.applicant_name));
-    let id_fact = fact_of(q.and_then(|q| q.meta.applicant_id));
-    let personal = |fact: &str| -> bool {
-        match q {
-            Some(q) => {
-                q.fact(fact).is_some_and(|f| f.personal)
-                    || name_fact.as_deref() == Some(fact)
-                    || id_fact.as_deref() == Some(fact)
-            }
-            None => true,
-        }
-    };
-    let applicant_id = id_fact
-        .as_ref()
-        .and_then(|f| d.answers.get(f))
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
-    let mut answers = serde_json::Map::new();
-    for (k, v) in input::answers_to_json(&d.answers) {
-        let v = match v {
-            J::String(s) if !unmasked && personal(&k) => {
-                J::String(export::mask_value(&s, applicant_id.as_deref()))
-            }
-            v => v,
-        };
-        answers.insert(k, v);
-    }
-    let name = name_fact
-        .as_ref()
-        .and_then(|f| d.answers.get(f))
-        .and_then(|v| v.as_str())
-        .map(|n| {
-            if unmasked {
-                n.to_string()
-            } else {
-                crate::case::mask_name(n)
-            }
-        });
-    // the values the defaults give now, for the facts that follow them
+    let policy = Policy::new(q);
+    let raw = input::answers_to_json(&d.answers);
+    // the values the defaults give now, for the facts that follow them; and the answers
+    // the branching sets aside
     let mut derived = serde_json::Map::new();
+    let mut aside = std::collections::HashSet::new();
     if let Some(q) = q {
         // as stored, dates are strings: checked against the questionnaire first
         let ev = crate::eval::evaluate(q, &d.resume(q).answers, super::today());
+        aside.extend(ev.set_aside().map(|i| q.facts[usize::from(i)].id.clone()));
         for f in followed {
             let Some(v) = q
                 .fact_index(f)
@@ -1232,15 +1221,29 @@ fn draft_json(
             else {
                 continue;
             };
-            let v = match v.to_json() {
-                J::String(s) if !unmasked && personal(f) => {
-                    J::String(export::mask_value(&s, applicant_id.as_deref()))
-                }
-                v => v,
-            };
-            derived.insert(f.clone(), v);
+            derived.insert(f.clone(), v.to_json());
         }
     }
+    let (answers, derived) = if unmasked {
+        (raw.clone(), derived)
+    } else {
+        (
+            policy.mask_answers(&d.questionnaire_id, &raw, &aside),
+            policy.mask_answers(&d.questionnaire_id, &derived, &aside),
+        )
+    };
+    let name = q
+        .and_then(|q| q.meta.applicant_name)
+        .and_then(|i| q.and_then(|q| q.facts.get(usize::from(i))))
+        .and_then(|f| raw.get(&f.id))
+        .and_then(J::as_str)
+        .map(|n| {
+            if unmasked {
+                n.to_string()
+            } else {
+                privacy::mask_name(n)
+            }
+        });
     serde_json::json!({
         "id": d.id,
         "questionnaire": { "id": d.questionnaire_id, "version": d.questionnaire_version },
