@@ -43,6 +43,8 @@ fn scrub(s: &str, rec: &guantong::case::CaseRecord) -> String {
         .replace(origin, "ORIGIN")
         .replace(&rec.signature, "SIGNATURE")
         .replace(&format!("({user})"), "(CLERK)")
+        .replace(&format!("自称，{user}）"), "自称，CLERK）")
+        .replace(&format!("self-declared, {user})"), "self-declared, CLERK)")
         .replace(&format!("\"user\": \"{user}\""), "\"user\": \"CLERK\"")
         .replace(&format!("\"user\":\"{user}\""), "\"user\":\"CLERK\"")
         .replace(&format!(": {user}\n"), ": CLERK\n")

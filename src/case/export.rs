@@ -10,6 +10,7 @@ use super::model::CaseRecord;
 use super::privacy::{self, Policy};
 use super::store::IndexRow;
 use super::summary::{self, SummaryKind};
+use super::trust::{self, Pins};
 use crate::eval::{Status, input};
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
@@ -39,6 +40,16 @@ impl Shown<'_, '_> {
     }
 }
 
+/// How to render: masked or not, in which language, and with which keys pinned outside
+/// the store (a clerk's name is the administrator's where one is pinned, else it is
+/// marked self-declared; see [`crate::case::trust`]).
+#[derive(Clone, Copy)]
+pub struct Render<'a, 'q> {
+    pub shown: Shown<'a, 'q>,
+    pub pins: Option<&'a Pins>,
+    pub lang: Lang,
+}
+
 /// One case in `f`. Personal data is masked unless `unmasked`. `q` gives question texts
 /// and labels when it is the questionnaire the case was recorded with (same id), and
 /// decides what masking hides ([`privacy`]; without it, masking is conservative).
@@ -55,7 +66,16 @@ pub fn render_case(
     } else {
         Shown::Masked(&policy)
     };
-    render_case_with(rec, q, f, shown, lang)
+    render_case_with(
+        rec,
+        q,
+        f,
+        &Render {
+            shown,
+            pins: None,
+            lang,
+        },
+    )
 }
 
 /// [`render_case`] with the masking policy given (made once per questionnaire).
@@ -63,14 +83,14 @@ pub fn render_case_with(
     rec: &CaseRecord,
     q: Option<&Questionnaire>,
     f: ExportFormat,
-    shown: Shown,
-    lang: Lang,
+    how: &Render,
 ) -> String {
+    let lang = how.lang;
     // a whole document is a fragment with its wrapper (JSON alone is pretty-printed)
-    let fragment = || render_fragment_with(rec, q, f, shown, lang);
+    let fragment = || render_fragment_with(rec, q, f, how);
     match f {
         ExportFormat::Json => {
-            let j = serde_json::to_string_pretty(&case_json(rec, shown)).unwrap_or_default();
+            let j = serde_json::to_string_pretty(&case_json(rec, how)).unwrap_or_default();
             crate::safe::json(&j).into_owned() + "\n"
         }
         ExportFormat::Csv => {
@@ -109,7 +129,16 @@ pub fn render_fragment(
     } else {
         Shown::Masked(&policy)
     };
-    render_fragment_with(rec, q, f, shown, lang)
+    render_fragment_with(
+        rec,
+        q,
+        f,
+        &Render {
+            shown,
+            pins: None,
+            lang,
+        },
+    )
 }
 
 /// [`render_fragment`] with the masking policy given (made once per questionnaire).
@@ -117,20 +146,21 @@ pub fn render_fragment_with(
     rec: &CaseRecord,
     q: Option<&Questionnaire>,
     f: ExportFormat,
-    shown: Shown,
-    lang: Lang,
+    how: &Render,
 ) -> String {
     match f {
-        ExportFormat::Html => view(rec, q, shown, lang).html(),
-        ExportFormat::Markdown => view(rec, q, shown, lang).markdown(),
+        ExportFormat::Html => view(rec, q, how).html(),
+        ExportFormat::Markdown => view(rec, q, how).markdown(),
         ExportFormat::Json => {
-            let j = serde_json::to_string(&case_json(rec, shown)).unwrap_or_default();
+            let j = serde_json::to_string(&case_json(rec, how)).unwrap_or_default();
             crate::safe::json(&j).into_owned() + "\n"
         }
-        ExportFormat::Text => view(rec, q, shown, lang).text(),
+        ExportFormat::Text => view(rec, q, how).text(),
         ExportFormat::Csv => {
-            let row = index_row_of(rec);
-            let row = match shown {
+            let mut row = index_row_of(rec);
+            row.clerk_name =
+                clerk_name_cell(how.pins, &row.clerk, row.clerk_name.as_deref(), how.lang);
+            let row = match how.shown {
                 Shown::Unmasked => row,
                 Shown::Masked(p) => p.mask_row(&row),
             };
@@ -139,16 +169,47 @@ pub fn render_fragment_with(
     }
 }
 
+/// A clerk's name for a CSV cell: the administrator's where one is pinned for `user`,
+/// else their own marked self-declared (`李四（自称）`, `Li Si (self-declared)`).
+pub fn clerk_name_cell(
+    pins: Option<&Pins>,
+    user: &str,
+    display: Option<&str>,
+    lang: Lang,
+) -> Option<String> {
+    let named = match pins {
+        Some(p) => p.clerk_name(user, display),
+        None => display.map(|d| (d.to_string(), true)),
+    };
+    named.map(|(n, self_declared)| match (self_declared, lang) {
+        (false, _) => n,
+        (true, Lang::Zh) => format!("{n}（自称）"),
+        (true, Lang::En) => format!("{n} (self-declared)"),
+    })
+}
+
 /// The record as JSON. In full it carries its hash and signature; masked ([`privacy`])
 /// it says so and carries neither, nor the previous record's hash: each would confirm a
-/// guess at the unmasked record offline.
-pub fn case_json(rec: &CaseRecord, shown: Shown) -> J {
+/// guess at the unmasked record offline. Beside the record as signed, `signer` says the
+/// name to show for its clerk and whether it is only self-declared.
+pub fn case_json(rec: &CaseRecord, how: &Render) -> J {
+    let shown = how.shown;
+    let named = match how.pins {
+        Some(p) => p.clerk_name(&rec.clerk.user, rec.clerk.display_name.as_deref()),
+        None => rec.clerk.display_name.clone().map(|d| (d, true)),
+    };
+    let signer = serde_json::json!({
+        "user": rec.clerk.user,
+        "name": named.as_ref().map(|n| n.0.clone()),
+        "name_self_declared": named.as_ref().is_some_and(|n| n.1),
+    });
     let r = match shown {
         Shown::Unmasked => rec.clone(),
         Shown::Masked(p) => p.mask_record(rec),
     };
     let mut v = serde_json::to_value(&r).unwrap_or(J::Null);
     if let J::Object(o) = &mut v {
+        o.insert("signer".into(), signer);
         if shown.masked() {
             o.insert("masked".into(), J::Bool(true));
             if let Some(J::Object(prev)) = o.get_mut("prev") {
@@ -327,7 +388,8 @@ fn json_plain(v: &J) -> String {
     }
 }
 
-fn view(rec: &CaseRecord, q: Option<&Questionnaire>, shown: Shown, lang: Lang) -> View {
+fn view(rec: &CaseRecord, q: Option<&Questionnaire>, how: &Render) -> View {
+    let (shown, lang) = (how.shown, how.lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     let r = match shown {
         Shown::Unmasked => rec.clone(),
@@ -497,10 +559,12 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, shown: Shown, lang: Lang) -
     let mut sign = vec![
         Row::Pair(
             l("经办人", "Clerk"),
-            match &r.clerk.display_name {
-                Some(n) => format!("{n} ({})", r.clerk.user),
-                None => r.clerk.user.clone(),
-            },
+            trust::clerk_label(
+                how.pins,
+                &r.clerk.user,
+                r.clerk.display_name.as_deref(),
+                lang,
+            ),
         ),
         Row::Pair(l("签发时间", "Signed at"), r.signed_at.to_string()),
         Row::Pair(
