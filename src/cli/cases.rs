@@ -507,9 +507,10 @@ fn summary_columns<'a>(
     cols
 }
 
-/// Say which questionnaires some listed cases were made under are not known (their
-/// summaries are shown as codes).
-fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang) {
+/// Say which questionnaires some listed cases were made under are not known: their
+/// summaries are shown as codes, and masked output masks them whole (nothing says which
+/// of their values are personal).
+fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang, masked: bool) {
     let missing: Vec<&str> = ids
         .iter()
         .map(String::as_str)
@@ -518,13 +519,21 @@ fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang) {
     if !missing.is_empty() {
         warn!(
             "{}",
-            match lang {
-                Lang::Zh => format!(
+            match (lang, masked) {
+                (Lang::Zh, false) => format!(
                     "注意：问卷 {} 不在问卷目录中（配置 questionnaires 或 --questionnaire），其案件的摘要按代码显示",
                     missing.join(", ")
                 ),
-                Lang::En => format!(
+                (Lang::Zh, true) => format!(
+                    "注意：问卷 {} 不在问卷目录中（配置 questionnaires 或 --questionnaire），无从得知其案件中哪些是个人信息，脱敏时除结论外一律隐去",
+                    missing.join(", ")
+                ),
+                (Lang::En, false) => format!(
                     "note: questionnaire(s) {} not known (config `questionnaires` or --questionnaire): their cases' summaries are shown as codes",
+                    missing.join(", ")
+                ),
+                (Lang::En, true) => format!(
+                    "note: questionnaire(s) {} not known (config `questionnaires` or --questionnaire): nothing says which of their cases' values are personal, so masking hides all but the verdict",
                     missing.join(", ")
                 ),
             }
@@ -589,7 +598,7 @@ fn list(
                     .collect();
                 ids.sort();
                 ids.dedup();
-                warn_unknown(&ids, &cat, lang);
+                warn_unknown(&ids, &cat, lang, true);
             }
             let cols = summary_columns(
                 rows.iter()
@@ -897,6 +906,7 @@ fn export_cmd(
         &ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
         &cat,
         lang,
+        !a.unmasked,
     );
     let q_of = |rec: &crate::case::CaseRecord| {
         case_questionnaire(&cat, &rec.questionnaire.id, &rec.questionnaire.sha256)
