@@ -476,8 +476,8 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         stderr(&o)
     );
     assert!(out.contains("人员类别: 离校两年内高校毕业生"), "{out}");
-    // A case whose questionnaire config does not name: shown with the store's copy of
-    // its own, nothing lost.
+    // A case whose questionnaire config does not name: shown, and masked, with the store's
+    // copy of its own, nothing lost.
     let o = run(&data, &cfg, &["cases", "show", &st]);
     let out = ok(&o);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
@@ -499,6 +499,7 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         sb_line.contains("离校两年内高校毕业生") && sb_line.contains("4800"),
         "{sb_line}"
     );
+    // mini's case: its copy says which of its values are personal (none of these)
     let st_line = out.lines().find(|l| l.starts_with(&st)).unwrap();
     assert!(
         st_line.contains("技能人才申报职称") && st_line.contains("中级"),
@@ -525,8 +526,19 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         json!({"kind": "fact", "id": "category", "value": "graduate"})
     );
 
-    // export CSV: the subsidy's summary fact and results, and mini's from its copy.
-    let csv = ok(&run(&data, &cfg, &["cases", "export", "--format", "csv"]));
+    // export CSV: the subsidy's summary fact and results, and mini's from its copy (its
+    // masking policy too).
+    let masked = ok(&run(&data, &cfg, &["cases", "export", "--format", "csv"]));
+    let st_masked = masked.lines().find(|l| l.starts_with(&st)).unwrap();
+    assert!(
+        st_masked.contains(",skill_to_title,") && st_masked.contains(",intermediate,230,"),
+        "{st_masked}"
+    );
+    let csv = ok(&run(
+        &data,
+        &cfg,
+        &["cases", "export", "--format", "csv", "--unmasked"],
+    ));
     let header: Vec<&str> = csv
         .lines()
         .next()

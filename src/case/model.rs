@@ -308,14 +308,8 @@ pub struct CaseFilter {
     pub limit: usize,
 }
 
-/// Mask a person's name: the first character kept (张三丰 -> 张**).
+/// Mask a person's name: the first character kept and a fixed `**` (张三丰 -> 张**,
+/// 张三 -> 张**), so that the name's length does not show. See [`super::privacy`].
 pub fn mask_name(name: &str) -> String {
-    let mut chars = name.trim().chars();
-    match chars.next() {
-        None => String::new(),
-        Some(first) => {
-            let rest = chars.count().max(1);
-            format!("{first}{}", "*".repeat(rest))
-        }
-    }
+    super::privacy::mask_name(name)
 }
