@@ -593,3 +593,35 @@ fn drafts_and_cases_from_before_copies() {
     assert!(w.app.iv.aside.is_empty());
     assert!(w.notice().contains(EX_ID), "{}", w.notice());
 }
+
+#[test]
+fn verify_names_an_index_row_pointing_at_another_copy() {
+    key_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let store = open_signing(&data);
+    let q = mini();
+    let rec = store
+        .sign_off(&request(&q, "eligible.toml", "张三"))
+        .unwrap();
+    assert_eq!(
+        store.questionnaire_copy(&q.sha256).unwrap().unwrap().sha256,
+        q.sha256,
+        "kept at sign-off"
+    );
+    let (n, problems) = guantong::case::verify(&store, || {}).unwrap();
+    assert_eq!((n, problems.len()), (1, 0), "{problems:?}");
+    // The listing's pointer to the copy is checked against the signed record.
+    let c = rusqlite::Connection::open(data.join("guantong.db")).unwrap();
+    c.execute(
+        "UPDATE case_index SET questionnaire_sha256 = ?1 WHERE number = ?2",
+        [&example().sha256, &rec.number],
+    )
+    .unwrap();
+    let (_, problems) = guantong::case::verify(&store, || {}).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].detail.contains("questionnaire_sha256"),
+        "{problems:?}"
+    );
+}

@@ -186,6 +186,10 @@ fn index_differences(ix: &super::store::IndexCheck, rec: &CaseRecord) -> Vec<&'s
         r.questionnaire.as_deref() == Some(rec.questionnaire.id.as_str()),
         "questionnaire_id",
     );
+    check(
+        ix.questionnaire_sha256.as_deref() == Some(rec.questionnaire.sha256.as_str()),
+        "questionnaire_sha256",
+    );
     check(r.status == rec.status(), "status");
     check(r.summary == entries, "summary");
     check(ix.summary_keys == summary::keys(&entries), "summary_keys");

@@ -213,7 +213,8 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {COLUMNS}, summary_keys, year, serial FROM case_index WHERE seq = ?1"
+                "SELECT {COLUMNS}, summary_keys, year, serial, questionnaire_sha256 FROM case_index
+                 WHERE seq = ?1"
             ))
             .map_err(|e| self.sq(e))?;
         let mut rows = st.query([seq]).map_err(|e| self.sq(e))?;
@@ -246,6 +247,7 @@ impl Store {
                 summary_keys: g(14).unwrap_or_default(),
                 year: n(15),
                 serial: n(16),
+                questionnaire_sha256: g(17),
                 row,
             });
         }
@@ -283,4 +285,6 @@ pub(crate) struct IndexCheck {
     pub summary_keys: String,
     pub year: Option<i64>,
     pub serial: Option<i64>,
+    /// Which copy of its questionnaire the case's listing reads (schema 4).
+    pub questionnaire_sha256: Option<String>,
 }
