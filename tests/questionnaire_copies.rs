@@ -58,11 +58,13 @@ fn clock() -> Clock {
 }
 
 /// The clerk's key for the sign-offs run in this process: one directory for every test in
-/// this file (the variable is process-wide).
+/// this file (the variable is process-wide), under cargo's scratch directory for tests.
 fn key_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let root = std::env::temp_dir().join(format!("guantong-copies-{}", std::process::id()));
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("questionnaire_copies");
+        // a run before this one left its receipts: start afresh
+        let _ = std::fs::remove_dir_all(&root);
         let cfg = fixed_config(&root);
         use_config(&cfg);
         cfg
