@@ -547,6 +547,8 @@ fn every_row_is_numbered_and_two_digits_select_row_twelve() {
             answered: i,
             in_use: None,
             amends: None,
+            questionnaire: "baise-interconnection".into(),
+            questionnaire_title: "百色".into(),
         })
         .collect();
     r.app.update(Msg::Drafts(rows));

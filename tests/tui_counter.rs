@@ -655,6 +655,8 @@ fn item6_digits_select_everywhere_and_are_text_in_a_field() {
         status: "符合".into(),
         level: String::new(),
         correction: String::new(),
+        questionnaire: "counter".into(),
+        questionnaire_title: "counter".into(),
     };
     d.app.update(Msg::Cases(vec![
         row("BS-2026-000002"),

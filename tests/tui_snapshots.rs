@@ -3,8 +3,11 @@
 //! (2026-06-15) so nothing volatile reaches the screen. Also: the side panel at 100+
 //! columns, the too-small notice, resizes, ASCII borders and NO_COLOR styles.
 
+mod tui_common;
+
 use guantong::questionnaire;
 use guantong::text::Lang;
+use guantong::tui::interview::Choice;
 use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, Found, FoundRow, InUse, LoadedDraft, Msg};
 use guantong::tui::screens::first_run::FirstRun;
 use guantong::tui::script::{answer_keys, current_fact};
@@ -35,7 +38,7 @@ fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
     }
 }
 
-const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
+const S2T: &[(&str, &str)] = tui_common::EXAMPLE_S2T;
 
 /// Start an interview and answer until `stop` is the question on screen.
 fn until(app: &mut App, stop: &str) {
@@ -183,6 +186,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     answered: 12,
                     in_use: None,
                     amends: Some("BS-2026-000001".into()),
+                    questionnaire: "baise-interconnection".into(),
+                    questionnaire_title: "百色".into(),
                 },
                 DraftRow {
                     id: "b2".into(),
@@ -194,6 +199,9 @@ fn screens() -> Vec<(&'static str, Setup)> {
                         since: "2026-06-15 09:12:05".into(),
                     }),
                     amends: None,
+                    // another questionnaire's draft names it
+                    questionnaire: "example-flexible-employment-subsidy".into(),
+                    questionnaire_title: "示例：灵活就业补贴".into(),
                 },
             ]));
         }),
@@ -207,6 +215,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     status: "符合".into(),
                     level: "助理级".into(),
                     correction: "更正 BS-2026-000001".into(),
+                    questionnaire: "baise-interconnection".into(),
+                    questionnaire_title: "百色".into(),
                 },
                 CaseRow {
                     number: "BS-2026-000001".into(),
@@ -215,6 +225,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     status: "不符合".into(),
                     level: String::new(),
                     correction: "已更正为 BS-2026-000002".into(),
+                    questionnaire: "example-flexible-employment-subsidy".into(),
+                    questionnaire_title: "示例：灵活就业补贴".into(),
                 },
             ]));
         }),
@@ -277,7 +289,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                 answers: b.iv.answers.clone(),
                 followed: b.iv.followed.iter().cloned().collect(),
                 current: None,
-                dropped: vec![],
+                aside: Default::default(),
+                under: None,
                 questionnaire_changed: false,
                 renamed: vec![],
                 amends: Some("BS-451002-2026-000003".into()),
@@ -298,6 +311,12 @@ fn screens() -> Vec<(&'static str, Setup)> {
             a.update(Msg::Enter);
             send(a, "4510".chars().map(Msg::Char));
             send(a, [Msg::Enter, Msg::Enter]);
+        }),
+        // several questionnaires: home offers the choice, and the choice itself
+        ("home_choices", |a| with_choices(a)),
+        ("choose", |a| {
+            with_choices(a);
+            send(a, [Msg::Char('4'), Msg::Enter]);
         }),
     ]
 }
@@ -336,6 +355,14 @@ fn found_rows() -> Vec<FoundRow> {
             note: String::new(),
         },
     ]
+}
+
+/// The catalogue of an office with the example questionnaire beside the embedded one.
+fn with_choices(a: &mut App) {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("questionnaires/examples/flexible-employment-subsidy.toml");
+    let example = questionnaire::load_file(&example).expect("the example loads");
+    a.iv.choices = vec![Choice::of(&a.iv.q), Choice::of(&example)];
 }
 
 #[test]

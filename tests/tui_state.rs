@@ -3,6 +3,8 @@
 //! review, resume, sign-off, and the effects `update` asks for.
 
 use guantong::config::PrintTo;
+mod tui_common;
+
 use guantong::eval::Status;
 use guantong::questionnaire;
 use guantong::text::Lang;
@@ -59,7 +61,7 @@ fn script(app: &mut App, steps: &[(&str, &str)]) -> Vec<Effect> {
     fx
 }
 
-const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
+const S2T: &[(&str, &str)] = tui_common::EXAMPLE_S2T;
 
 fn start(app: &mut App) {
     assert_eq!(app.kind(), Kind::Home);
@@ -540,6 +542,8 @@ fn quit_saves_the_draft_and_resume_continues() {
         answered: 5,
         in_use: None,
         amends: None,
+        questionnaire: "baise-interconnection".into(),
+        questionnaire_title: "百色".into(),
     }]));
     assert_eq!(b.update(Msg::Enter), vec![Effect::LoadDraft("d9".into())]);
     b.update(Msg::DraftLoaded(Box::new(LoadedDraft {
@@ -547,7 +551,8 @@ fn quit_saves_the_draft_and_resume_continues() {
         answers: answers.clone(),
         followed: followed.clone(),
         current: current.clone(),
-        dropped: vec![],
+        aside: Default::default(),
+        under: None,
         questionnaire_changed: false,
         renamed: vec![],
         amends: None,
@@ -571,6 +576,8 @@ fn drafts_discard_needs_two_presses() {
         answered: 1,
         in_use: None,
         amends: None,
+        questionnaire: "baise-interconnection".into(),
+        questionnaire_title: "百色".into(),
     }]));
     assert!(a.update(Msg::Char('x')).is_empty());
     assert_eq!(
@@ -591,6 +598,8 @@ fn home_quit_and_cases() {
         status: "符合".into(),
         level: "助理级".into(),
         correction: String::new(),
+        questionnaire: "baise-interconnection".into(),
+        questionnaire_title: "百色".into(),
     }]));
     assert_eq!(
         a.update(Msg::Enter),

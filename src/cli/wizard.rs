@@ -1,12 +1,14 @@
 //! `guantong` with no subcommand: the interview wizard. Settles the questionnaire (checked
 //! first; problems printed as `check` prints them), the config file, the language, the
-//! borders and the case store, then hands the terminal to `tui`.
+//! borders and the case store, then hands the terminal to `tui` with the catalogue (what
+//! home offers to choose from, what drafts resume under).
 
 use std::process::ExitCode;
 
 use clap::Args;
 
 use crate::case::Store;
+use crate::tui::interview::Choice;
 use crate::tui::{self, App, Clock, Theme};
 
 #[derive(Args, Debug)]
@@ -59,6 +61,11 @@ pub fn run(a: WizardArgs, ctx: &super::Context) -> ExitCode {
         today,
         now: jiff::Timestamp::now(),
     };
+    // Drafts and cases from before the store kept copies: keep their questionnaire while
+    // it is at hand (an upgrade may replace the embedded one).
+    if let Err(e) = store.keep_referenced(catalogue.entries().iter().map(|e| &e.q), clock.now) {
+        warn!("guantong: {e}");
+    }
     let theme = Theme::from_env(a.ascii || config.ascii());
     // until the clerk's name, the office code and the office's name are known, the
     // first-run screen asks for them (the code prefilled from the environment or the store)
@@ -78,6 +85,7 @@ pub fn run(a: WizardArgs, ctx: &super::Context) -> ExitCode {
         )
     });
     let mut app = App::new(q, lang, theme, clock);
+    app.iv.choices = catalogue.choices().into_iter().map(Choice::of).collect();
     app.print_to = config.print_to.unwrap_or_default();
     app.printer = config.printer().map(String::from);
     if let Some(f) = first_run {
@@ -85,6 +93,7 @@ pub fn run(a: WizardArgs, ctx: &super::Context) -> ExitCode {
     }
     let mut exec =
         tui::exec::Executor::new(store, lang, today, config.clerk_name().map(String::from));
+    exec.catalogue = Some(catalogue);
     exec.print = tui::exec::print::Setup {
         to: app.print_to,
         printer: app.printer.clone(),

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use crate::config::PrintTo;
+use crate::questionnaire::Questionnaire;
 use crate::value::Answers;
 
 /// One input to `App::update`. Keys are mapped to these by `keys::map`; the screens decide
@@ -85,6 +86,9 @@ pub enum Msg {
     },
     /// The clerk's name and office were written to the config file (its path).
     ClerkSaved(String),
+    /// The questionnaire chosen at home, to start a new interview under (the answer to
+    /// `StartUnder`).
+    StartUnder(Under),
 }
 
 impl Msg {
@@ -106,6 +110,7 @@ impl Msg {
                 | Msg::Printed { .. }
                 | Msg::Sent { .. }
                 | Msg::ClerkSaved(_)
+                | Msg::StartUnder(_)
         )
     }
 }
@@ -154,6 +159,9 @@ pub enum Effect {
         office_code: String,
         office_name: String,
     },
+    /// A new interview under the questionnaire with this id, chosen at home (answered
+    /// with `StartUnder`).
+    StartUnder(String),
     Quit,
 }
 
@@ -166,6 +174,20 @@ pub struct SignOffRequest {
     pub pledge_confirmed_at: Timestamp,
     /// The case this one corrects.
     pub amends: Option<String>,
+    /// Answers the questionnaire does not use (kept from a draft): recorded with the
+    /// case, as personal data, never evaluated.
+    pub aside: Answers,
+}
+
+/// A questionnaire handed to the wizard by the run loop (a draft's own, one chosen at
+/// home). Two are equal when their texts are.
+#[derive(Clone, Debug)]
+pub struct Under(pub Box<Questionnaire>);
+
+impl PartialEq for Under {
+    fn eq(&self, other: &Under) -> bool {
+        self.0.sha256 == other.0.sha256
+    }
 }
 
 /// An earlier case of the same applicant, as the sign-off shows it (labels, not codes).
@@ -190,6 +212,10 @@ pub struct DraftRow {
     pub in_use: Option<InUse>,
     /// The case the draft corrects.
     pub amends: Option<String>,
+    /// The id of the questionnaire it was made under, and that questionnaire's title (the
+    /// id when it is not at hand).
+    pub questionnaire: String,
+    pub questionnaire_title: String,
 }
 
 /// Who has a draft open elsewhere, and since when (local time, `YYYY-MM-DD HH:MM:SS`).
@@ -206,8 +232,12 @@ pub struct LoadedDraft {
     /// Facts that follow their default.
     pub followed: Vec<String>,
     pub current: Option<String>,
-    /// Answers the questionnaire no longer accepts.
-    pub dropped: Vec<String>,
+    /// Answers the questionnaire does not know or no longer accepts: kept aside, as
+    /// stored.
+    pub aside: Answers,
+    /// The questionnaire the draft goes on under, when it is not the one in use (the
+    /// draft's own, or the newest version of its id).
+    pub under: Option<Under>,
     /// The draft was started with another version of the questionnaire.
     pub questionnaire_changed: bool,
     /// Answers carried over by the questionnaire's migrations (`old → new`).
@@ -226,6 +256,10 @@ pub struct CaseRow {
     pub level: String,
     /// `更正 …` / `已更正为 …`, or empty.
     pub correction: String,
+    /// The id of the questionnaire it was made under, and that questionnaire's title (the
+    /// id when it is not at hand).
+    pub questionnaire: String,
+    pub questionnaire_title: String,
 }
 
 /// What a search result opens.

@@ -117,7 +117,8 @@ pub struct Strings {
     // notices
     pub saved_to: &'static str,
     pub error: &'static str,
-    pub draft_dropped: &'static str,
+    /// Answers the draft's questionnaire does not know or accept: kept aside.
+    pub draft_aside: &'static str,
     pub draft_renamed: &'static str,
     pub draft_changed: &'static str,
     // footers
@@ -137,6 +138,12 @@ pub struct Strings {
     pub foot_search: &'static str,
     pub foot_print: &'static str,
     pub foot_first: &'static str,
+    // questionnaires: the choice at home, answers set aside
+    pub home_choose: &'static str,
+    pub choose_title: &'static str,
+    pub choose_default: &'static str,
+    pub foot_choose: &'static str,
+    pub review_aside: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -247,7 +254,7 @@ pub const ZH: Strings = Strings {
     first_later: "未保存：案件上暂记系统用户名；签字归档须先有办公室代码",
     saved_to: "已写出",
     error: "错误",
-    draft_dropped: "草稿中有回答与当前问卷不符，已略去",
+    draft_aside: "草稿中有回答不属于此问卷，已原样保留（不采用，见审阅）",
     draft_renamed: "草稿按新版问卷换算了回答，请核对",
     draft_changed: "问卷在草稿保存后已更新，请在审阅中核对回答",
     foot_home: "数字 选中  Enter 确认  q 退出",
@@ -266,6 +273,11 @@ pub const ZH: Strings = Strings {
     foot_search: "输入即查找  上下键 选中  Enter 打开  Esc 返回",
     foot_print: "数字 选中  Enter 确认  Esc 取消",
     foot_first: "Tab 下一项  Enter 确认  Esc 以后再说",
+    home_choose: "选择问卷新建面谈",
+    choose_title: "选择问卷，新建面谈",
+    choose_default: "（默认）",
+    foot_choose: "数字 选中  Enter 开始面谈  Esc 返回",
+    review_aside: "不属于本问卷的回答（已保留，不采用）",
 };
 
 pub const EN: Strings = Strings {
@@ -376,7 +388,7 @@ pub const EN: Strings = Strings {
     first_later: "Not saved: cases show the OS user for now; signing needs an office code",
     saved_to: "Written",
     error: "Error",
-    draft_dropped: "Some answers in the draft do not fit this questionnaire and were left out",
+    draft_aside: "Some answers in the draft are not this questionnaire's: kept as they were (not used; see the review)",
     draft_renamed: "Answers were carried over to the new questionnaire version; check them",
     draft_changed: "The questionnaire changed since the draft was saved; check the answers in review",
     foot_home: "digit select  Enter confirm  q quit",
@@ -395,6 +407,11 @@ pub const EN: Strings = Strings {
     foot_search: "type to find  Up/Down select  Enter open  Esc back",
     foot_print: "digit select  Enter confirm  Esc cancel",
     foot_first: "Tab next  Enter confirm  Esc later",
+    home_choose: "New interview: choose questionnaire",
+    choose_title: "Choose a questionnaire for a new interview",
+    choose_default: " (default)",
+    foot_choose: "digit select  Enter start  Esc back",
+    review_aside: "Answers not in this questionnaire (kept, not used)",
 };
 
 pub fn strings(lang: Lang) -> &'static Strings {
@@ -529,6 +546,43 @@ pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
     }
 }
 
+/// A draft resumed under another questionnaire than the one in use: its own id, the
+/// newest version (the notice's start must say it: a long one is cut at the end).
+pub fn draft_under(lang: Lang, title: &str, id: &str, version: &str) -> String {
+    match lang {
+        Lang::Zh => format!("此草稿按其问卷继续：{title}（{id} {version}）"),
+        Lang::En => format!("This draft goes on under its questionnaire: {title} ({id} {version})"),
+    }
+}
+
+/// The questionnaire a draft or case belongs to, after its row.
+pub fn row_questionnaire(lang: Lang, title: &str) -> String {
+    match lang {
+        Lang::Zh => format!("  〔{title}〕"),
+        Lang::En => format!("  [{title}]"),
+    }
+}
+
+/// A draft whose questionnaire neither the catalogue nor the store has.
+pub fn draft_no_questionnaire(lang: Lang, draft: &str, id: &str, version: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "草稿 {draft} 是按问卷 {id} {version} 记录的，问卷目录和案件库中都没有这份问卷；未打开，草稿原样保留"
+        ),
+        Lang::En => format!(
+            "draft {draft} was made under questionnaire {id} {version}, which neither the catalogue nor the store has: not opened, the draft is kept as it is"
+        ),
+    }
+}
+
+/// A questionnaire chosen at home that is no longer at hand.
+pub fn no_questionnaire(lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::Zh => format!("问卷目录中没有问卷 {id}"),
+        Lang::En => format!("the catalogue has no questionnaire {id}"),
+    }
+}
+
 pub fn article_sep(lang: Lang) -> &'static str {
     lang.pick("、", ", ")
 }
@@ -576,13 +630,13 @@ pub fn already_corrected(lang: Lang, number: &str, newer: &str) -> String {
     }
 }
 
-pub fn correct_elsewhere(lang: Lang, number: &str, theirs: &str, ours: &str) -> String {
+pub fn correct_elsewhere(lang: Lang, number: &str, questionnaire: &str) -> String {
     match lang {
         Lang::Zh => format!(
-            "案件 {number} 按问卷 {theirs} 记录，当前用的是 {ours}：请用 --questionnaire {theirs} 打开面谈助手后再更正"
+            "案件 {number} 所用的问卷 {questionnaire} 不在问卷目录中，也没有副本，无法在此更正"
         ),
         Lang::En => format!(
-            "case {number} was recorded under questionnaire {theirs}, not {ours}: start the wizard with --questionnaire {theirs} to correct it"
+            "case {number} was recorded under questionnaire {questionnaire}, which is neither configured nor kept in the store: it cannot be corrected here"
         ),
     }
 }

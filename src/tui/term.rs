@@ -130,7 +130,13 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
                     } => {
                         ex.remember(PrintTo::Zmodem);
                         let lang = app.iv.lang;
-                        Some(send_by_zmodem(&mut terminal, &ex, &app.iv.q, lang, &number))
+                        Some(send_by_zmodem(
+                            &mut terminal,
+                            &mut ex,
+                            &app.iv.q,
+                            lang,
+                            &number,
+                        ))
                     }
                     fx => ex.run(&app.iv.q, fx),
                 };
@@ -152,7 +158,7 @@ fn event_loop(app: &mut App, exec: &Arc<Mutex<Executor>>) -> io::Result<()> {
 /// back whole afterwards, whatever happened.
 fn send_by_zmodem<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<W>>,
-    ex: &Executor,
+    ex: &mut Executor,
     q: &Questionnaire,
     lang: Lang,
     number: &str,

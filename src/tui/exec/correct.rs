@@ -1,6 +1,7 @@
-//! Correcting a signed case: a draft holding the case's answers as signed (carried over to
-//! this questionnaire's version), remembered as the correction of that case; signing it
-//! records it as amending the original.
+//! Correcting a signed case: a draft holding the case's answers as signed, under the case's
+//! own questionnaire (the newest version of its id, the answers carried over to it),
+//! remembered as the correction of that case; signing it records it as amending the
+//! original.
 
 use jiff::Timestamp;
 
@@ -8,25 +9,18 @@ use super::Executor;
 use crate::case::{Draft, draft_meta};
 use crate::eval::{self, Source, input};
 use crate::questionnaire::Questionnaire;
-use crate::tui::msg::{LoadedDraft, Msg};
+use crate::tui::msg::{LoadedDraft, Msg, Under};
 use crate::tui::strings;
 use crate::value::Answers;
 
 impl Executor {
     pub(super) fn correct(&mut self, q: &Questionnaire, number: &str) -> Result<Msg, String> {
+        let current_sha = q.sha256.clone();
         let err = |e: crate::case::StoreError| e.to_string();
         let rec = self.store.get_case(number).map_err(err)?;
         // a case is corrected once: a second correction corrects the correction
         if let Some(newer) = rec.amended_by.last() {
             return Err(strings::already_corrected(self.lang, &rec.number, newer));
-        }
-        if rec.questionnaire.id != q.meta.id {
-            return Err(strings::correct_elsewhere(
-                self.lang,
-                &rec.number,
-                &rec.questionnaire.id,
-                &q.meta.id,
-            ));
         }
         // a correction of it already begun: go on with that one
         for d in self.store.list_drafts().map_err(err)? {
@@ -44,6 +38,19 @@ impl Executor {
                 };
             }
         }
+        // the case's own questionnaire: the newest version of its id (config's, else the
+        // store's copies), as a draft resumes
+        let lang = self.lang;
+        let r = &rec.questionnaire;
+        let refs = [(r.id.clone(), r.sha256.clone())];
+        let Some(cq) = self
+            .known(q, &refs, std::slice::from_ref(&r.id))
+            .get(&r.id)
+            .cloned()
+        else {
+            return Err(strings::correct_elsewhere(lang, &rec.number, &r.id));
+        };
+        let q = &cq;
         let mut d = Draft::new(q, &self.clerk_user, Timestamp::now());
         // the answers as signed, under the version they were signed with: resuming
         // carries them over to this one
@@ -56,19 +63,23 @@ impl Executor {
             .collect();
         let r = d.resume(q);
         let (answers, followed) = follow_defaults(q, r.answers, self.today);
-        d.answers = answers;
-        d.questionnaire_version = q.meta.version.clone();
-        d.questionnaire_sha256 = q.sha256.clone();
+        // what this version no longer takes stays with the draft, as stored
+        let mut kept = answers.clone();
+        kept.extend(r.aside.clone());
+        d.answers = kept;
+        d.go_on_under(q);
         self.lease(&d.id, false).map_err(err)?;
-        self.store.save_draft(&d).map_err(err)?;
+        self.store.save_draft_with(&d, q).map_err(err)?;
         draft_meta::save_followed(&self.store, &d.id, &followed).map_err(err)?;
         draft_meta::save_amends(&self.store, &d.id, &rec.number).map_err(err)?;
+        let under = (q.sha256 != current_sha).then(|| Under(Box::new(q.clone())));
         let loaded = LoadedDraft {
             id: d.id.clone(),
-            answers: d.answers.clone(),
+            answers,
             followed,
             current: None,
-            dropped: r.dropped,
+            aside: r.aside,
+            under,
             questionnaire_changed: r.questionnaire_changed,
             renamed: r.renamed,
             amends: Some(rec.number.clone()),

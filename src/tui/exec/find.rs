@@ -1,6 +1,7 @@
 //! The search on the home screen: signed cases and drafts by the applicant's name, any part
 //! of the ID number, the case number (or a short form of it) or a date, newest first, with
-//! the full name and ID number (the clerk's own screen).
+//! the full name and ID number (the clerk's own screen), each labelled by its own
+//! questionnaire.
 
 use std::collections::BTreeSet;
 
@@ -12,20 +13,22 @@ use crate::case::{CaseFilter, draft_meta, lease};
 use crate::dates::local_time;
 use crate::eval::input;
 use crate::questionnaire::Questionnaire;
+use crate::text::Lang;
 use crate::tui::msg::{Found, FoundRow, Msg};
 use crate::tui::strings;
 use crate::tui::widgets::field::halfwidth;
 
-/// One line of text from the store, terminal-safe.
+/// At most this many cases a search lists.
+const MAX_CASES: usize = 50;
+
+/// One line of text from the store, terminal-safe: an escape or a bidi override in a
+/// planted name shows as `<U+…>`, as everywhere else.
 fn line(s: &str) -> String {
     crate::safe::line(s).into_owned()
 }
 
-/// At most this many cases a search lists.
-const MAX_CASES: usize = 50;
-
 impl Executor {
-    pub(super) fn search(&self, q: &Questionnaire, query: &str) -> Result<Msg, String> {
+    pub(super) fn search(&mut self, q: &Questionnaire, query: &str) -> Result<Msg, String> {
         let err = |e: crate::case::StoreError| e.to_string();
         // as typed at the counter: full-width digits are digits; in an ID number spaces
         // do not count
@@ -37,7 +40,6 @@ impl Executor {
         {
             text = compact;
         }
-        let mut rows: Vec<(Timestamp, FoundRow)> = Vec::new();
         if text.is_empty() {
             return Ok(Msg::Found {
                 query: query.to_string(),
@@ -45,12 +47,6 @@ impl Executor {
             });
         }
         let day = input::parse_date(&text);
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut add = |r: IndexRow, rows: &mut Vec<(Timestamp, FoundRow)>| {
-            if seen.insert(r.number.clone()) {
-                rows.push((r.signed_at, self.found_case(q, &r)));
-            }
-        };
         let mut filters = Vec::new();
         match day {
             // a date: the cases interviewed that day
@@ -81,15 +77,31 @@ impl Executor {
                 });
             }
         }
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut cases: Vec<IndexRow> = Vec::new();
         for f in &filters {
             self.store
                 .for_each_row(f, |r| {
-                    add(r, &mut rows);
+                    if seen.insert(r.number.clone()) {
+                        cases.push(r);
+                    }
                     Ok(())
                 })
                 .map_err(err)?;
         }
-        rows.extend(self.found_drafts(q, &text, day)?);
+        let mut rows = self.found_drafts(q, &text, day)?;
+        let mut ids: Vec<String> = cases
+            .iter()
+            .filter_map(|c| c.questionnaire.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let lang = self.lang;
+        let cat = self.known(q, &[], &ids);
+        for r in &cases {
+            let cq = r.questionnaire.as_deref().and_then(|id| cat.get(id));
+            rows.push((r.signed_at, found_case(cq, r, lang)));
+        }
         rows.sort_by_key(|r| std::cmp::Reverse(r.0));
         Ok(Msg::Found {
             query: query.to_string(),
@@ -97,51 +109,51 @@ impl Executor {
         })
     }
 
-    fn found_case(&self, q: &Questionnaire, r: &IndexRow) -> FoundRow {
-        FoundRow {
-            found: Found::Case(r.number.clone()),
-            when: r
-                .interview_date
-                .map_or_else(|| local_time(r.signed_at), |d| d.to_string()),
-            // what the store holds is shown made safe: an escape or a bidi override in a
-            // planted name shows as <U+…>, as everywhere else
-            name: line(&r.applicant_name),
-            id_number: line(r.applicant_id.as_deref().unwrap_or_default()),
-            status: self.status_label(&r.status),
-            summary: line(&self.summary_results(q, r.questionnaire.as_deref(), &r.summary)),
-            clerk: line(r.clerk_name.as_deref().unwrap_or(&r.clerk)),
-            note: strings::correction(self.lang, r.amends.as_deref(), r.amended_by.as_deref()),
-        }
-    }
-
     /// Drafts whose applicant's name or ID number holds `text`, or that were worked on
-    /// (or hold an interview) on `day`.
+    /// (or hold an interview) on `day`; each read with its own questionnaire.
     fn found_drafts(
-        &self,
+        &mut self,
         q: &Questionnaire,
         text: &str,
         day: Option<jiff::civil::Date>,
     ) -> Result<Vec<(Timestamp, FoundRow)>, String> {
-        let drafts = self.store.list_drafts().map_err(|e| e.to_string())?;
-        let leases = lease::live(&self.store, &self.alive).map_err(|e| e.to_string())?;
-        let fact = |i: Option<u16>| i.and_then(|i| q.facts.get(usize::from(i))).map(|f| &f.id);
-        let (name_fact, id_fact) = (fact(q.meta.applicant_name), fact(q.meta.applicant_id));
-        let interview = q.fact("interview_date").map(|f| &f.id);
-        let answer = |d: &crate::case::Draft, f: Option<&String>| -> String {
-            f.and_then(|f| d.answers.get(f))
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+        let err = |e: crate::case::StoreError| e.to_string();
+        let drafts = self.store.list_drafts().map_err(err)?;
+        let leases = lease::live(&self.store, &self.alive).map_err(err)?;
+        let amends: Vec<Option<String>> = drafts
+            .iter()
+            .map(|d| draft_meta::load_amends(&self.store, &d.id).ok().flatten())
+            .collect();
+        let refs = self.store.draft_questionnaires().map_err(err)?;
+        let mut ids: Vec<String> = refs.iter().map(|(id, _)| id.clone()).collect();
+        ids.dedup();
+        let (lang, token) = (self.lang, self.holder.token.clone());
+        let cat = self.known(q, &refs, &ids);
         let lower = text.to_lowercase();
         let mut out = Vec::new();
-        for d in &drafts {
-            let (name, id) = (answer(d, name_fact), answer(d, id_fact));
+        for (d, amends) in drafts.iter().zip(amends) {
+            let dq = cat
+                .find(&d.questionnaire_id, &d.questionnaire_sha256)
+                .questionnaire();
+            let fact = |i: Option<u16>| {
+                i.and_then(|i| dq?.facts.get(usize::from(i)))
+                    .map(|f| f.id.clone())
+            };
+            let answer = |f: Option<String>| -> String {
+                f.and_then(|f| d.answers.get(&f).and_then(|v| v.as_str()).map(String::from))
+                    .unwrap_or_default()
+            };
+            let name = answer(fact(dq.and_then(|dq| dq.meta.applicant_name)));
+            let id = answer(fact(dq.and_then(|dq| dq.meta.applicant_id)));
             let hit = match day {
                 Some(day) => {
+                    let interview = answer(
+                        dq.and_then(|dq| dq.fact("interview_date"))
+                            .map(|f| f.id.clone()),
+                    );
                     crate::dates::local_date(d.updated_at) == day
                         || crate::dates::local_date(d.created_at) == day
-                        || input::parse_date(&answer(d, interview)) == Some(day)
+                        || input::parse_date(&interview) == Some(day)
                 }
                 None => name.contains(text) || id.to_lowercase().contains(&lower),
             };
@@ -149,14 +161,11 @@ impl Executor {
                 continue;
             }
             let mut note = Vec::new();
-            if let Some(a) = draft_meta::load_amends(&self.store, &d.id).ok().flatten() {
-                note.push(strings::correction(self.lang, Some(&a), None));
+            if let Some(a) = amends {
+                note.push(strings::correction(lang, Some(&a), None));
             }
-            if let Some(l) = leases
-                .get(&d.id)
-                .filter(|l| l.holder.token != self.holder.token)
-            {
-                note.push(strings::in_use(self.lang, &Self::in_use(l)));
+            if let Some(l) = leases.get(&d.id).filter(|l| l.holder.token != token) {
+                note.push(strings::in_use(lang, &Self::in_use(l)));
             }
             out.push((
                 d.updated_at,
@@ -165,7 +174,7 @@ impl Executor {
                     when: local_time(d.updated_at),
                     name: line(&name),
                     id_number: line(&id),
-                    status: strings::draft_found(self.lang, d.answers.len()),
+                    status: strings::draft_found(lang, d.answers.len()),
                     summary: String::new(),
                     clerk: line(&d.clerk),
                     note: note.join("  "),
@@ -173,5 +182,31 @@ impl Executor {
             ));
         }
         Ok(out)
+    }
+}
+
+/// A signed case found, labelled by its own questionnaire `cq` when it is at hand.
+fn found_case(cq: Option<&Questionnaire>, r: &IndexRow, lang: Lang) -> FoundRow {
+    use crate::case::summary::{SummaryKind, display};
+    let summary = r
+        .summary
+        .iter()
+        .filter(|v| v.kind == SummaryKind::Result)
+        .map(|v| display(cq, v.kind, &v.id, &v.value, lang))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    FoundRow {
+        found: Found::Case(r.number.clone()),
+        when: r
+            .interview_date
+            .map_or_else(|| local_time(r.signed_at), |d| d.to_string()),
+        name: line(&r.applicant_name),
+        id_number: line(r.applicant_id.as_deref().unwrap_or_default()),
+        status: crate::eval::Status::parse(&r.status)
+            .map_or(r.status.clone(), |s| s.label(lang).to_string()),
+        summary: line(&summary),
+        clerk: line(r.clerk_name.as_deref().unwrap_or(&r.clerk)),
+        note: strings::correction(lang, r.amends.as_deref(), r.amended_by.as_deref()),
     }
 }

@@ -107,27 +107,26 @@ impl Executor {
         }
     }
 
-    fn receipt(&self, q: &Questionnaire, number: &str) -> Result<crate::print::doc::Doc, String> {
+    /// The receipt of case `number`, worded by the case's own questionnaire.
+    fn receipt(
+        &mut self,
+        q: &Questionnaire,
+        number: &str,
+    ) -> Result<crate::print::doc::Doc, String> {
         let rec = self.store.get_case(number).map_err(|e| e.to_string())?;
-        let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
-        Ok(crate::receipt::build(
-            &rec,
-            qq,
-            self.print.office_name.as_deref(),
-            self.lang,
-        ))
+        let (lang, office) = (self.lang, self.print.office_name.clone());
+        let qq = self.case_questionnaire(q, &rec);
+        Ok(crate::receipt::build(&rec, qq, office.as_deref(), lang))
     }
 
     /// The receipt of case `number` as an HTML page.
-    pub fn receipt_html(&self, q: &Questionnaire, number: &str) -> Result<String, String> {
-        Ok(crate::print::html::render(
-            &self.receipt(q, number)?,
-            self.lang,
-        ))
+    pub fn receipt_html(&mut self, q: &Questionnaire, number: &str) -> Result<String, String> {
+        let doc = self.receipt(q, number)?;
+        Ok(crate::print::html::render(&doc, self.lang))
     }
 
     /// The receipt of case `number` as a one-page PDF, kept in `printouts/`.
-    pub fn receipt_pdf(&self, q: &Questionnaire, number: &str) -> Result<ReceiptPdf, String> {
+    pub fn receipt_pdf(&mut self, q: &Questionnaire, number: &str) -> Result<ReceiptPdf, String> {
         let doc = self.receipt(q, number)?;
         let search = match &self.print.font {
             Some(f) => FontSearch::file(f),

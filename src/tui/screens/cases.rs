@@ -90,6 +90,10 @@ impl Cases {
                         "{}  {}  {}  {} {}",
                         c.number, c.date, c.name, c.status, c.level
                     );
+                    if super::names_questionnaire(iv, &c.questionnaire) {
+                        let row_q = strings::row_questionnaire(iv.lang, &c.questionnaire_title);
+                        row = row.trim_end().to_string() + &row_q;
+                    }
                     if !c.correction.is_empty() {
                         row = format!("{}  {}", row.trim_end(), c.correction);
                     }

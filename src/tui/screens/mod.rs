@@ -6,6 +6,7 @@
 //! and its strings.
 
 pub mod cases;
+pub mod choose;
 pub mod drafts;
 pub mod first_run;
 pub mod help;
@@ -42,6 +43,7 @@ pub enum Screen {
     Signed(signoff::Signed),
     Search(search::Search),
     FirstRun(first_run::FirstRun),
+    Choose(choose::Choose),
 }
 
 /// Which screen, without its state (for tests, the footer and the header).
@@ -58,6 +60,7 @@ pub enum Kind {
     Signed,
     Search,
     FirstRun,
+    Choose,
 }
 
 /// Drawn over the current screen, taking the keys until closed: only what the clerk opened
@@ -174,6 +177,7 @@ impl Screen {
             Screen::Signed(_) => Kind::Signed,
             Screen::Search(_) => Kind::Search,
             Screen::FirstRun(_) => Kind::FirstRun,
+            Screen::Choose(_) => Kind::Choose,
         }
     }
 
@@ -218,6 +222,7 @@ impl Screen {
             Screen::Signed(s) => s.update(msg, iv),
             Screen::Search(s) => s.update(msg, iv),
             Screen::FirstRun(s) => s.update(msg, iv),
+            Screen::Choose(s) => s.update(msg, iv),
         }
     }
 
@@ -241,6 +246,7 @@ impl Screen {
             Screen::Signed(s) => s.render(iv, t, area, buf),
             Screen::Search(s) => return s.render(iv, t, area, buf),
             Screen::FirstRun(s) => return s.render(iv, t, area, buf),
+            Screen::Choose(s) => s.render(iv, t, area, buf),
         }
         None
     }
@@ -259,8 +265,15 @@ impl Screen {
             Screen::Signed(_) => s.foot_signed,
             Screen::Search(_) => s.foot_search,
             Screen::FirstRun(_) => s.foot_first,
+            Screen::Choose(_) => s.foot_choose,
         }
     }
+}
+
+/// A row of a draft or case made under questionnaire `id` names it: when it is not the
+/// default, or when there are several to choose from.
+fn names_questionnaire(iv: &Interview, id: &str) -> bool {
+    iv.choices.len() > 1 || id != iv.default_questionnaire().meta.id
 }
 
 /// A titled list of rows from the store (drafts, cases): "loading" until the store answers,

@@ -67,7 +67,7 @@ impl Search {
                     None => Step::stay(),
                 };
             }
-            Msg::Back => return Step::go(Screen::Home(Home::at(home::SEARCH))),
+            Msg::Back => return Step::go(Screen::Home(Home::at(home::search_item(iv)))),
             Msg::Help => return Step::help(),
             other => {
                 let before = self.query.value();
