@@ -18,6 +18,7 @@ pub mod print;
 pub mod questionnaire;
 pub mod safe;
 pub mod scenario;
+pub mod server;
 pub mod text;
 pub mod tui;
 pub mod value;

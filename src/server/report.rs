@@ -1,0 +1,1 @@
+//! The monthly report (filled in below).
