@@ -11,7 +11,11 @@
 //! office_code = "451002"     # this store's office (GUANTONG_OFFICE overrides it)
 //! questionnaires = ["subsidy.toml", "/etc/guantong/questionnaires"]  # files or directories
 //! default_questionnaire = "flexible-employment-subsidy"              # an id among them
+//! server = "postgresql://gt_451002@db.bureau.example/guantong?sslmode=verify-full"
+//! id_hash_key = "/etc/guantong/id-hash.key"  # the bureau's ID-hash key file (a path)
 //! ```
+//!
+//! `server` never holds a password (it goes in `~/.pgpass`): one is refused here.
 //!
 //! Relative paths in `questionnaires` are relative to the config file's directory.
 
@@ -36,6 +40,10 @@ pub struct Config {
     pub questionnaires: Vec<PathBuf>,
     /// The id of the questionnaire to use when none is given on the command line.
     pub default_questionnaire: Option<String>,
+    /// The bureau's server (a PostgreSQL URL without a password).
+    pub server: Option<String>,
+    /// The file holding the bureau's ID-hash key.
+    pub id_hash_key: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -73,6 +81,16 @@ const KEYS: &[(&str, &str, &str)] = &[
         "default_questionnaire",
         "默认问卷的 id（文字）",
         "the id of the default questionnaire (a string)",
+    ),
+    (
+        "server",
+        "全局服务器的 PostgreSQL 地址，不含密码（密码写在 ~/.pgpass）",
+        "the bureau's server, a PostgreSQL URL without a password (passwords go in ~/.pgpass)",
+    ),
+    (
+        "id_hash_key",
+        "身份证号哈希密钥文件（路径）",
+        "the ID-hash key file (a path)",
     ),
 ];
 
@@ -208,6 +226,31 @@ impl Config {
                 return Err(bad());
             };
             match key.as_str() {
+                "server" => {
+                    // a password here would sit in a file copied and pasted around
+                    let has_password = text
+                        .split_once("://")
+                        .and_then(|(_, rest)| rest.split('/').next())
+                        .and_then(|auth| auth.rsplit_once('@'))
+                        .is_some_and(|(user, _)| user.contains(':'))
+                        || text.contains("password=");
+                    if has_password {
+                        // named, not repeated: the message must not print the password
+                        let mut e = bad();
+                        if let ConfigError::Value { value, .. } = &mut e {
+                            *value = "\"postgresql://…:…@…\"".into();
+                        }
+                        return Err(e);
+                    }
+                    c.server = Some(text.to_string())
+                }
+                "id_hash_key" => {
+                    let p = PathBuf::from(text);
+                    c.id_hash_key = Some(match path.parent() {
+                        Some(base) if p.is_relative() => base.join(p),
+                        _ => p,
+                    })
+                }
                 "office_code" => c.office_code = Some(text.to_string()),
                 "default_questionnaire" => c.default_questionnaire = Some(text.to_string()),
                 "clerk_name" => c.clerk_name = Some(text.to_string()),
@@ -368,6 +411,28 @@ mod tests {
         ));
         let c = Config::parse(p, "lang = \"zh-CN\"").unwrap();
         assert_eq!(c.lang, Some(Lang::Zh));
+    }
+
+    #[test]
+    fn server_urls_never_hold_a_password() {
+        let p = Path::new("c.toml");
+        let c = Config::parse(
+            p,
+            "server = \"postgresql://gt_451002@db/guantong?sslmode=verify-full\"\nid_hash_key = \"k\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.server.as_deref(),
+            Some("postgresql://gt_451002@db/guantong?sslmode=verify-full")
+        );
+        assert_eq!(c.id_hash_key, Some(PathBuf::from("k")));
+        for bad in [
+            "server = \"postgresql://gt:secret@db/g\"",
+            "server = \"postgresql://db/g?password=secret\"",
+        ] {
+            let m = Config::parse(p, bad).unwrap_err().to_string();
+            assert!(m.contains("`server`") && m.contains("pgpass"), "{m}");
+        }
     }
 
     #[test]

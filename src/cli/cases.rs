@@ -37,7 +37,7 @@ pub enum CasesCommand {
     /// 导出案件 / export cases
     Export(ExportArgs),
     /// 核验全部签名和哈希链 / check every signature and the chain
-    Verify,
+    Verify(VerifyArgs),
     /// 按（新）问卷重新评估，列出结论会变的案件 / re-evaluate under a questionnaire
     Recheck(RecheckArgs),
     /// 列出或删除草稿 / list or discard drafts
@@ -108,6 +108,23 @@ pub struct ListArgs {
     pub limit: u64,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// 全局：在服务器上查询所有办公室的案件（每次查询都记入服务器的审计日志）/ the bureau: search every office's cases on the server (every search is logged there)
+    #[arg(long)]
+    pub bureau: bool,
+    /// 与 --bureau 同用：显示完整个人信息 / with --bureau: show personal data in full
+    #[arg(long, requires = "bureau")]
+    pub unmasked: bool,
+    #[command(flatten)]
+    pub server: super::server::ServerArg,
+    #[command(flatten)]
+    pub id_key: super::server::IdKeyArg,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// 并与全局服务器上的副本比对（可给出地址，缺省取 GUANTONG_SERVER 或配置 server）/ also compare with the copy on the bureau's server (a URL, else GUANTONG_SERVER or config `server`)
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub server: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -195,7 +212,10 @@ pub fn run(a: CasesArgs, ctx: &super::Context) -> ExitCode {
         CasesCommand::List(l) => list(l, data_dir, ctx, lang),
         CasesCommand::Show(s) => show(s, data_dir, ctx, lang),
         CasesCommand::Export(e) => export_cmd(e, data_dir, ctx, lang),
-        CasesCommand::Verify => verify_cmd(data_dir, lang),
+        CasesCommand::Verify(v) => match v.server {
+            None => verify_cmd(data_dir, lang),
+            Some(url) => Ok(super::server::verify(&url, data_dir, ctx)),
+        },
         CasesCommand::Recheck(r) => recheck(r, data_dir, ctx, lang),
         CasesCommand::Drafts(d) => drafts(d, data_dir, ctx, lang),
     };
@@ -420,13 +440,30 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
             return Err(Fail(2));
         }
     }
+    // ... and in another office, asked of the bureau's server when there is one
+    if super::server::configured(ctx) {
+        let found = super::server::ask_bureau(&store, &s, ctx);
+        if let Some(m) = found.message(lang) {
+            warn!("guantong: {m}");
+        }
+        if !found.found().is_empty() && !a.confirm_duplicate {
+            warn!(
+                "{}",
+                lang.pick(
+                    "guantong: 确认不是重复申报后加 --confirm-duplicate",
+                    "guantong: add --confirm-duplicate once you have checked it is not a repeat application"
+                )
+            );
+            return Err(Fail(2));
+        }
+    }
     let rec = store.sign_off(&s).map_err(store_fail)?;
     write_stdout(&format!("{}\n", rec.number), Safe::Text)
 }
 
 /// The summary columns of some cases, in order of first appearance (facts first, then
 /// results), each with its label from the first case's questionnaire that has one.
-fn summary_columns<'a>(
+pub(super) fn summary_columns<'a>(
     rows: impl Iterator<Item = (Option<&'a str>, &'a [summary::SummaryValue])>,
     cat: &Catalogue,
     lang: Lang,
@@ -446,7 +483,7 @@ fn summary_columns<'a>(
 
 /// Say which questionnaires some listed cases were made under are not known (their
 /// summaries are shown as codes).
-fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang) {
+pub(super) fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang) {
     let missing: Vec<&str> = ids
         .iter()
         .map(String::as_str)
@@ -480,6 +517,26 @@ fn list(
         return Err(Fail(2));
     };
     let f = filter_of(&a.filter, limit)?;
+    if a.bureau {
+        let fl = &a.filter;
+        if fl.from.is_some() || fl.to.is_some() || fl.status.is_some() || fl.clerk.is_some() {
+            warn!(
+                "guantong: --bureau 只与 --search、--limit、--format、--unmasked 同用 / --bureau takes only --search, --limit, --format and --unmasked"
+            );
+            return Err(Fail(2));
+        }
+        return Ok(super::bureau::list(
+            super::bureau::BureauList {
+                search: a.filter.search.as_deref(),
+                limit: a.limit,
+                unmasked: a.unmasked,
+                format: a.format,
+                server: &a.server,
+                id_key: &a.id_key,
+            },
+            ctx,
+        ));
+    }
     let store = open_store(data_dir)?;
     let rows = store.list_cases(&f).map_err(store_fail)?;
     let mut out = String::new();
@@ -575,7 +632,7 @@ fn list(
 
 /// A table for a person: every cell one terminal-safe line ([`crate::safe::line`]), so a
 /// value can neither send escapes nor break the rows and columns.
-fn table(header: &[String], rows: &[Vec<String>]) -> String {
+pub(super) fn table(header: &[String], rows: &[Vec<String>]) -> String {
     use unicode_width::UnicodeWidthStr;
     let safe = |r: &[String]| -> Vec<String> {
         r.iter()

@@ -334,7 +334,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     n integer;
 BEGIN
-    IF guantong.my_origin() IS NULL AND NOT guantong.is_bureau() THEN
+    IF NOT EXISTS (SELECT 1 FROM guantong.offices WHERE role = session_user)
+       AND NOT guantong.is_bureau() THEN
         RAISE EXCEPTION '角色 % 无权查询 / role % may not ask', session_user, session_user
             USING ERRCODE = 'insufficient_privilege';
     END IF;

@@ -427,3 +427,32 @@ pub fn text(o: &Output) -> (String, String) {
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
 }
+
+/// The bureau's ID-hash key ([7; 32], as `bureau` uses) in a private file.
+pub fn key_file(dir: &Path) -> PathBuf {
+    let p = dir.join("id-hash.key");
+    std::fs::write(&p, hex::encode([7u8; 32])).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    p
+}
+
+/// Compare with a golden file in tests/golden/server (UPDATE_GOLDEN=1 rewrites it).
+pub fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/server")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+    assert_eq!(
+        expected,
+        actual,
+        "output differs from {} (UPDATE_GOLDEN=1 to accept)",
+        path.display()
+    );
+}
