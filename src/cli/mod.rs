@@ -94,9 +94,6 @@ pub enum Command {
     Report(report::ReportArgs),
     /// 全局服务器的管理 / the bureau's server (administration)
     Server(server::ServerArgs),
-    /// 生成手册页或 shell 补全（打包用）/ write the man page or shell completions (for packaging)
-    #[command(hide = true)]
-    Generate(generate::GenerateArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -149,7 +146,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Sync(a)) => sync::run(a, &ctx),
         Some(Command::Report(a)) => report::run(a, &ctx),
         Some(Command::Server(a)) => server::run(a, &ctx),
-        Some(Command::Generate(a)) => generate::run(a),
         None => wizard::run(cli.wizard, &ctx),
     }
 }

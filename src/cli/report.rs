@@ -119,11 +119,14 @@ fn status_label(s: &str, lang: Lang) -> String {
 /// The statuses in the order a reader expects.
 const STATUSES: [&str; 4] = ["eligible", "refer", "incomplete", "ineligible"];
 
-/// A report's sections: title, then (heading, rows of (label, totals)).
+/// One group table: (heading, first column's name, rows of (label, totals)).
+type Group = (String, String, Vec<(String, Totals)>);
+
+/// A report's sections: title, lead, the group tables and the trend.
 struct Sections {
     title: String,
     lead: String,
-    groups: Vec<(String, Vec<(String, Totals)>)>,
+    groups: Vec<Group>,
     trend: Vec<(Month, Totals)>,
 }
 
@@ -205,10 +208,14 @@ fn sections(rep: &Report, cat: &Catalogue, lang: Lang) -> Sections {
         title,
         lead,
         groups: vec![
-            (l("按办公室", "By office"), offices),
-            (l("按申报方向", "By pathway"), pathway),
-            (l("按等级", "By level"), level),
-            (l("按结论", "By status"), status),
+            (l("按办公室", "By office"), l("办公室", "office"), offices),
+            (
+                l("按申报方向", "By pathway"),
+                l("申报方向", "pathway"),
+                pathway,
+            ),
+            (l("按等级", "By level"), l("等级", "level"), level),
+            (l("按结论", "By status"), l("结论", "status"), status),
         ],
         trend: rep.trend(),
     }
@@ -236,10 +243,10 @@ fn cells(label: &str, t: &Totals) -> Vec<String> {
 pub fn table(rep: &Report, cat: &Catalogue, lang: Lang) -> String {
     let s = sections(rep, cat, lang);
     let mut out = format!("{}\n{}\n", s.title, s.lead);
-    for (heading, rows) in &s.groups {
+    for (heading, column, rows) in &s.groups {
         out.push_str(&format!("\n{heading}\n"));
         let body: Vec<Vec<String>> = rows.iter().map(|(l, t)| cells(l, t)).collect();
-        out.push_str(&super::cases::table(&header(heading, lang), &body));
+        out.push_str(&super::cases::table(&header(column, lang), &body));
     }
     out.push_str(&format!(
         "\n{}\n",
@@ -400,11 +407,11 @@ pub fn html(rep: &Report, cat: &Catalogue, lang: Lang, made: Date) -> String {
         esc(&s.lead),
         esc(lang.pick("制表日期", "Made on"))
     );
-    for (heading, rows) in &s.groups {
+    for (heading, column, rows) in &s.groups {
         out.push_str(&format!("<section>\n<h2>{}</h2>\n", esc(heading)));
         out.push_str(&bars(rows, lang));
         let body: Vec<Vec<String>> = rows.iter().map(|(l, t)| cells(l, t)).collect();
-        out.push_str(&html_table(&header(heading, lang), &body));
+        out.push_str(&html_table(&header(column, lang), &body));
         out.push_str("</section>\n");
     }
     out.push_str(&format!(
