@@ -347,3 +347,27 @@ pub(crate) fn ask_bureau(
         },
     }
 }
+
+/// The wizard's way to ask the bureau's server at sign-off, when one is configured. A
+/// configured server with a problem (bad URL, no key) is said now and then at each
+/// sign-off, as a server that cannot be asked.
+pub(crate) fn asker(ctx: &Context) -> Option<crate::server::bureau::Asker> {
+    if !configured(ctx) {
+        return None;
+    }
+    let r = url(&ServerArg::default(), ctx).and_then(|url| {
+        Ok(crate::server::bureau::Asker {
+            url,
+            key: id_key(&IdKeyArg::default(), ctx)?,
+            os_user: crate::case::keys::os_user(),
+            timeout: std::time::Duration::from_secs(3),
+        })
+    });
+    match r {
+        Ok(a) => Some(a),
+        Err(e) => {
+            warn!("guantong: {e}");
+            None
+        }
+    }
+}

@@ -61,6 +61,8 @@ pub fn run(a: WizardArgs, ctx: &super::Context) -> ExitCode {
     };
     let theme = Theme::from_env(a.ascii || config.ascii());
     let app = App::new(q, lang, theme, clock);
-    let exec = tui::exec::Executor::new(store, lang, today, config.clerk_name().map(String::from));
+    let mut exec =
+        tui::exec::Executor::new(store, lang, today, config.clerk_name().map(String::from));
+    exec.bureau = super::server::asker(ctx);
     tui::term::run(app, exec)
 }

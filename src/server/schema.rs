@@ -37,7 +37,13 @@ CREATE TABLE guantong.offices (
     role name NOT NULL UNIQUE,
     origin text UNIQUE,
     registered_at timestamptz NOT NULL DEFAULT now(),
-    claimed_at timestamptz
+    claimed_at timestamptz,
+    -- the last record of the office's chain: the trigger's O(1) witness (never a lookup
+    -- in records, whose plan would not follow the table's growth within a push)
+    head_seq bigint NOT NULL DEFAULT 0,
+    head_number text,
+    head_sha256 text,
+    last_push_at timestamptz
 );
 
 CREATE TABLE guantong.bureau_roles (
@@ -140,9 +146,6 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     o guantong.offices%ROWTYPE;
     b jsonb;
-    prev_number text;
-    prev_sha text;
-    last_seq bigint;
     decl jsonb;
     summ jsonb;
     facts_key text;
@@ -152,7 +155,8 @@ DECLARE
     idate date;
     ayear integer;
 BEGIN
-    SELECT * INTO o FROM guantong.offices WHERE role = session_user;
+    -- locked: one office's pushes go one after the other
+    SELECT * INTO o FROM guantong.offices WHERE role = session_user FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION '角色 % 不是任何办公室的推送角色 / role % pushes for no office',
             session_user, session_user USING ERRCODE = 'insufficient_privilege';
@@ -192,26 +196,28 @@ BEGIN
         RAISE EXCEPTION '案件 %：签名密钥未在办公室 % 登记 / case %: the signing key is not registered for office %',
             NEW.number, o.office, NEW.number, o.office USING ERRCODE = 'check_violation';
     END IF;
+    IF NEW.seq > o.head_seq + 1 THEN
+        RAISE EXCEPTION '案件 %：位置 % 之前有空缺（服务器上最后一份在位置 %）/ case %: a gap before position % (the server''s last is at %)',
+            NEW.number, NEW.seq, o.head_seq, NEW.number, NEW.seq, o.head_seq
+            USING ERRCODE = 'check_violation';
+    ELSIF NEW.seq <= o.head_seq THEN
+        RAISE EXCEPTION '案件 %：服务器上已有位置 % 的案件（最后一份在位置 %）/ case %: the server already holds position % (its last is at %)',
+            NEW.number, NEW.seq, o.head_seq, NEW.number, NEW.seq, o.head_seq
+            USING ERRCODE = 'unique_violation';
+    END IF;
     IF NEW.seq = 1 THEN
         IF jsonb_typeof(b->'prev') IS DISTINCT FROM 'null' AND b ? 'prev' THEN
             RAISE EXCEPTION '案件 %：第一份案件不应链接前一份 / case %: the first case links to a predecessor',
                 NEW.number, NEW.number USING ERRCODE = 'check_violation';
         END IF;
-    ELSE
-        SELECT number, sha256 INTO prev_number, prev_sha FROM guantong.records
-            WHERE origin = NEW.origin AND seq = NEW.seq - 1;
-        IF NOT FOUND THEN
-            SELECT max(seq) INTO last_seq FROM guantong.records WHERE origin = NEW.origin;
-            RAISE EXCEPTION '案件 %：位置 % 之前有空缺（服务器上最后一份在位置 %）/ case %: a gap before position % (the server''s last is at %)',
-                NEW.number, NEW.seq, coalesce(last_seq, 0), NEW.number, NEW.seq, coalesce(last_seq, 0)
-                USING ERRCODE = 'check_violation';
-        END IF;
-        IF b->'prev'->>'number' IS DISTINCT FROM prev_number
-            OR b->'prev'->>'sha256' IS DISTINCT FROM prev_sha THEN
-            RAISE EXCEPTION '案件 %：未链接到服务器上的前一份案件 % / case %: does not link to the previous case on the server, %',
-                NEW.number, prev_number, NEW.number, prev_number USING ERRCODE = 'check_violation';
-        END IF;
+    ELSIF b->'prev'->>'number' IS DISTINCT FROM o.head_number
+        OR b->'prev'->>'sha256' IS DISTINCT FROM o.head_sha256 THEN
+        RAISE EXCEPTION '案件 %：未链接到服务器上的前一份案件 % / case %: does not link to the previous case on the server, %',
+            NEW.number, o.head_number, NEW.number, o.head_number USING ERRCODE = 'check_violation';
     END IF;
+    UPDATE guantong.offices SET head_seq = NEW.seq, head_number = NEW.number,
+        head_sha256 = NEW.sha256, last_push_at = now()
+        WHERE office = o.office;
     NEW.pushed_by := session_user;
     NEW.pushed_at := now();
 

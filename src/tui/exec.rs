@@ -31,6 +31,9 @@ pub struct Executor {
     pub alive: fn(&Lease) -> bool,
     /// How many recent cases the cases screen lists.
     pub recent: usize,
+    /// The bureau's server, asked about the same applicant in other offices at sign-off
+    /// (none: a single office).
+    pub bureau: Option<crate::server::bureau::Asker>,
 }
 
 fn local_time(t: Timestamp) -> String {
@@ -57,6 +60,7 @@ impl Executor {
             clerk_name,
             draft: None,
             recent: 50,
+            bureau: None,
         }
     }
 
@@ -297,9 +301,10 @@ impl Executor {
                     self.today,
                 )
                 .map_err(|e| e.to_string())?;
-                let rows = found
+                let mut rows: Vec<EarlierRow> = found
                     .iter()
                     .map(|c| EarlierRow {
+                        note: None,
                         number: c.number.clone(),
                         status: crate::eval::Status::parse(&c.status)
                             .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
@@ -308,6 +313,35 @@ impl Executor {
                         date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
                     })
                     .collect();
+                // ... and in other offices, asked of the bureau's server; a server that
+                // cannot be asked is said (and needs the same confirmation), never "none"
+                if let Some(a) = &self.bureau {
+                    let ev = crate::eval::evaluate(q, &req.answers, self.today);
+                    let year = case::duplicates::application_year(q, &ev, self.today);
+                    let asked = crate::server::bureau::check(
+                        a,
+                        &self.store,
+                        req.applicant_id.as_deref(),
+                        year,
+                    );
+                    for c in asked.found() {
+                        rows.push(EarlierRow {
+                            note: None,
+                            number: c.number.clone(),
+                            status: crate::eval::Status::parse(&c.status)
+                                .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
+                            level: self.level_label(q, c.level.as_deref()),
+                            clerk: format!("{} ({})", c.clerk, c.office),
+                            date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
+                        });
+                    }
+                    if let case::duplicates::Bureau::Unreachable { .. } = asked {
+                        rows.push(EarlierRow {
+                            note: asked.message(self.lang),
+                            ..EarlierRow::default()
+                        });
+                    }
+                }
                 Some(Msg::Earlier(rows))
             }
             Effect::SignOff(req) => {

@@ -429,6 +429,9 @@ pub fn take_over(lang: Lang, by: &crate::tui::msg::InUse) -> String {
 
 /// An earlier case of the same applicant: number, verdict and level, clerk, date.
 pub fn earlier_row(lang: Lang, r: &crate::tui::msg::EarlierRow) -> String {
+    if let Some(n) = &r.note {
+        return n.clone();
+    }
     let level = if r.level.is_empty() {
         String::new()
     } else {

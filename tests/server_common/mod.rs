@@ -83,9 +83,13 @@ impl Pg {
 
     /// Start the server (it must not be running).
     pub fn start(&self) {
+        // tests need no durability against a power cut; the benchmark asks for it
+        let fsync = std::env::var("GUANTONG_PG_FSYNC").is_ok_and(|v| v == "on");
         let opts = format!(
-            "-k {} -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=200",
-            self.sock.display()
+            "-k {} -c listen_addresses= -c fsync={} -c full_page_writes={} -c max_connections=200",
+            self.sock.display(),
+            if fsync { "on" } else { "off" },
+            if fsync { "on" } else { "off" },
         );
         let log = self.root.join("log");
         self.run(
