@@ -102,7 +102,8 @@ fn the_package_metadata_names_files_that_exist_and_units_that_run_sync() {
     let url = env
         .lines()
         .find_map(|l| l.strip_prefix("GUANTONG_SERVER="))
-        .unwrap();
+        .unwrap()
+        .trim_matches('"');
     guantong::server::ServerUrl::parse(url, "x").unwrap();
     let build = std::fs::read_to_string(root.join("packaging/build-deb")).unwrap();
     assert!(build.contains("cargo deb --locked --no-build"));

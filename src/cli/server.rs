@@ -349,9 +349,9 @@ pub(crate) fn ask_bureau(
 }
 
 /// The wizard's way to ask the bureau's server at sign-off, when one is configured. A
-/// configured server with a problem (bad URL, no key) is said now and then at each
-/// sign-off, as a server that cannot be asked.
-pub(crate) fn asker(ctx: &Context) -> Option<crate::server::bureau::Asker> {
+/// configured server with a problem (bad URL, no key) is said at each sign-off, as a
+/// server that cannot be asked.
+pub(crate) fn asker(ctx: &Context) -> Option<Result<crate::server::bureau::Asker, String>> {
     if !configured(ctx) {
         return None;
     }
@@ -363,11 +363,5 @@ pub(crate) fn asker(ctx: &Context) -> Option<crate::server::bureau::Asker> {
             timeout: std::time::Duration::from_secs(3),
         })
     });
-    match r {
-        Ok(a) => Some(a),
-        Err(e) => {
-            warn!("guantong: {e}");
-            None
-        }
-    }
+    Some(r.map_err(|e| e.to_string()))
 }

@@ -32,8 +32,9 @@ pub struct Executor {
     /// How many recent cases the cases screen lists.
     pub recent: usize,
     /// The bureau's server, asked about the same applicant in other offices at sign-off
-    /// (none: a single office).
-    pub bureau: Option<crate::server::bureau::Asker>,
+    /// (none: a single office; an error: configured, but it cannot be asked, which each
+    /// sign-off then says).
+    pub bureau: Option<Result<crate::server::bureau::Asker, String>>,
 }
 
 fn local_time(t: Timestamp) -> String {
@@ -318,12 +319,18 @@ impl Executor {
                 if let Some(a) = &self.bureau {
                     let ev = crate::eval::evaluate(q, &req.answers, self.today);
                     let year = case::duplicates::application_year(q, &ev, self.today);
-                    let asked = crate::server::bureau::check(
-                        a,
-                        &self.store,
-                        req.applicant_id.as_deref(),
-                        year,
-                    );
+                    let asked = match a {
+                        Ok(a) => crate::server::bureau::check(
+                            a,
+                            &self.store,
+                            req.applicant_id.as_deref(),
+                            year,
+                        ),
+                        Err(why) => case::duplicates::Bureau::Unreachable {
+                            why: why.clone(),
+                            last_ok: crate::server::contact::last_ok(&self.store).ok().flatten(),
+                        },
+                    };
                     for c in asked.found() {
                         rows.push(EarlierRow {
                             note: None,
