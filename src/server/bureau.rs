@@ -228,8 +228,8 @@ mod tests {
     fn search_terms() {
         assert_eq!(classify(None).unwrap(), Query::All);
         assert_eq!(
-            classify(Some(" 45100219900101001x ")).unwrap(),
-            Query::Id("45100219900101001X".into())
+            classify(Some(" 11010519491231002x ")).unwrap(),
+            Query::Id("11010519491231002X".into())
         );
         assert_eq!(classify(Some("张三")).unwrap(), Query::Name("张三".into()));
         assert_eq!(

@@ -74,9 +74,28 @@ impl std::fmt::Display for ServerUrl {
     }
 }
 
+/// `url` with any password in it replaced by `…`: a refused URL is named, never repeated
+/// with its secret (messages end up in logs and cron mail).
+pub fn redact(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        if let Some(at) = rest[..auth_end].rfind('@')
+            && let Some(colon) = rest[..at].find(':')
+        {
+            out = format!("{scheme}://{}:…{}", &rest[..colon], &rest[at..]);
+        }
+    }
+    if let Some(i) = out.find("password=") {
+        let end = out[i..].find('&').map_or(out.len(), |e| i + e);
+        out.replace_range(i..end, "password=…");
+    }
+    out
+}
+
 fn bad(url: &str, zh: &str, en: &str) -> ServerError {
     ServerError::Url {
-        url: url.to_string(),
+        url: redact(url),
         zh: zh.to_string(),
         en: en.to_string(),
     }
@@ -321,6 +340,24 @@ mod tests {
             let e = ServerUrl::parse(u, "me").unwrap_err().to_string();
             assert!(e.contains("pgpass"), "{u}: {e}");
         }
+    }
+
+    #[test]
+    fn a_refused_url_is_named_without_its_password() {
+        for u in [
+            "postgresql://gt:s3cr3t@db.example/guantong",
+            "postgresql://db.example/guantong?sslmode=verify-full&password=s3cr3t",
+            "postgresql://db.example/guantong?password=s3cr3t&sslmode=verify-full",
+        ] {
+            let e = ServerUrl::parse(u, "me").unwrap_err().to_string();
+            assert!(!e.contains("s3cr3t"), "{e}");
+            assert!(e.contains("db.example/guantong"), "{e}");
+        }
+        assert_eq!(
+            redact("postgresql://gt:pw@db/g?x=1"),
+            "postgresql://gt:…@db/g?x=1"
+        );
+        assert_eq!(redact("postgresql://gt@db/g"), "postgresql://gt@db/g");
     }
 
     #[test]

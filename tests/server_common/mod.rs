@@ -31,6 +31,11 @@ pub struct Pg {
     pub pgpass: PathBuf,
     /// `Some("postgres")` when run through runuser.
     run_as: Option<String>,
+    /// The port (the socket's name; over TCP too when `tls` is set).
+    pub port: u16,
+    /// With `GUANTONG_PG_TLS=1`: TLS on 127.0.0.1:`port`, a certificate for `localhost`
+    /// signed by a test CA (`tls/ca.crt`).
+    pub tls: Option<PathBuf>,
 }
 
 static PG: OnceLock<Pg> = OnceLock::new();
@@ -85,12 +90,21 @@ impl Pg {
     pub fn start(&self) {
         // tests need no durability against a power cut; the benchmark asks for it
         let fsync = std::env::var("GUANTONG_PG_FSYNC").is_ok_and(|v| v == "on");
-        let opts = format!(
-            "-k {} -c listen_addresses= -c fsync={} -c full_page_writes={} -c max_connections=200",
+        let mut opts = format!(
+            "-k {} -p {} -c fsync={} -c full_page_writes={} -c max_connections=200",
             self.sock.display(),
+            self.port,
             if fsync { "on" } else { "off" },
             if fsync { "on" } else { "off" },
         );
+        match &self.tls {
+            Some(dir) => opts.push_str(&format!(
+                " -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                dir.join("server.crt").display(),
+                dir.join("server.key").display()
+            )),
+            None => opts.push_str(" -c listen_addresses="),
+        }
         let log = self.root.join("log");
         self.run(
             "pg_ctl",
@@ -128,8 +142,9 @@ impl Pg {
     /// A URL for `db` as `user`.
     pub fn url(&self, db: &str, user: &str) -> String {
         format!(
-            "postgresql:///{db}?host={}&user={user}",
-            self.sock.display()
+            "postgresql:///{db}?host={}&port={}&user={user}",
+            self.sock.display(),
+            self.port
         )
     }
 
@@ -142,6 +157,7 @@ impl Pg {
     pub fn client(&self, db: &str, user: &str) -> postgres::Client {
         postgres::Config::new()
             .host_path(&self.sock)
+            .port(self.port)
             .user(user)
             .password(PASSWORD)
             .dbname(db)
@@ -169,6 +185,103 @@ extern "C" fn stop_at_exit() {
             let _ = std::fs::remove_dir_all(&pg.root);
         }
     }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run openssl ({e}): install the `openssl` package"));
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A test CA, a certificate for `localhost` it signed (the server's), and another CA that
+/// signed nothing here (`other-ca.crt`).
+fn make_certs(root: &Path, run_as: Option<&str>) -> PathBuf {
+    let dir = root.join("tls");
+    std::fs::create_dir(&dir).unwrap();
+    for ca in ["ca", "other-ca"] {
+        openssl(
+            &dir,
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                &format!("{ca}.key"),
+                "-out",
+                &format!("{ca}.crt"),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=guantong test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        );
+    }
+    std::fs::write(
+        dir.join("ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+        ],
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    if let Some(u) = run_as {
+        let (uid, gid) = uid_gid(u).unwrap();
+        for f in ["", "server.key", "server.crt"] {
+            std::os::unix::fs::chown(dir.join(f), Some(uid), Some(gid)).unwrap();
+        }
+    }
+    dir
 }
 
 /// The test binary's server, started on first use.
@@ -205,12 +318,24 @@ pub fn pg() -> &'static Pg {
         std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
         // SAFETY: set once, before any test connects; every test uses the same value.
         unsafe { std::env::set_var("PGPASSFILE", &pgpass) };
+        let tls = std::env::var_os("GUANTONG_PG_TLS").map(|_| make_certs(&root, run_as.as_deref()));
+        let port = if tls.is_some() {
+            // a free TCP port (the socket's name follows it)
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .expect("a free port")
+        } else {
+            5432
+        };
         let pg = Pg {
             root: root.clone(),
             sock,
             data: data.clone(),
             pgpass,
             run_as,
+            port,
+            tls,
         };
         pg.run(
             "initdb",
