@@ -28,7 +28,9 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
             .filter(|s| !s.is_hide_set())
             .cloned()
             .collect();
-        let page = clap_mangen::Man::new(cmd.clone().display_name(name.clone())).manual("guantong");
+        let page = clap_mangen::Man::new(cmd.clone().display_name(name.clone()))
+            .manual("guantong")
+            .source(format!("guantong {}", env!("CARGO_PKG_VERSION")));
         let mut buf = Vec::new();
         page.render(&mut buf)?;
         out.push((format!("{name}.1"), buf));
