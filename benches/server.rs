@@ -175,7 +175,16 @@ fn main() {
     let mut so = b.connect(role);
     let who_id = id_for(total / 3);
     let dup = time(21, || {
-        bureau::same_applicant(&mut so, &b.key, &who_id, 2026, Some(&o.code), "bench").unwrap()
+        bureau::same_applicant(
+            &mut so,
+            &b.key,
+            &who_id,
+            2026,
+            "store-test",
+            Some(&o.code),
+            "bench",
+        )
+        .unwrap()
     });
     let asker = bureau::Asker {
         url: guantong::server::ServerUrl::parse(&b.url(role), "bench").unwrap(),
@@ -183,7 +192,9 @@ fn main() {
         os_user: "bench".into(),
         timeout: Duration::from_secs(5),
     };
-    let dup_connect = time(11, || bureau::check(&asker, &o.store, Some(&who_id), 2026));
+    let dup_connect = time(11, || {
+        bureau::check(&asker, &o.store, Some(&who_id), 2026, "store-test")
+    });
     println!(
         "cross-office duplicate check: {} on an open connection, {} connecting first (target < 50 ms)",
         ms(dup),

@@ -5,6 +5,9 @@
 //!
 //! `cargo bench --bench tui`
 
+#[path = "../tests/tui_common/mod.rs"]
+mod tui_common;
+
 use std::cell::Cell;
 use std::io::{self, Write};
 use std::rc::Rc;
@@ -53,7 +56,7 @@ fn clock() -> Clock {
     }
 }
 
-const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
+const S2T: &[(&str, &str)] = tui_common::EXAMPLE_S2T;
 
 fn main() {
     // First frame: load the embedded questionnaire, build the state (first evaluation),

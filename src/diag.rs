@@ -124,17 +124,42 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Where each line starts, found once: any number of diagnostics on a large file each cost
-/// a binary search, not a scan from the top.
+/// a binary search, not a scan from the top. Columns are counted from a checkpoint every
+/// [`CHAR_MARK`] bytes rather than from the line's start, so that thousands of diagnostics
+/// on one long line (a minified file) do not each count the line again.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// (byte offset, characters before it), every [`CHAR_MARK`] bytes or so.
+    marks: Vec<(usize, usize)>,
 }
+
+/// The spacing of [`LineIndex`]'s character-count checkpoints, in bytes.
+const CHAR_MARK: usize = 4096;
 
 impl LineIndex {
     pub fn new(src: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let mut marks = vec![(0, 0)];
+        let (mut at, mut chars) = (0, 0);
+        while at < src.len() {
+            // a character is at most 4 bytes, so the boundary below moves forward
+            let next = floor_char_boundary(src, (at + CHAR_MARK).min(src.len()));
+            chars += src.get(at..next).map_or(0, |s| s.chars().count());
+            marks.push((next, chars));
+            at = next;
+        }
+        LineIndex { starts, marks }
+    }
+    /// Characters in `src` before byte `offset` (a char boundary).
+    fn chars_before(&self, src: &str, offset: usize) -> usize {
+        let k = self
+            .marks
+            .partition_point(|m| m.0 <= offset)
+            .saturating_sub(1);
+        let (at, chars) = self.marks.get(k).copied().unwrap_or((0, 0));
+        chars + src.get(at..offset).map_or(0, |s| s.chars().count())
     }
     /// As [`line_col`], for the `src` this index was built from.
     pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
@@ -144,8 +169,9 @@ impl LineIndex {
             .starts
             .get(line.saturating_sub(1))
             .copied()
-            .unwrap_or(0);
-        let col = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+            .unwrap_or(0)
+            .min(offset);
+        let col = self.chars_before(src, offset) - self.chars_before(src, start) + 1;
         (line.max(1), col)
     }
 }
@@ -157,18 +183,46 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// At most this many bytes of a line are shown either side of the fault in an excerpt
+/// (cut at a character boundary, marked `...`): a minified file's one line of megabytes
+/// would otherwise be printed whole under every error on it (output quadratic in the
+/// file's size).
+pub const EXCERPT_CONTEXT: usize = 240;
+
 /// The source line holding `offset` and a caret line under `start..end`, aligned by
-/// display width.
+/// display width. Of a long line, only [`EXCERPT_CONTEXT`] bytes either side are shown.
 pub fn caret_excerpt(src: &str, start: usize, end: usize) -> String {
     let start = floor_char_boundary(src, start.min(src.len()));
     let end = floor_char_boundary(src, end.clamp(start, src.len()));
-    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    let lo = floor_char_boundary(src, start.saturating_sub(EXCERPT_CONTEXT));
+    let line_start = src[lo..start].rfind('\n').map_or(lo, |i| lo + i + 1);
+    let hi = floor_char_boundary(
+        src,
+        (end.min(start + EXCERPT_CONTEXT) + EXCERPT_CONTEXT).min(src.len()),
+    );
+    let line_end = src[start..hi].find('\n').map_or(hi, |i| start + i);
+    let bytes = src.as_bytes();
+    let (before, after) = (
+        if line_start > 0 && bytes[line_start - 1] != b'\n' {
+            "..."
+        } else {
+            ""
+        },
+        if line_end < src.len() && bytes[line_end] != b'\n' {
+            "..."
+        } else {
+            ""
+        },
+    );
     let line = &src[line_start..line_end];
-    let pad = src[line_start..start].width();
+    let pad = before.len() + src[line_start..start].width();
     let span_end = end.min(line_end);
     let len = src[start..span_end].width().max(1);
-    format!("{line}\n{}{}", " ".repeat(pad), "^".repeat(len))
+    format!(
+        "{before}{line}{after}\n{}{}",
+        " ".repeat(pad),
+        "^".repeat(len)
+    )
 }
 
 #[cfg(test)]
@@ -193,5 +247,41 @@ mod tests {
         let caret_line = ex.lines().nth(1).unwrap_or("");
         // `when = "` is 8 cells, 等级 is 4 cells, ` == ` is 4 cells
         assert_eq!(caret_line, format!("{}^", " ".repeat(16)));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_from_the_checkpoints() {
+        // several checkpoints on one line, with characters of 1, 2, 3 and 4 bytes
+        let src = format!("x\n{}", "aé中𝕏".repeat(5_000));
+        let idx = LineIndex::new(&src);
+        for off in (0..src.len() + 2)
+            .step_by(997)
+            .chain([src.len() - 1, src.len()])
+        {
+            assert_eq!(idx.line_col(&src, off), line_col(&src, off), "offset {off}");
+        }
+    }
+
+    #[test]
+    fn an_excerpt_of_a_long_line_shows_a_window_around_the_fault() {
+        let line = format!("when = \"{} && (\"", "a && ".repeat(10_000));
+        let src = format!("x = 1\n{line}\ny = 2\n");
+        let at = src.find("&& (").unwrap_or(0);
+        let ex = caret_excerpt(&src, at, at + 2);
+        let (shown, carets) = ex.split_once('\n').unwrap_or_default();
+        assert!(
+            shown.starts_with("...") && !shown.ends_with("..."),
+            "{shown}"
+        );
+        assert!(
+            shown.len() <= 2 * EXCERPT_CONTEXT + 6,
+            "{} bytes",
+            shown.len()
+        );
+        assert_eq!(carets.find('^'), shown.find("&& ("));
+        assert_eq!(carets.trim(), "^^");
+        // a short line is shown whole, as before
+        let ex = caret_excerpt("a = 1\nwhen = x\n", 13, 14);
+        assert_eq!(ex, "when = x\n       ^");
     }
 }

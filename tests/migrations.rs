@@ -104,7 +104,7 @@ fn a_draft_from_the_first_version_resumes_under_the_current_one() {
     let r = d.resume(&q);
     assert!(r.questionnaire_changed);
     assert_eq!(r.renamed, ["skill_work_years → skill_work_break_months"]);
-    assert!(r.dropped.is_empty(), "nothing lost: {:?}", r.dropped);
+    assert!(r.aside.is_empty(), "nothing set aside: {:?}", r.aside);
     assert_eq!(
         r.answers.get("skill_work_break_months"),
         Some(&Value::Int(12))

@@ -300,9 +300,27 @@ fn csv_cells_starting_with_minus_are_neutralised() {
     // through the CLI: a forged pathway "-2+3" in the index
     let tmp = tempfile::tempdir().unwrap();
     let (data, cfg, _) = hostile_store(tmp.path());
-    let o = run(&data, &cfg, &["cases", "export", "--format", "csv"]);
+    // the case's own questionnaire at hand: its summary fact is not masked
+    let mini = fixture("mini.toml");
+    let mini = mini.to_str().unwrap();
+    let o = run(
+        &data,
+        &cfg,
+        &[
+            "--questionnaire",
+            mini,
+            "cases",
+            "export",
+            "--format",
+            "csv",
+        ],
+    );
     assert!(stdout(&o).contains(",'-2+3,"), "{}", stdout(&o));
-    let o = run(&data, &cfg, &["cases", "list", "--format", "csv"]);
+    let o = run(
+        &data,
+        &cfg,
+        &["--questionnaire", mini, "cases", "list", "--format", "csv"],
+    );
     assert!(stdout(&o).contains(",'-2+3,"), "{}", stdout(&o));
 }
 
@@ -323,9 +341,17 @@ fn cell_separators(line: &str) -> usize {
 fn markdown_export_escapes_raw_html_cr_and_escaped_pipes() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, cfg, number) = hostile_store(tmp.path());
+    // notes show only unmasked
     for args in [
-        vec!["cases", "show", number.as_str(), "--format", "md"],
-        vec!["cases", "export", "--format", "md"],
+        vec![
+            "cases",
+            "show",
+            number.as_str(),
+            "--format",
+            "md",
+            "--unmasked",
+        ],
+        vec!["cases", "export", "--format", "md", "--unmasked"],
     ] {
         let md = stdout(&run(&data, &cfg, &args));
         assert!(!md.contains("<img"), "raw HTML passed: {md}");

@@ -61,7 +61,7 @@ fn the_bureau_searches_every_office_masked_and_every_search_is_logged() {
     let mut offices: Vec<&str> = found.iter().map(|f| f.office.as_str()).collect();
     offices.sort();
     assert_eq!(offices, ["451002", "451021"]);
-    assert!(found.iter().all(|f| f.name == "李*"), "{found:?}");
+    assert!(found.iter().all(|f| f.name == "李**"), "{found:?}");
     let masked = guantong::idcard::mask(&id_for(1));
     assert!(
         found
@@ -166,7 +166,7 @@ fn the_same_applicant_in_another_office_is_named_and_an_unreachable_server_said(
     };
     let ok = asker(&b.url(&rb));
     // 李四 in 2026: 451002's case, named with its office
-    match bureau::check(&ok, &o.store, Some(&id_for(1)), 2026) {
+    match bureau::check(&ok, &o.store, Some(&id_for(1)), 2026, "store-test") {
         Bureau::Answered(v) => {
             assert_eq!(v.len(), 1, "{v:?}");
             assert_eq!(
@@ -183,20 +183,32 @@ fn the_same_applicant_in_another_office_is_named_and_an_unreachable_server_said(
     }
     // 赵六 applied in 2025, not 2026; someone new is a real "none"
     assert_eq!(
-        bureau::check(&ok, &o.store, Some(&id_for(4)), 2026),
+        bureau::check(&ok, &o.store, Some(&id_for(4)), 2026, "store-test"),
         Bureau::Answered(vec![])
     );
     assert_eq!(
-        bureau::check(&ok, &o.store, Some(&id_for(9)), 2026),
+        bureau::check(&ok, &o.store, Some(&id_for(9)), 2026, "store-test"),
+        Bureau::Answered(vec![])
+    );
+    // a case under another questionnaire is another kind of application
+    assert_eq!(
+        bureau::check(
+            &ok,
+            &o.store,
+            Some(&id_for(1)),
+            2026,
+            "another-questionnaire"
+        ),
         Bureau::Answered(vec![])
     );
     // the office's own cases are the local check's: not repeated from the server
     let own = asker(&b.url(&ra));
     assert_eq!(
-        bureau::check(&own, &a.store, Some(&id_for(1)), 2026),
+        bureau::check(&own, &a.store, Some(&id_for(1)), 2026, "store-test"),
         Bureau::Answered(vec![])
     );
-    // the check was logged on the server with the hash, not the number
+    // both of office B's checks for 李四 were logged on the server with the hash, not the
+    // number
     let n: i64 = b
         .client("postgres")
         .query_one(
@@ -206,7 +218,7 @@ fn the_same_applicant_in_another_office_is_named_and_an_unreachable_server_said(
         )
         .unwrap()
         .get(0);
-    assert_eq!(n, 1);
+    assert_eq!(n, 2);
     // unreachable: said so, with when the server last answered; never "no match"
     let gone = tmp.path().join("nowhere");
     std::fs::create_dir(&gone).unwrap();
@@ -215,7 +227,7 @@ fn the_same_applicant_in_another_office_is_named_and_an_unreachable_server_said(
         b.db,
         gone.display()
     ));
-    match bureau::check(&down, &o.store, Some(&id_for(1)), 2026) {
+    match bureau::check(&down, &o.store, Some(&id_for(1)), 2026, "store-test") {
         Bureau::Unreachable { why, last_ok } => {
             assert!(why.contains("cannot reach the server"), "{why}");
             assert!(last_ok.is_some(), "the earlier answer is remembered");
@@ -228,7 +240,7 @@ fn the_same_applicant_in_another_office_is_named_and_an_unreachable_server_said(
     }
     // a store that never reached it says "never"
     let fresh = open_office(&tmp.path().join("c"), "451022", 3);
-    let m = bureau::check(&down, &fresh.store, Some(&id_for(1)), 2026)
+    let m = bureau::check(&down, &fresh.store, Some(&id_for(1)), 2026, "store-test")
         .message(guantong::text::Lang::Zh)
         .unwrap();
     assert!(m.contains("从未连通过") && m.contains("未知"), "{m}");
@@ -365,7 +377,7 @@ fn cases_sign_warns_of_another_office_and_sync_prints_what_it_pushed() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(
-        stdout.contains("451002") && stdout.contains("451021") && stdout.contains("李*"),
+        stdout.contains("451002") && stdout.contains("451021") && stdout.contains("李**"),
         "{stdout}"
     );
     assert!(!stdout.contains(&id_for(1)), "{stdout}");

@@ -422,7 +422,7 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
     let (data, cfg) = office(tmp.path());
     let answers = fixture("subsidy-answers.toml");
     // One case under the subsidy questionnaire (in the catalogue), one under mini.toml
-    // (given once, not in the catalogue afterwards).
+    // (given once, not in the catalogue afterwards: the store's copy stands for it).
     let sb = ok(&run(
         &data,
         &cfg,
@@ -476,24 +476,22 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         stderr(&o)
     );
     assert!(out.contains("人员类别: 离校两年内高校毕业生"), "{out}");
-    // A case whose questionnaire is not known: said so, answers by fact id, nothing lost.
+    // A case whose questionnaire config does not name: shown, and masked, with the store's
+    // copy of its own, nothing lost.
     let o = run(&data, &cfg, &["cases", "show", &st]);
     let out = ok(&o);
-    assert!(stderr(&o).contains("store-test 1"), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     assert!(
-        out.contains("store-test 1") && out.contains("pathway: skill_to_title"),
+        out.contains("store-test 1") && out.contains("申报方向: 技能人才申报职称"),
         "{out}"
     );
-    assert!(
-        out.contains("works_in_baise: true") && out.contains("skill_work_years: 3"),
-        "{out}"
-    );
+    assert!(out.contains("是否在百色工作？: 是"), "{out}");
 
-    // list: each case's summary under its own labels; the unknown one as codes.
+    // list: each case's summary under its own labels (the store's copy for mini).
     let o = run(&data, &cfg, &["cases", "list"]);
     let out = ok(&o);
     let header = out.lines().next().unwrap();
-    for col in ["人员类别", "补贴月数", "补贴", "pathway", "level"] {
+    for col in ["人员类别", "补贴月数", "补贴", "申报方向", "等级"] {
         assert!(header.contains(col), "{col}: {header}");
     }
     let sb_line = out.lines().find(|l| l.starts_with(&sb)).unwrap();
@@ -501,12 +499,13 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         sb_line.contains("离校两年内高校毕业生") && sb_line.contains("4800"),
         "{sb_line}"
     );
+    // mini's case: its copy says which of its values are personal (none of these)
     let st_line = out.lines().find(|l| l.starts_with(&st)).unwrap();
     assert!(
-        st_line.contains("skill_to_title") && st_line.contains("intermediate"),
+        st_line.contains("技能人才申报职称") && st_line.contains("中级"),
         "{st_line}"
     );
-    assert!(stderr(&o).contains("store-test"), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     let csv = ok(&run(
         &data,
         &cfg,
@@ -527,9 +526,19 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         json!({"kind": "fact", "id": "category", "value": "graduate"})
     );
 
-    // export CSV: the subsidy's summary fact and results, and the unknown one's results
-    // as its records name them.
-    let csv = ok(&run(&data, &cfg, &["cases", "export", "--format", "csv"]));
+    // export CSV: the subsidy's summary fact and results, and mini's from its copy (its
+    // masking policy too).
+    let masked = ok(&run(&data, &cfg, &["cases", "export", "--format", "csv"]));
+    let st_masked = masked.lines().find(|l| l.starts_with(&st)).unwrap();
+    assert!(
+        st_masked.contains(",skill_to_title,") && st_masked.contains(",intermediate,230,"),
+        "{st_masked}"
+    );
+    let csv = ok(&run(
+        &data,
+        &cfg,
+        &["cases", "export", "--format", "csv", "--unmasked"],
+    ));
     let header: Vec<&str> = csv
         .lines()
         .next()
@@ -539,7 +548,7 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         .collect();
     for col in [
         "人员类别",
-        "pathway",
+        "申报方向",
         "months_granted",
         "subsidy_yuan",
         "apply_by",
@@ -565,25 +574,23 @@ fn cases_are_shown_listed_exported_and_rechecked_with_their_own_questionnaire() 
         .split(',')
         .collect();
     assert_eq!(st_row[col("fee_yuan")], "230");
-    assert_eq!(st_row[col("pathway")], "skill_to_title");
+    assert_eq!(st_row[col("申报方向")], "skill_to_title");
     // Markdown: each case with its own questions.
     let md = ok(&run(&data, &cfg, &["cases", "export", "--format", "md"]));
     assert!(md.contains("| 人员类别 | 离校两年内高校毕业生 |"), "{md}");
     assert!(md.contains("store-test 1"), "{md}");
+    assert!(md.contains("| 申报方向 | 技能人才申报职称 |"), "{md}");
 
-    // recheck: each case under its own questionnaire's newest version; the unknown one
-    // named, not re-checked under another.
+    // recheck: each case under its own questionnaire's newest version (mini's: the
+    // store's copy, the only one known), never under another.
     let o = run(&data, &cfg, &["cases", "recheck"]);
     let out = ok(&o);
     assert!(
-        out.contains("flex-subsidy 2026.1") && out.contains("1 份案件"),
+        out.contains("flex-subsidy 2026.1") && out.contains("store-test 1"),
         "{out}"
     );
-    assert!(
-        out.contains("store-test") && out.contains("未重新评估"),
-        "{out}"
-    );
-    assert!(!out.contains(&st), "{out}");
+    assert!(out.contains("2 份案件，0 份结论会改变"), "{out}");
+    assert!(!out.contains("未重新评估"), "{out}");
     // With --questionnaire: only the cases of its id.
     let v2 = fixture("mini-v2.toml");
     let out = ok(&run(

@@ -43,6 +43,8 @@ fn scrub(s: &str, rec: &guantong::case::CaseRecord) -> String {
         .replace(origin, "ORIGIN")
         .replace(&rec.signature, "SIGNATURE")
         .replace(&format!("({user})"), "(CLERK)")
+        .replace(&format!("自称，{user}）"), "自称，CLERK）")
+        .replace(&format!("self-declared, {user})"), "self-declared, CLERK)")
         .replace(&format!("\"user\": \"{user}\""), "\"user\": \"CLERK\"")
         .replace(&format!("\"user\":\"{user}\""), "\"user\":\"CLERK\"")
         .replace(&format!(": {user}\n"), ": CLERK\n")
@@ -88,7 +90,7 @@ fn draft_to_signed_case_in_every_format() {
     // Resume: same questionnaire, nothing dropped, values typed again.
     let loaded = store.load_draft(&d.id).unwrap();
     let r = loaded.resume(&q);
-    assert!(r.dropped.is_empty());
+    assert!(r.aside.is_empty());
     assert!(!r.questionnaire_changed);
     assert_eq!(
         r.answers.get("interview_date"),
@@ -152,14 +154,20 @@ fn draft_to_signed_case_in_every_format() {
             &got,
         ),
     );
-    // Without the questionnaire: raw fact ids, nothing lost.
+    // Without the questionnaire: raw fact ids, nothing lost (unmasked); masked, every
+    // answer and result but the verdict is masked, nothing saying which are personal.
     golden(
         "case-no-questionnaire.txt",
         &scrub(
-            &render_case(&got, None, ExportFormat::Text, false, Lang::Zh),
+            &render_case(&got, None, ExportFormat::Text, true, Lang::Zh),
             &got,
         ),
     );
+    let conservative = render_case(&got, None, ExportFormat::Text, false, Lang::Zh);
+    for shown in ["skill_to_title", "intermediate", "230", "2026-07-31"] {
+        assert!(!conservative.contains(shown), "{shown}: {conservative}");
+    }
+    assert!(conservative.contains("pathway: ***"), "{conservative}");
     let masked = render_case(&got, Some(&q), ExportFormat::Json, false, Lang::Zh);
     assert!(!masked.contains("张三丰") && !masked.contains("11010519491231002X"));
     let html = render_case(&got, Some(&q), ExportFormat::Html, false, Lang::Zh);
@@ -169,7 +177,7 @@ fn draft_to_signed_case_in_every_format() {
 }
 
 #[test]
-fn resuming_under_a_changed_questionnaire_names_the_lost_facts() {
+fn resuming_under_a_changed_questionnaire_sets_unknown_facts_aside() {
     let dir = root().join("resume");
     let store = open_signing(&dir);
     let q = mini();
@@ -184,7 +192,12 @@ fn resuming_under_a_changed_questionnaire_names_the_lost_facts() {
     let q2 = questionnaire::load_file(&fixture("mini-v2.toml")).unwrap();
     let r = store.load_draft(&d.id).unwrap().resume(&q2);
     assert!(r.questionnaire_changed);
-    assert_eq!(r.dropped, vec!["works_in_baise".to_string()]);
+    // kept aside as stored, not used by the rules, nothing lost
+    assert_eq!(
+        r.aside.keys().collect::<Vec<_>>(),
+        vec![&"works_in_baise".to_string()]
+    );
+    assert_eq!(r.aside["works_in_baise"], Value::Bool(true));
     assert_eq!(r.answers.len(), 2);
 
     store.discard_draft(&d.id).unwrap();
@@ -486,9 +499,11 @@ fn csv_cells_are_quoted_and_never_run_as_formulas() {
         "'=1+1,'@SUM(A1),'+1\r\n"
     );
     assert_eq!(csv_line(&cells(&["line\nbreak"])), "\"line\nbreak\"\r\n");
+    // a fixed-length mask: the name's length does not show
     assert_eq!(guantong::case::mask_name("张三丰"), "张**");
-    assert_eq!(guantong::case::mask_name("张三"), "张*");
-    assert_eq!(guantong::case::mask_name("Li"), "L*");
+    assert_eq!(guantong::case::mask_name("张三"), "张**");
+    assert_eq!(guantong::case::mask_name("欧阳娜娜"), "欧**");
+    assert_eq!(guantong::case::mask_name("Li"), "L**");
 }
 
 #[test]
@@ -515,10 +530,16 @@ fn set_aside_answers_are_marked() {
         })
         .unwrap();
     assert_eq!(rec.status(), "refer");
+    // masked, a set-aside answer is masked whole; unmasked, it is shown and marked
     let text = render_case(&rec, Some(&q), ExportFormat::Text, false, Lang::Zh);
     assert!(
-        text.contains("是否在百色工作？: 是 （分支未到达，未采用）"),
+        text.contains("是否在百色工作？: *** （分支未到达，未采用）"),
         "{text}"
+    );
+    let full = render_case(&rec, Some(&q), ExportFormat::Text, true, Lang::Zh);
+    assert!(
+        full.contains("是否在百色工作？: 是 （分支未到达，未采用）"),
+        "{full}"
     );
     // the finding by its kind, article and message; no rule code in a Chinese printout
     assert!(

@@ -654,6 +654,8 @@ fn item6_digits_select_everywhere_and_are_text_in_a_field() {
         name: "张*".into(),
         status: "符合".into(),
         level: String::new(),
+        questionnaire: "counter".into(),
+        questionnaire_title: "counter".into(),
     };
     d.app.update(Msg::Cases(vec![
         row("BS-2026-000002"),

@@ -3,8 +3,11 @@
 //! (2026-06-15) so nothing volatile reaches the screen. Also: the side panel at 100+
 //! columns, the too-small notice, resizes, ASCII borders and NO_COLOR styles.
 
+mod tui_common;
+
 use guantong::questionnaire;
 use guantong::text::Lang;
+use guantong::tui::interview::Choice;
 use guantong::tui::msg::{CaseRow, DraftRow, EarlierRow, InUse, Msg};
 use guantong::tui::script::{answer_keys, current_fact};
 use guantong::tui::{App, Clock, Theme, view};
@@ -34,7 +37,7 @@ fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
     }
 }
 
-const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
+const S2T: &[(&str, &str)] = tui_common::EXAMPLE_S2T;
 
 /// Start an interview and answer until `stop` is the question on screen.
 fn until(app: &mut App, stop: &str) {
@@ -182,6 +185,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: Some("张*".into()),
                     answered: 12,
                     in_use: None,
+                    questionnaire: "baise-interconnection".into(),
+                    questionnaire_title: "百色".into(),
                 },
                 DraftRow {
                     id: "b2".into(),
@@ -192,6 +197,9 @@ fn screens() -> Vec<(&'static str, Setup)> {
                         who: "lisi".into(),
                         since: "2026-06-15 09:12".into(),
                     }),
+                    // another questionnaire's draft names it
+                    questionnaire: "example-flexible-employment-subsidy".into(),
+                    questionnaire_title: "示例：灵活就业补贴".into(),
                 },
             ]));
         }),
@@ -204,6 +212,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: "张*".into(),
                     status: "符合".into(),
                     level: "助理级".into(),
+                    questionnaire: "baise-interconnection".into(),
+                    questionnaire_title: "百色".into(),
                 },
                 CaseRow {
                     number: "BS-2026-000001".into(),
@@ -211,6 +221,8 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     name: "李**".into(),
                     status: "不符合".into(),
                     level: String::new(),
+                    questionnaire: "example-flexible-employment-subsidy".into(),
+                    questionnaire_title: "示例：灵活就业补贴".into(),
                 },
             ]));
         }),
@@ -223,7 +235,21 @@ fn screens() -> Vec<(&'static str, Setup)> {
                     .into(),
             });
         }),
+        // several questionnaires: home offers the choice, and the choice itself
+        ("home_choices", |a| with_choices(a)),
+        ("choose", |a| {
+            with_choices(a);
+            send(a, [Msg::Char('4'), Msg::Enter]);
+        }),
     ]
+}
+
+/// The catalogue of an office with the example questionnaire beside the embedded one.
+fn with_choices(a: &mut App) {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("questionnaires/examples/flexible-employment-subsidy.toml");
+    let example = questionnaire::load_file(&example).expect("the example loads");
+    a.iv.choices = vec![Choice::of(&a.iv.q), Choice::of(&example)];
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! back and forward, answers set aside, defaults, invalid input, help, the blocker offer,
 //! review, resume, sign-off, and the effects `update` asks for.
 
+mod tui_common;
+
 use guantong::eval::Status;
 use guantong::questionnaire;
 use guantong::text::Lang;
@@ -58,7 +60,7 @@ fn script(app: &mut App, steps: &[(&str, &str)]) -> Vec<Effect> {
     fx
 }
 
-const S2T: &[(&str, &str)] = guantong::tui::script::EXAMPLE_S2T;
+const S2T: &[(&str, &str)] = tui_common::EXAMPLE_S2T;
 
 fn start(app: &mut App) {
     assert_eq!(app.kind(), Kind::Home);
@@ -530,6 +532,8 @@ fn quit_saves_the_draft_and_resume_continues() {
         name: Some("张*".into()),
         answered: 5,
         in_use: None,
+        questionnaire: "baise-interconnection".into(),
+        questionnaire_title: "百色".into(),
     }]));
     assert_eq!(b.update(Msg::Enter), vec![Effect::LoadDraft("d9".into())]);
     b.update(Msg::DraftLoaded(Box::new(LoadedDraft {
@@ -537,7 +541,8 @@ fn quit_saves_the_draft_and_resume_continues() {
         answers: answers.clone(),
         followed: followed.clone(),
         current: current.clone(),
-        dropped: vec![],
+        aside: Default::default(),
+        under: None,
         questionnaire_changed: false,
         renamed: vec![],
     })));
@@ -559,6 +564,8 @@ fn drafts_discard_needs_two_presses() {
         name: None,
         answered: 1,
         in_use: None,
+        questionnaire: "baise-interconnection".into(),
+        questionnaire_title: "百色".into(),
     }]));
     assert!(a.update(Msg::Char('x')).is_empty());
     assert_eq!(
@@ -578,6 +585,8 @@ fn home_quit_and_cases() {
         name: "张*".into(),
         status: "符合".into(),
         level: "助理级".into(),
+        questionnaire: "baise-interconnection".into(),
+        questionnaire_title: "百色".into(),
     }]));
     assert_eq!(
         a.update(Msg::Enter),

@@ -56,11 +56,13 @@ fn id_birth_date(id: Option<&str>) -> Option<Date> {
     crate::idcard::parse(id?).ok().map(|i| i.birth_date)
 }
 
-/// Earlier cases of `who` in application year `year`, oldest first.
+/// Earlier cases of `who` in application year `year` under questionnaire `qid` (another
+/// questionnaire's case is another kind of application), oldest first.
 pub fn earlier_cases(
     store: &Store,
     who: &Applicant,
     year: i64,
+    qid: &str,
 ) -> Result<Vec<Earlier>, StoreError> {
     let sq = |e| StoreError::sqlite(store.path(), e);
     let mut st = store
@@ -70,6 +72,7 @@ pub fn earlier_cases(
                 results
              FROM case_index
              WHERE (applicant_id = ?1 COLLATE NOCASE OR applicant_name = ?2)
+               AND questionnaire_id = ?3
                AND number NOT IN (SELECT amends FROM case_index WHERE amends IS NOT NULL)
              ORDER BY seq",
         )
@@ -86,7 +89,7 @@ pub fn earlier_cases(
     );
     let rows: Vec<Row> = st
         .query_map(
-            rusqlite::params![who.id_number.map(str::trim), who.name.trim()],
+            rusqlite::params![who.id_number.map(str::trim), who.name.trim(), qid],
             |r| {
                 Ok((
                     r.get(0)?,
@@ -199,7 +202,7 @@ pub fn for_answers(
         id_number: id_number.map(str::trim).filter(|s| !s.is_empty()),
         birth_date,
     };
-    earlier_cases(store, &who, application_year(q, &ev, today))
+    earlier_cases(store, &who, application_year(q, &ev, today), &q.meta.id)
 }
 
 /// The earlier cases in one line each, for a message: number, status, level, clerk.

@@ -34,12 +34,20 @@ pub enum StoreError {
         "{path}: 无法打开案件库或在其目录中建立日志文件（目录只读？权限不足？）/ cannot open the store or create its journal files beside it (read-only directory? permissions?): {detail}"
     )]
     CannotOpen { path: PathBuf, detail: String },
+    #[error(
+        "{path}: 另一个 guantong 进程已占用案件库锁 {seconds} 秒（正在打开或升级案件库），放弃等待；请稍后再试，或检查是否有卡住的 guantong 进程 / another guantong process has held the store's lock for {seconds} s (opening or migrating the store); gave up waiting: try again later, or look for a guantong process that hangs"
+    )]
+    LockTimeout { path: PathBuf, seconds: f64 },
     #[error("没有编号为 {0} 的案件 / no case numbered {0}")]
     NotFound(String),
     #[error("没有编号为 {0} 的草稿 / no draft with id {0}")]
     DraftNotFound(String),
     #[error("{path}: 签名密钥 / signing key: {detail}")]
     Key { path: PathBuf, detail: String },
+    #[error(
+        "{path}: 签名密钥不见了（此前有过：{traces}），未签发，也没有另建新密钥。请从备份恢复该文件；确已丢失时执行 guantong cases new-key 另建新密钥（旧公钥仍算本人的），并把新公钥交管理员登记 / the signing key is missing (there was one: {traces}); nothing was signed and no new key was made silently. Restore the file from backup; if it is lost for good, run `guantong cases new-key` to make a new one (the old public key stays yours) and give the new public key to the administrator to pin"
+    )]
+    KeyMissing { path: PathBuf, traces: String },
     #[error("{0}")]
     Invalid(String),
     #[error(

@@ -6,9 +6,11 @@
 
 use serde_json::Value as J;
 
-use super::model::{CaseRecord, mask_name};
+use super::model::CaseRecord;
+use super::privacy::{self, Policy};
 use super::store::IndexRow;
 use super::summary::{self, SummaryKind};
+use super::trust::{self, Pins};
 use crate::eval::{Status, input};
 use crate::questionnaire::Questionnaire;
 use crate::text::Lang;
@@ -25,8 +27,32 @@ pub enum ExportFormat {
 /// The byte-order mark that makes Excel read CSV as UTF-8.
 pub const BOM: &str = "\u{feff}";
 
+/// How personal data is shown: in full, or masked as a [`Policy`] says.
+#[derive(Clone, Copy)]
+pub enum Shown<'a, 'q> {
+    Unmasked,
+    Masked(&'a Policy<'q>),
+}
+
+impl Shown<'_, '_> {
+    pub fn masked(&self) -> bool {
+        matches!(self, Shown::Masked(_))
+    }
+}
+
+/// How to render: masked or not, in which language, and with which keys pinned outside
+/// the store (a clerk's name is the administrator's where one is pinned, else it is
+/// marked self-declared; see [`crate::case::trust`]).
+#[derive(Clone, Copy)]
+pub struct Render<'a, 'q> {
+    pub shown: Shown<'a, 'q>,
+    pub pins: Option<&'a Pins>,
+    pub lang: Lang,
+}
+
 /// One case in `f`. Personal data is masked unless `unmasked`. `q` gives question texts
-/// and labels when it is the questionnaire the case was recorded with (same id).
+/// and labels when it is the questionnaire the case was recorded with (same id), and
+/// decides what masking hides ([`privacy`]; without it, masking is conservative).
 pub fn render_case(
     rec: &CaseRecord,
     q: Option<&Questionnaire>,
@@ -34,11 +60,37 @@ pub fn render_case(
     unmasked: bool,
     lang: Lang,
 ) -> String {
+    let policy = Policy::new(q);
+    let shown = if unmasked {
+        Shown::Unmasked
+    } else {
+        Shown::Masked(&policy)
+    };
+    render_case_with(
+        rec,
+        q,
+        f,
+        &Render {
+            shown,
+            pins: None,
+            lang,
+        },
+    )
+}
+
+/// [`render_case`] with the masking policy given (made once per questionnaire).
+pub fn render_case_with(
+    rec: &CaseRecord,
+    q: Option<&Questionnaire>,
+    f: ExportFormat,
+    how: &Render,
+) -> String {
+    let lang = how.lang;
     // a whole document is a fragment with its wrapper (JSON alone is pretty-printed)
-    let fragment = || render_fragment(rec, q, f, unmasked, lang);
+    let fragment = || render_fragment_with(rec, q, f, how);
     match f {
         ExportFormat::Json => {
-            let j = serde_json::to_string_pretty(&case_json(rec, unmasked)).unwrap_or_default();
+            let j = serde_json::to_string_pretty(&case_json(rec, how)).unwrap_or_default();
             crate::safe::json(&j).into_owned() + "\n"
         }
         ExportFormat::Csv => {
@@ -71,66 +123,104 @@ pub fn render_fragment(
     unmasked: bool,
     lang: Lang,
 ) -> String {
+    let policy = Policy::new(q);
+    let shown = if unmasked {
+        Shown::Unmasked
+    } else {
+        Shown::Masked(&policy)
+    };
+    render_fragment_with(
+        rec,
+        q,
+        f,
+        &Render {
+            shown,
+            pins: None,
+            lang,
+        },
+    )
+}
+
+/// [`render_fragment`] with the masking policy given (made once per questionnaire).
+pub fn render_fragment_with(
+    rec: &CaseRecord,
+    q: Option<&Questionnaire>,
+    f: ExportFormat,
+    how: &Render,
+) -> String {
     match f {
-        ExportFormat::Html => view(rec, q, unmasked, lang).html(),
-        ExportFormat::Markdown => view(rec, q, unmasked, lang).markdown(),
+        ExportFormat::Html => view(rec, q, how).html(),
+        ExportFormat::Markdown => view(rec, q, how).markdown(),
         ExportFormat::Json => {
-            let j = serde_json::to_string(&case_json(rec, unmasked)).unwrap_or_default();
+            let j = serde_json::to_string(&case_json(rec, how)).unwrap_or_default();
             crate::safe::json(&j).into_owned() + "\n"
         }
-        ExportFormat::Text => view(rec, q, unmasked, lang).text(),
-        ExportFormat::Csv => csv_row(
-            &row_of(rec),
-            &summary_facts(rec),
-            &result_names(q, rec),
-            unmasked,
-        ),
+        ExportFormat::Text => view(rec, q, how).text(),
+        ExportFormat::Csv => {
+            let mut row = index_row_of(rec);
+            row.clerk_name =
+                clerk_name_cell(how.pins, &row.clerk, row.clerk_name.as_deref(), how.lang);
+            let row = match how.shown {
+                Shown::Unmasked => row,
+                Shown::Masked(p) => p.mask_row(&row),
+            };
+            csv_row(&row, &summary_facts(rec), &result_names(q, rec))
+        }
     }
 }
 
-/// The record as JSON with its hash and signature. Masked copies say so and carry no
-/// signature (it would not match them).
-pub fn case_json(rec: &CaseRecord, unmasked: bool) -> J {
-    let mut r = rec.clone();
-    if !unmasked {
-        mask_record(&mut r);
-    }
+/// A clerk's name for a CSV cell: the administrator's where one is pinned for `user`,
+/// else their own marked self-declared (`李四（自称）`, `Li Si (self-declared)`).
+pub fn clerk_name_cell(
+    pins: Option<&Pins>,
+    user: &str,
+    display: Option<&str>,
+    lang: Lang,
+) -> Option<String> {
+    let named = match pins {
+        Some(p) => p.clerk_name(user, display),
+        None => display.map(|d| (d.to_string(), true)),
+    };
+    named.map(|(n, self_declared)| match (self_declared, lang) {
+        (false, _) => n,
+        (true, Lang::Zh) => format!("{n}（自称）"),
+        (true, Lang::En) => format!("{n} (self-declared)"),
+    })
+}
+
+/// The record as JSON. In full it carries its hash and signature; masked ([`privacy`])
+/// it says so and carries neither, nor the previous record's hash: each would confirm a
+/// guess at the unmasked record offline. Beside the record as signed, `signer` says the
+/// name to show for its clerk and whether it is only self-declared.
+pub fn case_json(rec: &CaseRecord, how: &Render) -> J {
+    let shown = how.shown;
+    let named = match how.pins {
+        Some(p) => p.clerk_name(&rec.clerk.user, rec.clerk.display_name.as_deref()),
+        None => rec.clerk.display_name.clone().map(|d| (d, true)),
+    };
+    let signer = serde_json::json!({
+        "user": rec.clerk.user,
+        "name": named.as_ref().map(|n| n.0.clone()),
+        "name_self_declared": named.as_ref().is_some_and(|n| n.1),
+    });
+    let r = match shown {
+        Shown::Unmasked => rec.clone(),
+        Shown::Masked(p) => p.mask_record(rec),
+    };
     let mut v = serde_json::to_value(&r).unwrap_or(J::Null);
     if let J::Object(o) = &mut v {
-        o.insert("sha256".into(), J::String(rec.sha256.clone()));
-        if unmasked {
-            o.insert("signature".into(), J::String(rec.signature.clone()));
-        } else {
+        o.insert("signer".into(), signer);
+        if shown.masked() {
             o.insert("masked".into(), J::Bool(true));
+            if let Some(J::Object(prev)) = o.get_mut("prev") {
+                prev.remove("sha256");
+            }
+        } else {
+            o.insert("sha256".into(), J::String(rec.sha256.clone()));
+            o.insert("signature".into(), J::String(rec.signature.clone()));
         }
     }
     v
-}
-
-/// A personal value masked: a date keeps its year, an ID number its ends, a name its first
-/// character. `id`: the applicant's ID number.
-pub(crate) fn mask_value(v: &str, id: Option<&str>) -> String {
-    if let Some(d) = input::parse_date(v) {
-        return format!("{}-**-**", d.year());
-    }
-    let looks_like_id = v.len() >= 15 && v.chars().all(|c| c.is_ascii_alphanumeric());
-    if Some(v) == id || looks_like_id {
-        crate::idcard::mask(v)
-    } else {
-        mask_name(v)
-    }
-}
-
-/// Mask the applicant and every personal fact in place.
-pub fn mask_record(r: &mut CaseRecord) {
-    let id = r.applicant.id_number.clone();
-    for k in &r.personal_facts {
-        if let Some(J::String(s)) = r.facts.get_mut(k) {
-            *s = mask_value(s, id.as_deref());
-        }
-    }
-    r.applicant.name = mask_name(&r.applicant.name);
-    r.applicant.id_number = r.applicant.id_number.as_deref().map(crate::idcard::mask);
 }
 
 /// The ids of the facts that summarise `rec` (CSV columns after the fixed ones).
@@ -143,7 +233,8 @@ pub fn summary_facts(rec: &CaseRecord) -> Vec<String> {
         .collect()
 }
 
-fn row_of(rec: &CaseRecord) -> IndexRow {
+/// The index row a record gives (what the store's index holds for it).
+pub fn index_row_of(rec: &CaseRecord) -> IndexRow {
     let (summary, money) = summary::values(rec);
     IndexRow {
         seq: rec.seq,
@@ -200,34 +291,16 @@ pub fn csv_header(fact_labels: &[String], result_names: &[String], lang: Lang) -
     csv_line(&cells)
 }
 
-/// One CSV line for an index row: the fixed columns, the summary facts `fact_ids` (codes),
-/// then the results named.
-pub fn csv_row(
-    r: &IndexRow,
-    fact_ids: &[String],
-    result_names: &[String],
-    unmasked: bool,
-) -> String {
-    let (name, id) = if unmasked {
-        (
-            r.applicant_name.clone(),
-            r.applicant_id.clone().unwrap_or_default(),
-        )
-    } else {
-        (
-            mask_name(&r.applicant_name),
-            r.applicant_id
-                .as_deref()
-                .map(crate::idcard::mask)
-                .unwrap_or_default(),
-        )
-    };
+/// One CSV line for an index row (masked by the caller, [`Policy::mask_row`], unless
+/// the export is unmasked): the fixed columns, the summary facts `fact_ids` (codes), then
+/// the results named.
+pub fn csv_row(r: &IndexRow, fact_ids: &[String], result_names: &[String]) -> String {
     let mut cells = vec![
         r.number.clone(),
         r.signed_at.to_string(),
         r.interview_date.map(|d| d.to_string()).unwrap_or_default(),
-        name,
-        id,
+        r.applicant_name.clone(),
+        r.applicant_id.clone().unwrap_or_default(),
         r.clerk.clone(),
         r.clerk_name.clone().unwrap_or_default(),
         r.amends.clone().unwrap_or_default(),
@@ -315,12 +388,13 @@ fn json_plain(v: &J) -> String {
     }
 }
 
-fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang) -> View {
+fn view(rec: &CaseRecord, q: Option<&Questionnaire>, how: &Render) -> View {
+    let (shown, lang) = (how.shown, how.lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
-    let mut r = rec.clone();
-    if !unmasked {
-        mask_record(&mut r);
-    }
+    let r = match shown {
+        Shown::Unmasked => rec.clone(),
+        Shown::Masked(p) => p.mask_record(rec),
+    };
     let q = q.filter(|q| q.meta.id == rec.questionnaire.id);
     let mut blocks = Vec::new();
 
@@ -344,6 +418,9 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
     ];
     if let Some(a) = &r.amends {
         head.push(Row::Pair(l("更正案件", "Amends case"), a.clone()));
+    }
+    if shown.masked() {
+        head.push(Row::Para(privacy::masked_note(lang).to_string()));
     }
     blocks.push(Block {
         heading: l("基本信息", "Case"),
@@ -384,7 +461,12 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
             }
             for (k, v) in &r.facts {
                 if q.fact(k).is_none() {
-                    answers.push(Row::Pair(k.clone(), json_plain(v)));
+                    // kept from a draft's other questionnaire or version, never evaluated
+                    let aside = l(
+                        "（不属于本问卷，未采用）",
+                        "(not in this questionnaire: not used)",
+                    );
+                    answers.push(Row::Pair(k.clone(), format!("{} {aside}", json_plain(v))));
                 }
             }
         }
@@ -482,10 +564,12 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
     let mut sign = vec![
         Row::Pair(
             l("经办人", "Clerk"),
-            match &r.clerk.display_name {
-                Some(n) => format!("{n} ({})", r.clerk.user),
-                None => r.clerk.user.clone(),
-            },
+            trust::clerk_label(
+                how.pins,
+                &r.clerk.user,
+                r.clerk.display_name.as_deref(),
+                lang,
+            ),
         ),
         Row::Pair(l("签发时间", "Signed at"), r.signed_at.to_string()),
         Row::Pair(
@@ -510,12 +594,20 @@ fn view(rec: &CaseRecord, q: Option<&Questionnaire>, unmasked: bool, lang: Lang)
         l("签名公钥", "Public key"),
         r.clerk.public_key.clone(),
     ));
-    sign.push(Row::Pair("SHA-256".into(), rec.sha256.clone()));
+    // Masked, no hash of this record or the previous one: either would confirm a guess
+    // at the unmasked record offline.
+    if !shown.masked() {
+        sign.push(Row::Pair("SHA-256".into(), rec.sha256.clone()));
+    }
     sign.push(Row::Pair(
         l("上一案件", "Previous case"),
-        r.prev
-            .as_ref()
-            .map_or("—".into(), |p| format!("{} ({})", p.number, p.sha256)),
+        r.prev.as_ref().map_or("—".into(), |p| {
+            if shown.masked() {
+                p.number.clone()
+            } else {
+                format!("{} ({})", p.number, p.sha256)
+            }
+        }),
     ));
     blocks.push(Block {
         heading: l("签发", "Sign-off"),

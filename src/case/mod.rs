@@ -4,6 +4,7 @@
 //! record from the answers) are pure; `log` is the case-log interface a place that keeps
 //! records offers; `store` is the SQLite one.
 
+pub mod anchor;
 pub mod dirs;
 pub mod draft_meta;
 pub mod duplicates;
@@ -15,10 +16,12 @@ pub mod log;
 pub mod model;
 pub mod office;
 pub mod outcome;
+pub mod privacy;
 pub mod record;
 pub mod signoff;
 pub mod store;
 pub mod summary;
+pub mod trust;
 pub mod verify;
 
 pub use error::StoreError;
@@ -31,4 +34,4 @@ pub use model::{
 pub use office::{OfficeCode, OfficeCodeError};
 pub use record::{ChainHead, RawCase};
 pub use store::Store;
-pub use verify::{Problem, verify};
+pub use verify::{Anchors, Problem, verify, verify_with};

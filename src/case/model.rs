@@ -34,10 +34,12 @@ pub struct Draft {
 /// A draft checked against the questionnaire it is resumed with.
 #[derive(Clone, Debug)]
 pub struct Resumed {
+    /// The answers the questionnaire accepts, typed as its facts want them.
     pub answers: Answers,
-    /// Facts on record that the questionnaire no longer defines (or whose value no longer
-    /// fits): the wizard warns about them.
-    pub dropped: Vec<String>,
+    /// Answers the questionnaire does not know (or whose value no longer fits), as they
+    /// were stored: set aside, never used by the rules, saved back unchanged and treated
+    /// as personal (see [`is_personal`]). The wizard shows them.
+    pub aside: Answers,
     /// The questionnaire's content hash differs from the one the draft was started with.
     pub questionnaire_changed: bool,
     /// Answers carried over from the draft's questionnaire version by the questionnaire's
@@ -73,16 +75,79 @@ impl Draft {
                     ..Default::default()
                 }
             };
-        let (answers, dropped) =
-            input::answers_from_json(q, &input::answers_to_json(&migrated.answers));
+        let (answers, aside) = sort_answers(q, &migrated.answers);
         Resumed {
             answers,
-            dropped,
+            aside,
             questionnaire_changed: q.sha256 != self.questionnaire_sha256
                 || q.meta.id != self.questionnaire_id,
             renamed: migrated.describe(),
         }
     }
+}
+
+impl Draft {
+    /// The draft goes on under `q` (resumed under a newer version, or a copy): it names
+    /// `q` from now on, so that its answers, carried over already, are not carried again.
+    pub fn go_on_under(&mut self, q: &Questionnaire) {
+        self.questionnaire_id = q.meta.id.clone();
+        self.questionnaire_version = q.meta.version.clone();
+        self.questionnaire_sha256 = q.sha256.clone();
+    }
+}
+
+/// Answers sorted by what `q` makes of them: those it accepts (typed as its facts want
+/// them: a stored date string becomes a date) and the rest, as they were: facts `q` does
+/// not know, and values that no longer fit. Nothing is lost: the second part is what a
+/// draft or case keeps aside.
+pub fn sort_answers(q: &Questionnaire, answers: &Answers) -> (Answers, Answers) {
+    let mut used = Answers::new();
+    let mut aside = Answers::new();
+    for (k, v) in answers {
+        match q.fact(k).map(|f| input::coerce(f, v.clone())) {
+            Some(Ok(typed)) => {
+                used.insert(k.clone(), typed);
+            }
+            _ => {
+                aside.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    (used, aside)
+}
+
+/// Whether the answer to `fact` is personal data under `q`, the questionnaire it is
+/// read with: the facts `q` marks personal, its applicant's name and ID number, and every
+/// answer `q` does not define (kept from another questionnaire or version: nothing says it
+/// is not personal). With no questionnaire at hand, every answer is.
+pub fn is_personal(q: Option<&Questionnaire>, fact: &str) -> bool {
+    let Some(q) = q else { return true };
+    let Some(f) = q.fact(fact) else { return true };
+    f.personal || [q.meta.applicant_name, q.meta.applicant_id].contains(&Some(f.index))
+}
+
+/// The facts among `q`'s and `answers`' whose values are personal ([`is_personal`]): what
+/// a record made under `q` lists as `personal_facts`, the questionnaire's first.
+pub fn personal_facts(q: &Questionnaire, answers: &Answers) -> Vec<String> {
+    let mut out: Vec<String> = q
+        .facts
+        .iter()
+        .filter(|f| f.personal)
+        .map(|f| f.id.clone())
+        .collect();
+    // (the order records have always had: marked facts, then the name and ID number)
+    for i in [q.meta.applicant_name, q.meta.applicant_id]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(f) = q.facts.get(usize::from(i))
+            && !out.contains(&f.id)
+        {
+            out.push(f.id.clone());
+        }
+    }
+    out.extend(answers.keys().filter(|k| q.fact(k).is_none()).cloned());
+    out
 }
 
 /// 16 random hex digits (falls back to the clock if the OS has no randomness to give).
@@ -243,14 +308,8 @@ pub struct CaseFilter {
     pub limit: usize,
 }
 
-/// Mask a person's name: the first character kept (张三丰 -> 张**).
+/// Mask a person's name: the first character kept and a fixed `**` (张三丰 -> 张**,
+/// 张三 -> 张**), so that the name's length does not show. See [`super::privacy`].
 pub fn mask_name(name: &str) -> String {
-    let mut chars = name.trim().chars();
-    match chars.next() {
-        None => String::new(),
-        Some(first) => {
-            let rest = chars.count().max(1);
-            format!("{first}{}", "*".repeat(rest))
-        }
-    }
+    super::privacy::mask_name(name)
 }

@@ -39,7 +39,10 @@ pub fn prepare(s: &SignOff, signer: &Signer) -> Result<CaseRecord, StoreError> {
                 })
         })
         .transpose()?;
-    let ev = eval::evaluate(q, &s.answers, s.today);
+    // Answers the questionnaire does not know (kept from a draft's earlier version) are
+    // recorded, personal, but the rules never read them.
+    let (used, _aside) = sort_answers(q, &s.answers);
+    let ev = eval::evaluate(q, &used, s.today);
     if let Some((fi, vi)) = ev.invalid().next() {
         let f = &q.facts[usize::from(fi)];
         let m = &f.validate[vi].message;
@@ -65,21 +68,7 @@ pub fn prepare(s: &SignOff, signer: &Signer) -> Result<CaseRecord, StoreError> {
             .cloned()
             .unwrap_or_default()
     };
-    let mut personal: Vec<String> = q
-        .facts
-        .iter()
-        .filter(|f| f.personal)
-        .map(|f| f.id.clone())
-        .collect();
-    for i in [q.meta.applicant_name, q.meta.applicant_id]
-        .into_iter()
-        .flatten()
-    {
-        let id = &q.facts[usize::from(i)].id;
-        if !personal.contains(id) {
-            personal.push(id.clone());
-        }
-    }
+    let personal = personal_facts(q, &s.answers);
     Ok(CaseRecord {
         format: RECORD_FORMAT.to_string(),
         seq: 0,

@@ -40,10 +40,23 @@ pub fn list(a: BureauList<'_>, ctx: &Context) -> ExitCode {
             &crate::case::keys::os_user(),
         )
     })();
-    let rows = match found {
+    let mut rows = match found {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    if !a.unmasked {
+        // the server masked the applicant; what else masked output hides (summary values
+        // and the amount worked out from a personal fact) is the questionnaire's to say
+        let Some(cat) = ctx.catalogue() else {
+            return ExitCode::from(1);
+        };
+        for r in &mut rows {
+            let q = cat.get(&r.questionnaire);
+            let masked = crate::case::privacy::Policy::new(q).mask_row(&index_row(r));
+            r.summary = masked.summary;
+            r.money = masked.money;
+        }
+    }
     let out = match a.format {
         super::cases::ListFormat::Json => {
             let mut out = String::new();
@@ -61,6 +74,26 @@ pub fn list(a: BureauList<'_>, ctx: &Context) -> ExitCode {
     }
 }
 
+/// A found case as an index row (what the masking policy reads).
+fn index_row(r: &Found) -> crate::case::store::IndexRow {
+    crate::case::store::IndexRow {
+        seq: 0,
+        number: r.number.clone(),
+        signed_at: r.signed_at,
+        interview_date: r.date,
+        applicant_name: r.name.clone(),
+        applicant_id: r.id_number.clone(),
+        questionnaire: Some(r.questionnaire.clone()),
+        status: r.status.clone(),
+        summary: r.summary.clone(),
+        money: r.money,
+        clerk: r.clerk.clone(),
+        clerk_name: None,
+        amends: r.amends.clone(),
+        results: serde_json::Map::new(),
+    }
+}
+
 fn render(rows: &[Found], ctx: &Context, lang: Lang, csv: bool) -> Option<(String, Safe)> {
     let cat = ctx.catalogue()?;
     let l = |zh: &str, en: &str| lang.pick(zh, en).to_string();
@@ -68,7 +101,7 @@ fn render(rows: &[Found], ctx: &Context, lang: Lang, csv: bool) -> Option<(Strin
         let mut ids: Vec<String> = rows.iter().map(|r| r.questionnaire.clone()).collect();
         ids.sort();
         ids.dedup();
-        super::cases::warn_unknown(&ids, &cat, lang);
+        super::cases::warn_unknown(&ids, &cat, lang, false);
     }
     let cols = super::cases::summary_columns(
         rows.iter()

@@ -11,13 +11,15 @@ use jiff::civil::Date;
 use serde_json::Value as J;
 
 use super::Safe;
-use crate::case::export::{self, ExportFormat};
+use crate::case::export::{self, ExportFormat, Shown};
+use crate::case::privacy::{self, Policy};
 use crate::case::summary::{self, SummaryKind};
+use crate::case::trust::{self, Pins};
 use crate::case::{CaseFilter, SignOff, Store, StoreError, draft_meta, duplicates, lease, verify};
 use crate::eval::{self, Status, input, report};
 use crate::outfile::{OutFile, OutFileError};
 use crate::questionnaire::Questionnaire;
-use crate::questionnaire::catalogue::Catalogue;
+use crate::questionnaire::catalogue::{Catalogue, Lookup};
 use crate::text::Lang;
 
 #[derive(Args, Debug)]
@@ -36,12 +38,32 @@ pub enum CasesCommand {
     Show(ShowArgs),
     /// 导出案件 / export cases
     Export(ExportArgs),
-    /// 核验全部签名和哈希链 / check every signature and the chain
+    /// 核验全部签名、哈希链、索引，并对照回执、登记的密钥和检查点 / check every signature,
+    /// the chain and the index, against receipts, pinned keys and checkpoints
     Verify(VerifyArgs),
+    /// 打印签名的链头，保存在本机以外 / print a signed chain head to keep off this machine
+    Checkpoint,
+    /// 打印本人公钥（供管理员登记到受信密钥文件）/ print your public key for the
+    /// administrator's trusted-keys file
+    Key,
+    /// 签名密钥丢失后另建新密钥（旧公钥仍算本人的）/ make a new signing key after the old
+    /// one was lost (the old public key stays yours)
+    NewKey,
     /// 按（新）问卷重新评估，列出结论会变的案件 / re-evaluate under a questionnaire
     Recheck(RecheckArgs),
     /// 列出或删除草稿 / list or discard drafts
     Drafts(DraftsArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct VerifyArgs {
+    /// 另行对照 `guantong cases checkpoint` 打印的检查点文件（可多次给出）/ also check
+    /// against a checkpoint file printed by `guantong cases checkpoint` (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Vec<PathBuf>,
+    /// 改为与全局服务器上的副本比对（可给出地址，缺省取 GUANTONG_SERVER 或配置 server）/ instead, compare with the copy on the bureau's server (a URL, else GUANTONG_SERVER or config `server`)
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", conflicts_with = "checkpoint")]
+    pub server: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -118,13 +140,6 @@ pub struct ListArgs {
     pub server: super::server::ServerArg,
     #[command(flatten)]
     pub id_key: super::server::IdKeyArg,
-}
-
-#[derive(Args, Debug)]
-pub struct VerifyArgs {
-    /// 并与全局服务器上的副本比对（可给出地址，缺省取 GUANTONG_SERVER 或配置 server）/ also compare with the copy on the bureau's server (a URL, else GUANTONG_SERVER or config `server`)
-    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
-    pub server: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -212,10 +227,13 @@ pub fn run(a: CasesArgs, ctx: &super::Context) -> ExitCode {
         CasesCommand::List(l) => list(l, data_dir, ctx, lang),
         CasesCommand::Show(s) => show(s, data_dir, ctx, lang),
         CasesCommand::Export(e) => export_cmd(e, data_dir, ctx, lang),
-        CasesCommand::Verify(v) => match v.server {
-            None => verify_cmd(data_dir, lang),
+        CasesCommand::Verify(v) => match v.server.clone() {
+            None => verify_cmd(v, data_dir, lang),
             Some(url) => Ok(super::server::verify(&url, data_dir, ctx)),
         },
+        CasesCommand::Checkpoint => checkpoint_cmd(data_dir, ctx, lang),
+        CasesCommand::Key => key_cmd(ctx, lang),
+        CasesCommand::NewKey => new_key_cmd(ctx, lang),
         CasesCommand::Recheck(r) => recheck(r, data_dir, ctx, lang),
         CasesCommand::Drafts(d) => drafts(d, data_dir, ctx, lang),
     };
@@ -232,7 +250,31 @@ fn open_store(data_dir: Option<PathBuf>) -> Result<Store, Fail> {
         );
         return Err(Fail(1));
     };
-    Store::open(&dir).map_err(store_fail)
+    let store = Store::open(&dir).map_err(store_fail)?;
+    say_warnings(&store);
+    Ok(store)
+}
+
+/// Print what the store has to say (a world-readable file, a receipt not kept).
+fn say_warnings(store: &Store) {
+    for w in store.take_warnings() {
+        warn!("guantong: {w}");
+    }
+}
+
+/// The keys pinned outside the store, for showing clerks' names. A trusted-keys file
+/// that cannot be used is named, and names are then shown as self-declared.
+fn pins_for_names() -> Pins {
+    match Pins::load() {
+        Ok(p) => p,
+        Err(e) => {
+            warn!("guantong: {e}");
+            Pins {
+                user: crate::case::keys::os_user(),
+                ..Pins::default()
+            }
+        }
+    }
 }
 
 fn parse_day(s: &Option<String>, flag: &str) -> Result<Option<Date>, Fail> {
@@ -274,13 +316,51 @@ fn catalogue(ctx: &super::Context) -> Result<Catalogue, Fail> {
     ctx.catalogue().ok_or(Fail(1))
 }
 
-/// The questionnaire to show or export a case with: its own (same id; the one given with
-/// `--questionnaire` first, then the catalogue's exact copy, then its newest version),
-/// or none, and then the rendering says which one it lacks.
+/// Open the store, and keep a copy of each catalogue questionnaire that drafts or cases
+/// from before the store kept copies were made under (an upgrade may replace the embedded
+/// one).
+fn open_store_with(data_dir: Option<PathBuf>, cat: &Catalogue) -> Result<Store, Fail> {
+    let store = open_store(data_dir)?;
+    // Best effort: a store opened read-only (an auditor's copy) is read all the same.
+    let _ = store.keep_referenced(cat.entries().iter().map(|e| &e.q), Timestamp::now());
+    Ok(store)
+}
+
+/// Adopt into `cat` the store's copies of the questionnaires `exact` names (by hash), and
+/// the newest copy of each of `ids` that config does not name; a copy that cannot be read
+/// is said (its cases are then shown as the catalogue can).
+fn adopt(store: &Store, cat: &mut Catalogue, exact: &[(String, String)], ids: &[String]) {
+    let mut problems = store.adopt_copies(cat, exact);
+    problems.extend(store.adopt_newest(cat, ids));
+    for e in problems {
+        warn!("guantong: {e}");
+    }
+}
+
+/// The questionnaire to show or export a case with: its own (the catalogue's or the
+/// store's copy, by hash), else the one given with `--questionnaire` when it has the same
+/// id, else the newest with that id, else none (and then the rendering says which one it
+/// lacks).
 fn case_questionnaire<'c>(cat: &'c Catalogue, id: &str, sha256: &str) -> Option<&'c Questionnaire> {
-    match cat.given() {
-        Some(g) if g.meta.id == id => Some(g),
-        _ => cat.find(id, sha256).questionnaire(),
+    match (cat.find(id, sha256), cat.given()) {
+        (Lookup::Exact(q), _) => Some(q),
+        (_, Some(g)) if g.meta.id == id => Some(g),
+        (l, _) => l.questionnaire(),
+    }
+}
+
+/// Masking policies ([`privacy::Policy`]), one per questionnaire (by its content hash;
+/// the conservative one for cases whose questionnaire is not at hand), made once per
+/// command rather than once per case.
+#[derive(Default)]
+struct Policies<'c> {
+    made: std::collections::HashMap<String, Policy<'c>>,
+}
+
+impl<'c> Policies<'c> {
+    fn get(&mut self, q: Option<&'c Questionnaire>) -> &Policy<'c> {
+        let key = q.map_or(String::new(), |q| q.sha256.clone());
+        self.made.entry(key).or_insert_with(|| Policy::new(q))
     }
 }
 
@@ -457,7 +537,9 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
             return Err(Fail(2));
         }
     }
-    let rec = store.sign_off(&s).map_err(store_fail)?;
+    let rec = store.sign_off(&s);
+    say_warnings(&store);
+    let rec = rec.map_err(store_fail)?;
     write_stdout(&format!("{}\n", rec.number), Safe::Text)
 }
 
@@ -481,9 +563,10 @@ pub(super) fn summary_columns<'a>(
     cols
 }
 
-/// Say which questionnaires some listed cases were made under are not known (their
-/// summaries are shown as codes).
-pub(super) fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang) {
+/// Say which questionnaires some listed cases were made under are not known: their
+/// summaries are shown as codes, and masked output masks them whole (nothing says which
+/// of their values are personal).
+pub(super) fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang, masked: bool) {
     let missing: Vec<&str> = ids
         .iter()
         .map(String::as_str)
@@ -492,13 +575,21 @@ pub(super) fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang) {
     if !missing.is_empty() {
         warn!(
             "{}",
-            match lang {
-                Lang::Zh => format!(
+            match (lang, masked) {
+                (Lang::Zh, false) => format!(
                     "注意：问卷 {} 不在问卷目录中（配置 questionnaires 或 --questionnaire），其案件的摘要按代码显示",
                     missing.join(", ")
                 ),
-                Lang::En => format!(
+                (Lang::Zh, true) => format!(
+                    "注意：问卷 {} 不在问卷目录中（配置 questionnaires 或 --questionnaire），无从得知其案件中哪些是个人信息，脱敏时除结论外一律隐去",
+                    missing.join(", ")
+                ),
+                (Lang::En, false) => format!(
                     "note: questionnaire(s) {} not known (config `questionnaires` or --questionnaire): their cases' summaries are shown as codes",
+                    missing.join(", ")
+                ),
+                (Lang::En, true) => format!(
+                    "note: questionnaire(s) {} not known (config `questionnaires` or --questionnaire): nothing says which of their cases' values are personal, so masking hides all but the verdict",
                     missing.join(", ")
                 ),
             }
@@ -537,20 +628,54 @@ fn list(
             ctx,
         ));
     }
-    let store = open_store(data_dir)?;
-    let rows = store.list_cases(&f).map_err(store_fail)?;
+    let mut cat = catalogue(ctx)?;
+    let store = open_store_with(data_dir, &cat)?;
+    // Each row masked and labelled by its own questionnaire: the store's copies of those
+    // config no longer names.
+    let ids: Vec<String> = store
+        .questionnaire_ids(&f)
+        .map_err(store_fail)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    adopt(&store, &mut cat, &[], &ids);
+    let cat = cat;
+    // A list is always masked: each row as its questionnaire's policy says.
+    let mut policies = Policies::default();
+    let (mut rows, mut names) = (Vec::new(), Vec::new());
+    store
+        .for_each_row(&f, |r| {
+            let q = r.questionnaire.as_deref().and_then(|id| cat.get(id));
+            rows.push(policies.get(q).mask_row(&r).summary());
+            names.push(r.clerk_name.clone());
+            Ok(())
+        })
+        .map_err(store_fail)?;
+    let pins = pins_for_names();
     let mut out = String::new();
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     match a.format {
         ListFormat::Json => {
-            for r in &rows {
-                out.push_str(&serde_json::to_string(r).unwrap_or_default());
+            for (r, name) in rows.iter().zip(&names) {
+                let mut v = serde_json::to_value(r).unwrap_or_default();
+                // the name shown for the clerk: the administrator's, or their own marked so
+                let named = pins.clerk_name(&r.clerk, name.as_deref());
+                if let J::Object(o) = &mut v {
+                    o.insert(
+                        "clerk_name".into(),
+                        named.as_ref().map(|n| n.0.clone()).into(),
+                    );
+                    o.insert(
+                        "clerk_name_self_declared".into(),
+                        J::Bool(named.as_ref().is_some_and(|n| n.1)),
+                    );
+                }
+                out.push_str(&serde_json::to_string(&v).unwrap_or_default());
                 out.push('\n');
             }
             return write_stdout(&out, Safe::Json);
         }
         ListFormat::Csv | ListFormat::Table => {
-            let cat = catalogue(ctx)?;
             let table_fmt = matches!(a.format, ListFormat::Table);
             if table_fmt {
                 let mut ids: Vec<String> = rows
@@ -559,7 +684,7 @@ fn list(
                     .collect();
                 ids.sort();
                 ids.dedup();
-                warn_unknown(&ids, &cat, lang);
+                warn_unknown(&ids, &cat, lang, true);
             }
             let cols = summary_columns(
                 rows.iter()
@@ -581,7 +706,8 @@ fn list(
             // For a person the table reads labels (符合, 助理级); CSV keeps the codes.
             let cells: Vec<Vec<String>> = rows
                 .iter()
-                .map(|r| {
+                .zip(&names)
+                .map(|(r, name)| {
                     let q = r.questionnaire.as_deref().and_then(|id| cat.get(id));
                     let entry = |(kind, id, _): &&(SummaryKind, String, String)| {
                         r.summary
@@ -608,7 +734,12 @@ fn list(
                     c.extend(fact_cols.iter().map(entry));
                     c.push(status);
                     c.extend(result_cols.iter().map(entry));
-                    c.push(r.clerk.clone());
+                    c.push(trust::clerk_label(
+                        Some(&pins),
+                        &r.clerk,
+                        name.as_deref(),
+                        lang,
+                    ));
                     c.push(r.amends.clone().unwrap_or_default());
                     c
                 })
@@ -676,10 +807,16 @@ fn show(
     ctx: &super::Context,
     lang: Lang,
 ) -> Result<ExitCode, Fail> {
-    let cat = catalogue(ctx)?;
-    let store = open_store(data_dir)?;
+    let mut cat = catalogue(ctx)?;
+    let store = open_store_with(data_dir, &cat)?;
     let rec = store.get_case(&a.number).map_err(store_fail)?;
     let r = &rec.questionnaire;
+    adopt(
+        &store,
+        &mut cat,
+        &[(r.id.clone(), r.sha256.clone())],
+        std::slice::from_ref(&r.id),
+    );
     let q = case_questionnaire(&cat, &r.id, &r.sha256);
     warn_questionnaire(&cat, &rec.number, &r.id, &r.version, lang, q.is_some());
     let f = match a.format {
@@ -688,12 +825,23 @@ fn show(
         ShowFormat::Md => ExportFormat::Markdown,
         ShowFormat::Html => ExportFormat::Html,
     };
-    let how = if f == ExportFormat::Json {
+    let safe = if f == ExportFormat::Json {
         Safe::Json
     } else {
         Safe::Text
     };
-    write_stdout(&export::render_case(&rec, q, f, a.unmasked, lang), how)
+    let pins = pins_for_names();
+    let policy = Policy::new(q);
+    let how = export::Render {
+        shown: if a.unmasked {
+            Shown::Unmasked
+        } else {
+            Shown::Masked(&policy)
+        },
+        pins: Some(&pins),
+        lang,
+    };
+    write_stdout(&export::render_case_with(&rec, q, f, &how), safe)
 }
 
 fn progress(len: u64) -> Option<indicatif::ProgressBar> {
@@ -842,17 +990,40 @@ fn export_cmd(
     let f = filter_of(&a.filter, 0)?;
     // the output first: a target that cannot be written is refused before any work
     let mut sink = Sink::new(a.output.as_deref())?;
-    let cat = catalogue(ctx)?;
-    let store = open_store(data_dir)?;
+    let mut cat = catalogue(ctx)?;
+    let store = open_store_with(data_dir, &cat)?;
     let ids = store.questionnaire_ids(&f).map_err(store_fail)?;
+    // every case with its own questionnaire: the store's copies of those config lacks
+    let refs = store.case_questionnaires(&f).map_err(store_fail)?;
+    let names: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+    adopt(&store, &mut cat, &refs, &names);
+    let cat = cat;
     let total: u64 = ids.iter().map(|(_, n)| *n as u64).sum();
     warn_unknown(
         &ids.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
         &cat,
         lang,
+        !a.unmasked,
     );
     let q_of = |rec: &crate::case::CaseRecord| {
         case_questionnaire(&cat, &rec.questionnaire.id, &rec.questionnaire.sha256)
+    };
+    let mut policies = Policies::default();
+    let pins = pins_for_names();
+    // the fragment of one case, masked by its questionnaire's policy unless --unmasked
+    let mut fragment = |rec: &crate::case::CaseRecord, f: ExportFormat| {
+        let q = q_of(rec);
+        let shown = if a.unmasked {
+            Shown::Unmasked
+        } else {
+            Shown::Masked(policies.get(q))
+        };
+        let how = export::Render {
+            shown,
+            pins: Some(&pins),
+            lang,
+        };
+        export::render_fragment_with(rec, q, f, &how)
     };
     let pb = progress(total);
     let tick = || {
@@ -870,20 +1041,27 @@ fn export_cmd(
                 let (fact_ids, fact_labels): (Vec<String>, Vec<String>) = facts.into_iter().unzip();
                 sink.put(export::BOM)?;
                 sink.put(&export::csv_header(&fact_labels, &names, lang))?;
-                store.for_each_row(&f, |r| {
+                let mut row_policies = Policies::default();
+                store.for_each_row(&f, |mut r| {
                     tick();
-                    sink.put(&export::csv_row(&r, &fact_ids, &names, a.unmasked))
+                    r.clerk_name = export::clerk_name_cell(
+                        Some(&pins),
+                        &r.clerk,
+                        r.clerk_name.as_deref(),
+                        lang,
+                    );
+                    let r = if a.unmasked {
+                        r
+                    } else {
+                        let q = r.questionnaire.as_deref().and_then(|id| cat.get(id));
+                        row_policies.get(q).mask_row(&r)
+                    };
+                    sink.put(&export::csv_row(&r, &fact_ids, &names))
                 })
             }
             ExportFormatArg::Json => store.for_each_case(&f, |rec| {
                 tick();
-                sink.put(&export::render_fragment(
-                    &rec,
-                    q_of(&rec),
-                    ExportFormat::Json,
-                    a.unmasked,
-                    lang,
-                ))
+                sink.put(&fragment(&rec, ExportFormat::Json))
             }),
             ExportFormatArg::Md => {
                 let mut first = true;
@@ -893,13 +1071,7 @@ fn export_cmd(
                         sink.put("\n---\n\n")?;
                     }
                     first = false;
-                    sink.put(&export::render_fragment(
-                        &rec,
-                        q_of(&rec),
-                        ExportFormat::Markdown,
-                        a.unmasked,
-                        lang,
-                    ))
+                    sink.put(&fragment(&rec, ExportFormat::Markdown))
                 })
             }
             ExportFormatArg::Html => {
@@ -909,13 +1081,7 @@ fn export_cmd(
                 ))?;
                 store.for_each_case(&f, |rec| {
                     tick();
-                    sink.put(&export::render_fragment(
-                        &rec,
-                        q_of(&rec),
-                        ExportFormat::Html,
-                        a.unmasked,
-                        lang,
-                    ))
+                    sink.put(&fragment(&rec, ExportFormat::Html))
                 })?;
                 sink.put(export::HTML_TAIL)
             }
@@ -936,8 +1102,20 @@ fn export_cmd(
     }
 }
 
-fn verify_cmd(data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
-    let store = open_store(data_dir)?;
+/// Check the store against itself and the anchors kept outside it; `Ok` with the
+/// number of records read and the problems, `Err` when it cannot be checked at all.
+fn verify_store(
+    store: &Store,
+    checkpoints: &[PathBuf],
+) -> Result<(usize, Vec<verify::Problem>), Fail> {
+    let origin = store.origin().map_err(store_fail)?;
+    let mut anchors = verify::Anchors::load(&origin).map_err(|e| {
+        warn!("guantong: {e}");
+        Fail(1)
+    })?;
+    for c in checkpoints {
+        anchors.add_checkpoints(c);
+    }
     let total = if std::io::stderr().is_terminal() {
         store
             .list_cases(&CaseFilter::default())
@@ -946,26 +1124,24 @@ fn verify_cmd(data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
         0
     };
     let pb = progress(total);
-    let (n, problems) = verify::verify(&store, || {
+    let r = verify::verify_with(store, &anchors, || {
         if let Some(pb) = &pb {
             pb.inc(1);
         }
     })
-    .map_err(store_fail)?;
+    .map_err(store_fail);
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
-    if problems.is_empty() {
-        let msg = match lang {
-            Lang::Zh => format!("已核验 {n} 份案件：签名和哈希链完好。\n"),
-            Lang::En => format!("{n} cases verified: every signature and the chain are intact.\n"),
-        };
-        return write_stdout(&msg, Safe::Text);
-    }
+    r
+}
+
+/// Print the problems verify found (one line each, made safe) and the verdict.
+fn say_problems(n: usize, problems: &[verify::Problem], lang: Lang) -> Result<(), Fail> {
     // one line per problem, whatever the (possibly forged) store holds
     let out: String = problems
         .iter()
-        .map(|p| format!("{}\n", crate::safe::line(&p.to_string())))
+        .map(|p| format!("{}\n", crate::safe::line(&p.render(lang))))
         .collect();
     write_stdout(&out, Safe::Done)?;
     warn!(
@@ -978,7 +1154,153 @@ fn verify_cmd(data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
             ),
         }
     );
+    Ok(())
+}
+
+fn verify_cmd(v: VerifyArgs, data_dir: Option<PathBuf>, lang: Lang) -> Result<ExitCode, Fail> {
+    let store = open_store(data_dir)?;
+    let (n, problems) = verify_store(&store, &v.checkpoint)?;
+    if problems.is_empty() {
+        let msg = match lang {
+            Lang::Zh => format!(
+                "已核验 {n} 份案件：签名、哈希链和索引完好，签名人均已登记，与回执{}一致。\n",
+                if v.checkpoint.is_empty() {
+                    ""
+                } else {
+                    "和检查点"
+                }
+            ),
+            Lang::En => format!(
+                "{n} cases verified: every signature, the chain and the index are intact, every signer is pinned, and the receipts{} agree.\n",
+                if v.checkpoint.is_empty() {
+                    ""
+                } else {
+                    " and checkpoints"
+                }
+            ),
+        };
+        return write_stdout(&msg, Safe::Text);
+    }
+    say_problems(n, &problems, lang)?;
     Ok(ExitCode::from(1))
+}
+
+/// `cases checkpoint`: verify, then print the chain head signed with the clerk's key, one
+/// JSON line, for keeping off the machine (printed, mailed to the bureau).
+fn checkpoint_cmd(
+    data_dir: Option<PathBuf>,
+    ctx: &super::Context,
+    lang: Lang,
+) -> Result<ExitCode, Fail> {
+    use crate::case::anchor::{HeadKind, HeadOf, SignedHead};
+    let store = open_store(data_dir)?;
+    // a checkpoint of a store already tampered with would vouch for the tampering
+    let (n, problems) = verify_store(&store, &[])?;
+    if !problems.is_empty() {
+        say_problems(n, &problems, lang)?;
+        warn!(
+            "{}",
+            lang.pick(
+                "未打印检查点：案件库未通过核验。",
+                "no checkpoint printed: the store does not verify."
+            )
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let origin = store.origin().map_err(store_fail)?;
+    let office = store.recorded_office().map_err(store_fail)?;
+    let head = store.head().map_err(store_fail)?;
+    let key = store.clerk_key().map_err(store_fail)?;
+    let pins = pins_for_names();
+    let user = crate::case::keys::os_user();
+    let name = pins.clerk_name(&user, ctx.config.clerk_name());
+    let signed = SignedHead::seal(
+        HeadKind::Checkpoint,
+        HeadOf {
+            origin,
+            office,
+            count: head.as_ref().map_or(0, |h| h.seq),
+            number: head.as_ref().map_or(String::new(), |h| h.number.clone()),
+            sha256: head.map_or(String::new(), |h| h.sha256),
+        },
+        Timestamp::now(),
+        &user,
+        name,
+        &key,
+    )
+    .map_err(store_fail)?;
+    warn!(
+        "{}",
+        lang.pick(
+            "请把下面这一行保存在本机以外（打印、交局里存档）；日后用 guantong cases verify --checkpoint 文件 对照。",
+            "keep the line below off this machine (print it, send it to the bureau); later, check the store against it with guantong cases verify --checkpoint FILE."
+        )
+    );
+    write_stdout(&format!("{}\n", signed.to_line()), Safe::Json)
+}
+
+/// The clerk's entry for the administrator's trusted-keys file.
+fn trusted_entry(name: &str, user: &str, key: &str) -> String {
+    format!(
+        "[[clerk]]\nname = {}\nuser = {}\nkey = \"{key}\"\n",
+        toml::Value::String(name.to_string()),
+        toml::Value::String(user.to_string())
+    )
+}
+
+/// `cases key`: the clerk's public key, as an entry of the trusted-keys file.
+fn key_cmd(ctx: &super::Context, lang: Lang) -> Result<ExitCode, Fail> {
+    let Some(dir) = crate::case::keys::config_dir() else {
+        warn!("guantong: no home directory: set GUANTONG_CONFIG_DIR");
+        return Err(Fail(1));
+    };
+    let Some(key) = crate::case::keys::own_public_keys(&dir).into_iter().next() else {
+        warn!(
+            "{}",
+            lang.pick(
+                "guantong: 还没有签名密钥（首次签发时生成）",
+                "guantong: no signing key yet (it is made at your first sign-off)"
+            )
+        );
+        return Err(Fail(2));
+    };
+    let user = crate::case::keys::os_user();
+    let name = ctx.config.clerk_name().unwrap_or(&user).to_string();
+    warn!(
+        "{}",
+        lang.pick(
+            "请管理员把下面几行加入受信密钥文件（/etc/guantong/trusted_keys.toml）：",
+            "for the administrator to add to the trusted-keys file (/etc/guantong/trusted_keys.toml):"
+        )
+    );
+    write_stdout(&trusted_entry(&name, &user, &key), Safe::Text)
+}
+
+/// `cases new-key`: the explicit step after a lost key.
+fn new_key_cmd(ctx: &super::Context, lang: Lang) -> Result<ExitCode, Fail> {
+    let Some(dir) = crate::case::keys::config_dir() else {
+        warn!("guantong: no home directory: set GUANTONG_CONFIG_DIR");
+        return Err(Fail(1));
+    };
+    let (key, old) = crate::case::keys::new_key(&dir).map_err(store_fail)?;
+    let user = crate::case::keys::os_user();
+    let name = ctx.config.clerk_name().unwrap_or(&user).to_string();
+    let public = crate::case::record::public_key_hex(&key);
+    warn!(
+        "{}",
+        match (lang, &old) {
+            (Lang::Zh, Some(o)) => format!(
+                "已生成新的签名密钥；旧公钥 {o} 记入 retired-keys，仍算您的。请管理员在受信密钥文件中登记新公钥："
+            ),
+            (Lang::Zh, None) => "已生成新的签名密钥。请管理员在受信密钥文件中登记新公钥：".into(),
+            (Lang::En, Some(o)) => format!(
+                "a new signing key is made; the old public key {o} is kept in retired-keys and stays yours. For the administrator's trusted-keys file:"
+            ),
+            (Lang::En, None) =>
+                "a new signing key is made. For the administrator's trusted-keys file:".into(),
+        }
+    );
+    write_stdout(&trusted_entry(&name, &user, &public), Safe::Text)
 }
 
 fn recheck(
@@ -987,12 +1309,16 @@ fn recheck(
     ctx: &super::Context,
     lang: Lang,
 ) -> Result<ExitCode, Fail> {
-    let cat = catalogue(ctx)?;
+    let mut cat = catalogue(ctx)?;
     let mut f = filter_of(&a.filter, 0)?;
-    let store = open_store(data_dir)?;
-    // Each case under the newest version of its own questionnaire; with --questionnaire,
-    // only the cases of that one's id. Never a case under another questionnaire.
+    let store = open_store_with(data_dir, &cat)?;
+    // Each case under the newest version of its own questionnaire (config's, else the
+    // newest copy the store keeps); with --questionnaire, only the cases of that one's id.
+    // Never a case under another questionnaire.
     let ids = store.questionnaire_ids(&f).map_err(store_fail)?;
+    let names: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+    adopt(&store, &mut cat, &[], &names);
+    let cat = cat;
     let skipped: Vec<&(String, usize)> = match cat.given() {
         Some(g) => {
             f.questionnaire = Some(g.meta.id.clone());
@@ -1177,7 +1503,14 @@ fn drafts(
     }
     let list = store.list_drafts().map_err(store_fail)?;
     if let DraftsFormat::Json = a.format {
-        let cat = catalogue(ctx)?;
+        // each draft read with its own questionnaire: the store's copies of those config
+        // lacks
+        let mut cat = catalogue(ctx)?;
+        let _ = store.keep_referenced(cat.entries().iter().map(|e| &e.q), Timestamp::now());
+        let refs = store.draft_questionnaires().map_err(store_fail)?;
+        let mut ids: Vec<String> = refs.iter().map(|(id, _)| id.clone()).collect();
+        ids.dedup();
+        adopt(&store, &mut cat, &refs, &ids);
         let mut out = String::new();
         for d in &list {
             let followed = draft_meta::load_followed(&store, &d.id).map_err(store_fail)?;
@@ -1224,9 +1557,10 @@ fn drafts(
 
 /// One draft for `cases drafts --format json`: its id, applicant, times, clerk, the
 /// question it is at, who has it open (if a running wizard does), every answer (fact =
-/// value), the facts that follow their default and the values those give now. Personal answers are masked unless
-/// `unmasked`: those the questionnaire marks personal (and its applicant's name and ID
-/// number); every text answer when the draft is from another questionnaire.
+/// value), the facts that follow their default and the values those give now. Unless
+/// `unmasked`, answers are masked as a case's are ([`privacy`]): personal facts and those
+/// worked out from them, answers set aside by the branching, answers the questionnaire
+/// does not define, and every answer of a draft whose questionnaire is not at hand.
 fn draft_json(
     d: &crate::case::Draft,
     q: Option<&Questionnaire>,
@@ -1235,53 +1569,16 @@ fn draft_json(
     unmasked: bool,
 ) -> J {
     let q = q.filter(|q| q.meta.id == d.questionnaire_id);
-    let fact_of = |i: Option<u16>| -> Option<String> {
-        q.and_then(|q| i.and_then(|i| q.facts.get(usize::from(i))))
-            .map(|f| f.id.clone())
-    };
-    let name_fact = fact_of(q.and_then(|q| q.meta.applicant_name));
-    let id_fact = fact_of(q.and_then(|q| q.meta.applicant_id));
-    let personal = |fact: &str| -> bool {
-        match q {
-            Some(q) => {
-                q.fact(fact).is_some_and(|f| f.personal)
-                    || name_fact.as_deref() == Some(fact)
-                    || id_fact.as_deref() == Some(fact)
-            }
-            None => true,
-        }
-    };
-    let applicant_id = id_fact
-        .as_ref()
-        .and_then(|f| d.answers.get(f))
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
-    let mut answers = serde_json::Map::new();
-    for (k, v) in input::answers_to_json(&d.answers) {
-        let v = match v {
-            J::String(s) if !unmasked && personal(&k) => {
-                J::String(export::mask_value(&s, applicant_id.as_deref()))
-            }
-            v => v,
-        };
-        answers.insert(k, v);
-    }
-    let name = name_fact
-        .as_ref()
-        .and_then(|f| d.answers.get(f))
-        .and_then(|v| v.as_str())
-        .map(|n| {
-            if unmasked {
-                n.to_string()
-            } else {
-                crate::case::mask_name(n)
-            }
-        });
-    // the values the defaults give now, for the facts that follow them
+    let policy = Policy::new(q);
+    let raw = input::answers_to_json(&d.answers);
+    // the values the defaults give now, for the facts that follow them; and the answers
+    // the branching sets aside
     let mut derived = serde_json::Map::new();
+    let mut aside = std::collections::HashSet::new();
     if let Some(q) = q {
         // as stored, dates are strings: checked against the questionnaire first
         let ev = crate::eval::evaluate(q, &d.resume(q).answers, super::today());
+        aside.extend(ev.set_aside().map(|i| q.facts[usize::from(i)].id.clone()));
         for f in followed {
             let Some(v) = q
                 .fact_index(f)
@@ -1289,15 +1586,29 @@ fn draft_json(
             else {
                 continue;
             };
-            let v = match v.to_json() {
-                J::String(s) if !unmasked && personal(f) => {
-                    J::String(export::mask_value(&s, applicant_id.as_deref()))
-                }
-                v => v,
-            };
-            derived.insert(f.clone(), v);
+            derived.insert(f.clone(), v.to_json());
         }
     }
+    let (answers, derived) = if unmasked {
+        (raw.clone(), derived)
+    } else {
+        (
+            policy.mask_answers(&d.questionnaire_id, &raw, &aside),
+            policy.mask_answers(&d.questionnaire_id, &derived, &aside),
+        )
+    };
+    let name = q
+        .and_then(|q| q.meta.applicant_name)
+        .and_then(|i| q.and_then(|q| q.facts.get(usize::from(i))))
+        .and_then(|f| raw.get(&f.id))
+        .and_then(J::as_str)
+        .map(|n| {
+            if unmasked {
+                n.to_string()
+            } else {
+                privacy::mask_name(n)
+            }
+        });
     serde_json::json!({
         "id": d.id,
         "questionnaire": { "id": d.questionnaire_id, "version": d.questionnaire_version },

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use crate::diag::Diagnostic;
 use crate::questionnaire;
+use crate::text::Lang;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -51,19 +53,10 @@ pub fn run(a: CheckArgs, ctx: &super::Context) -> ExitCode {
     };
     let r = match a.format {
         CheckFormat::Text => {
-            let text: String = diags.iter().map(|d| d.render(lang) + "\n").collect();
-            super::print(&text, super::Safe::Text)
+            super::print(&render(&name, &diags, a.format, lang), super::Safe::Text)
         }
         CheckFormat::Json => {
-            let out = serde_json::json!({
-                "file": name,
-                "errors": diags.iter().filter(|d| d.is_error()).count(),
-                "warnings": diags.iter().filter(|d| !d.is_error()).count(),
-                "lang": lang.code(),
-                "diagnostics": diags.iter().map(|d| d.to_json(lang)).collect::<Vec<_>>(),
-            });
-            let j = serde_json::to_string_pretty(&out).unwrap_or_default();
-            super::print(&(j + "\n"), super::Safe::Json)
+            super::print(&render(&name, &diags, a.format, lang), super::Safe::Json)
         }
     };
     let ok = if diags.iter().any(|d| d.is_error()) {
@@ -72,4 +65,22 @@ pub fn run(a: CheckArgs, ctx: &super::Context) -> ExitCode {
         ExitCode::SUCCESS
     };
     super::printed(r, ok)
+}
+
+/// What `check` prints for `diags` (before [`super::print`] makes it terminal-safe): a
+/// function of its own so that the fuzz test drives the same output path.
+pub fn render(file: &str, diags: &[Diagnostic], format: CheckFormat, lang: Lang) -> String {
+    match format {
+        CheckFormat::Text => diags.iter().map(|d| d.render(lang) + "\n").collect(),
+        CheckFormat::Json => {
+            let out = serde_json::json!({
+                "file": file,
+                "errors": diags.iter().filter(|d| d.is_error()).count(),
+                "warnings": diags.iter().filter(|d| !d.is_error()).count(),
+                "lang": lang.code(),
+                "diagnostics": diags.iter().map(|d| d.to_json(lang)).collect::<Vec<_>>(),
+            });
+            serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+        }
+    }
 }

@@ -340,7 +340,13 @@ pub(crate) fn ask_bureau(
     let ev = crate::eval::evaluate(s.questionnaire, &s.answers, s.today);
     let year = duplicates::application_year(s.questionnaire, &ev, s.today);
     match asker {
-        Ok(a) => check(&a, store, s.applicant_id.as_deref(), year),
+        Ok(a) => check(
+            &a,
+            store,
+            s.applicant_id.as_deref(),
+            year,
+            &s.questionnaire.meta.id,
+        ),
         Err(e) => Bureau::Unreachable {
             why: e.to_string(),
             last_ok: crate::server::contact::last_ok(store).ok().flatten(),

@@ -1,12 +1,14 @@
 //! `guantong` with no subcommand: the interview wizard. Settles the questionnaire (checked
 //! first; problems printed as `check` prints them), the config file, the language, the
-//! borders and the case store, then hands the terminal to `tui`.
+//! borders and the case store, then hands the terminal to `tui` with the catalogue (what
+//! home offers to choose from, what drafts resume under).
 
 use std::process::ExitCode;
 
 use clap::Args;
 
 use crate::case::Store;
+use crate::tui::interview::Choice;
 use crate::tui::{self, App, Clock, Theme};
 
 #[derive(Args, Debug)]
@@ -59,10 +61,17 @@ pub fn run(a: WizardArgs, ctx: &super::Context) -> ExitCode {
         today,
         now: jiff::Timestamp::now(),
     };
+    // Drafts and cases from before the store kept copies: keep their questionnaire while
+    // it is at hand (an upgrade may replace the embedded one).
+    if let Err(e) = store.keep_referenced(catalogue.entries().iter().map(|e| &e.q), clock.now) {
+        warn!("guantong: {e}");
+    }
     let theme = Theme::from_env(a.ascii || config.ascii());
-    let app = App::new(q, lang, theme, clock);
+    let mut app = App::new(q, lang, theme, clock);
+    app.iv.choices = catalogue.choices().into_iter().map(Choice::of).collect();
     let mut exec =
         tui::exec::Executor::new(store, lang, today, config.clerk_name().map(String::from));
+    exec.catalogue = Some(catalogue);
     exec.bureau = super::server::asker(ctx);
     tui::term::run(app, exec)
 }

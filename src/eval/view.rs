@@ -110,8 +110,9 @@ fn rank_def(q: &Questionnaire) -> Option<&ResultDef> {
 }
 
 /// A result or timeline value as a person reads it.
-fn show(q: &Questionnaire, name: &str, v: &Value, long: bool, lang: Lang) -> String {
+pub fn show(q: &Questionnaire, name: &str, v: &Value, long: bool, lang: Lang) -> String {
     match v {
+        Value::Null => return "—".to_string(),
         Value::Date(d) if long => return long_date(*d, lang),
         Value::Date(d) => return d.to_string(),
         _ => {}

@@ -138,7 +138,7 @@ mod tests {
     fn texts_in_reading_order() {
         let d = Doc::new(Lang::Zh)
             .heading("百色市人力资源和社会保障局")
-            .row("案件编号", "BS-2026-000001")
+            .row("案件编号", "ST-451002-2026-000001")
             .section(
                 Section::new("申报", 9)
                     .paragraph("七月申报")
@@ -152,7 +152,7 @@ mod tests {
             [
                 "百色市人力资源和社会保障局",
                 "案件编号",
-                "BS-2026-000001",
+                "ST-451002-2026-000001",
                 "申报",
                 "七月申报",
                 "身份证",

@@ -3,6 +3,12 @@
 //! line; one of them is the default. Cases and drafts name the questionnaire they were
 //! made under (id and content hash): the catalogue finds it, or says it has not got it, so
 //! nothing is silently shown or re-evaluated under another one.
+//!
+//! The case store keeps a copy of every questionnaire a draft or case was made under
+//! (`case::store::copies`); a caller that needs one the catalogue lacks adopts the store's
+//! copy ([`Catalogue::adopt`]). Adopted copies serve [`Catalogue::find`] by hash, and
+//! stand for their id only when no configured questionnaire has it: what config names is
+//! what is current.
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -20,6 +26,8 @@ pub enum Source {
     Config(PathBuf),
     /// Given on the command line (`--questionnaire FILE`).
     Given(PathBuf),
+    /// The case store's copy (of a questionnaire some draft or case was made under).
+    Kept,
 }
 
 #[derive(Debug)]
@@ -130,6 +138,7 @@ pub fn cmp_versions(a: &str, b: &str) -> Ordering {
 fn source_name(s: &Source) -> String {
     match s {
         Source::Embedded => "(built in)".into(),
+        Source::Kept => "(case store)".into(),
         Source::Config(p) | Source::Given(p) => p.display().to_string(),
     }
 }
@@ -187,6 +196,17 @@ impl Catalogue {
         Ok(cat)
     }
 
+    /// A catalogue of one questionnaire, its default (a wizard run without config: tests,
+    /// benchmarks).
+    pub fn single(q: Questionnaire) -> Catalogue {
+        let source = Source::Given(PathBuf::from(&q.file));
+        Catalogue {
+            entries: vec![Entry { q, source }],
+            default: 0,
+            given: None,
+        }
+    }
+
     /// Add `q`; an identical file already present is not added twice (its index is
     /// returned), a different one with the same id and version is an error.
     fn add(&mut self, q: Questionnaire, source: Source) -> Result<usize, CatalogueError> {
@@ -212,15 +232,43 @@ impl Catalogue {
         Ok(self.entries.len() - 1)
     }
 
+    /// Add the case store's copy of a questionnaire (its text is the one a draft or case
+    /// was made under). Nothing happens when an entry has the same content already; a copy
+    /// may share an id and version with a configured file (that file was edited since).
+    /// Returns true when it was added.
+    pub fn adopt(&mut self, q: Questionnaire) -> bool {
+        if self.has(&q.sha256) {
+            return false;
+        }
+        self.entries.push(Entry {
+            q,
+            source: Source::Kept,
+        });
+        true
+    }
+
+    /// True when an entry (configured or adopted) has exactly this content.
+    pub fn has(&self, sha256: &str) -> bool {
+        self.entries.iter().any(|e| e.q.sha256 == sha256)
+    }
+
+    /// The newest entry with this id: among the configured ones (embedded, config, given)
+    /// when any has it, else among the store's copies.
     fn newest(&self, id: &str) -> Option<usize> {
-        (0..self.entries.len())
-            .filter(|&i| self.entries[i].q.meta.id == id)
-            .max_by(|&a, &b| {
-                cmp_versions(
-                    &self.entries[a].q.meta.version,
-                    &self.entries[b].q.meta.version,
-                )
-            })
+        let newest = |kept: bool| {
+            (0..self.entries.len())
+                .filter(|&i| {
+                    self.entries[i].q.meta.id == id
+                        && (self.entries[i].source == Source::Kept) == kept
+                })
+                .max_by(|&a, &b| {
+                    cmp_versions(
+                        &self.entries[a].q.meta.version,
+                        &self.entries[b].q.meta.version,
+                    )
+                })
+        };
+        newest(false).or_else(|| newest(true))
     }
 
     /// The default questionnaire: the one given, else config's default, else the first
@@ -234,7 +282,8 @@ impl Catalogue {
         self.given.map(|i| &self.entries[i].q)
     }
 
-    /// The newest version of the questionnaire with this id.
+    /// The newest version of the questionnaire with this id (a store's copy only when no
+    /// configured questionnaire has the id).
     pub fn get(&self, id: &str) -> Option<&Questionnaire> {
         self.newest(id).map(|i| &self.entries[i].q)
     }
@@ -259,12 +308,28 @@ impl Catalogue {
         &self.entries
     }
 
-    /// The distinct ids, in catalogue order.
+    /// The distinct ids of the configured questionnaires (not the store's copies), in
+    /// catalogue order.
     pub fn ids(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for e in &self.entries {
-            if !out.contains(&e.q.meta.id) {
+            if e.source != Source::Kept && !out.contains(&e.q.meta.id) {
                 out.push(e.q.meta.id.clone());
+            }
+        }
+        out
+    }
+
+    /// What a new interview can be made under: the newest version of each configured id,
+    /// the default first, then in catalogue order.
+    pub fn choices(&self) -> Vec<&Questionnaire> {
+        let default = self.default_questionnaire();
+        let mut out = vec![default];
+        for id in self.ids() {
+            if let Some(q) = self.get(&id)
+                && q.meta.id != default.meta.id
+            {
+                out.push(q);
             }
         }
         out

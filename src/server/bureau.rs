@@ -143,12 +143,13 @@ fn parse_pg_timestamp(s: &str) -> Option<Timestamp> {
 }
 
 /// The same applicant (by ID number) in another office than `own_office`, in application
-/// year `year`.
+/// year `year`, under questionnaire `questionnaire` (its id).
 pub fn same_applicant(
     server: &mut Server,
     key: &IdKey,
     id_number: &str,
     year: i64,
+    questionnaire: &str,
     own_office: Option<&str>,
     os_user: &str,
 ) -> Result<Vec<Elsewhere>, ServerError> {
@@ -158,8 +159,8 @@ pub fn same_applicant(
         .query(
             "SELECT office, number, status, summary_results, interview_date::text, clerk,
                     clerk_name
-             FROM guantong.same_applicant($1, $2, $3)",
-            &[&key.hash(id_number), &year, &os_user],
+             FROM guantong.same_applicant($1, $2, $3, $4)",
+            &[&key.hash(id_number), &year, &questionnaire, &os_user],
         )
         .map_err(|e| server.pg(e))?;
     Ok(rows
@@ -191,22 +192,31 @@ pub struct Asker {
     pub timeout: std::time::Duration,
 }
 
-/// Ask the server about the applicant with `id_number` in `year`, for the store `store`
-/// (whose office's own cases are left out: the local check finds them). Never "no match"
-/// when the server could not be asked: [`Bureau::Unreachable`] says why and when it last
-/// answered.
+/// Ask the server about the applicant with `id_number` in `year` under questionnaire
+/// `questionnaire`, for the store `store` (whose office's own cases are left out: the
+/// local check finds them). Never "no match" when the server could not be asked:
+/// [`Bureau::Unreachable`] says why and when it last answered.
 pub fn check(
     asker: &Asker,
     store: &crate::case::Store,
     id_number: Option<&str>,
     year: i64,
+    questionnaire: &str,
 ) -> Bureau {
     let Some(id) = id_number.map(str::trim).filter(|s| !s.is_empty()) else {
         return Bureau::NoIdNumber;
     };
     let own = store.recorded_office().ok().flatten();
     let asked = super::Server::connect_within(&asker.url, asker.timeout).and_then(|mut s| {
-        same_applicant(&mut s, &asker.key, id, year, own.as_deref(), &asker.os_user)
+        same_applicant(
+            &mut s,
+            &asker.key,
+            id,
+            year,
+            questionnaire,
+            own.as_deref(),
+            &asker.os_user,
+        )
     });
     match asked {
         Ok(found) => {

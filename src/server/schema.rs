@@ -259,9 +259,10 @@ BEGIN
     VALUES (NEW.origin, NEW.seq, NEW.number, o.office, (b->>'signed_at')::timestamptz, idate,
         coalesce(idate, ((b->>'signed_at')::timestamptz AT TIME ZONE 'UTC')::date),
         coalesce(b->'applicant'->>'name', ''),
+        -- as case::privacy::mask_id: a whole ID number shows its first and last four
         CASE WHEN idn IS NULL THEN NULL
-             WHEN char_length(idn) <= 8 THEN repeat('*', char_length(idn))
-             ELSE left(idn, 4) || repeat('*', char_length(idn) - 8) || right(idn, 4) END,
+             WHEN idn ~ '^[0-9]{17}[0-9Xx]$' THEN upper(left(idn, 4) || repeat('*', 10) || right(idn, 4))
+             ELSE '***' END,
         NEW.id_hash,
         coalesce(b->'questionnaire'->>'id', ''),
         coalesce(b->'results'->>'status', ''),
@@ -362,8 +363,10 @@ BEGIN
 END $$;
 
 -- Earlier cases of one applicant (by the keyed hash of the ID number) in one application
--- year, in every office; amended cases count as their amendment. Logged.
-CREATE FUNCTION guantong.same_applicant(p_id_hash text, p_year integer, p_os_user text)
+-- year under one questionnaire (another questionnaire's case is another kind of
+-- application), in every office; amended cases count as their amendment. Logged.
+CREATE FUNCTION guantong.same_applicant(p_id_hash text, p_year integer, p_questionnaire text,
+                                        p_os_user text)
 RETURNS TABLE (office text, number text, status text, summary_results text,
                interview_date date, clerk text, clerk_name text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -380,13 +383,15 @@ BEGIN
                c.clerk_name
         FROM guantong.cases c
         WHERE c.id_hash = p_id_hash AND c.application_year = p_year
+          AND c.questionnaire_id = p_questionnaire
           AND NOT EXISTS (SELECT 1 FROM guantong.cases a
                           WHERE a.origin = c.origin AND a.amends = c.number)
         ORDER BY c.signed_at;
     GET DIAGNOSTICS n = ROW_COUNT;
     INSERT INTO guantong.audit (os_user, action, query, results)
         VALUES (p_os_user, 'same_applicant',
-                jsonb_build_object('id_hash', p_id_hash, 'year', p_year), n);
+                jsonb_build_object('id_hash', p_id_hash, 'year', p_year,
+                                   'questionnaire', p_questionnaire), n);
 END $$;
 
 -- The bureau's search: by the keyed hash of an ID number, by name (substring) or by case
@@ -410,7 +415,8 @@ BEGIN
     RETURN QUERY
         SELECT c.office, c.number, c.signed_at, c.interview_date,
                CASE WHEN p_unmasked THEN c.applicant_name
-                    ELSE left(c.applicant_name, 1) || repeat('*', greatest(char_length(c.applicant_name) - 1, 1)) END,
+                    -- as case::privacy::mask_name: the family name and a fixed **
+                    ELSE coalesce(nullif(left(btrim(c.applicant_name), 1), '') || '**', '***') END,
                CASE WHEN p_unmasked
                     THEN (SELECT convert_from(r.body, 'UTF8')::jsonb->'applicant'->>'id_number'
                           FROM guantong.records r WHERE r.origin = c.origin AND r.seq = c.seq)
@@ -469,7 +475,7 @@ GRANT SELECT, INSERT ON guantong.records TO {role};
 GRANT SELECT ON guantong.clerk_keys, guantong.meta TO {role};
 GRANT EXECUTE ON FUNCTION guantong.my_origin(), guantong.is_bureau(), guantong.is_owner(),
     guantong.claim(text, text, text), guantong.register_key(text, text, text),
-    guantong.same_applicant(text, integer, text) TO {role};
+    guantong.same_applicant(text, integer, text, text) TO {role};
 "#;
 
 /// What a bureau role (search, report) is granted.
@@ -477,7 +483,7 @@ pub const GRANT_BUREAU: &str = r#"
 GRANT USAGE ON SCHEMA guantong TO {role};
 GRANT SELECT ON guantong.clerk_keys, guantong.meta TO {role};
 GRANT EXECUTE ON FUNCTION guantong.my_origin(), guantong.is_bureau(), guantong.is_owner(),
-    guantong.same_applicant(text, integer, text),
+    guantong.same_applicant(text, integer, text, text),
     guantong.search(text, text, text, text, text, integer, boolean),
     guantong.report(date, date, text) TO {role};
 "#;

@@ -22,11 +22,12 @@ pub struct Compared {
     pub problems: Vec<Problem>,
 }
 
-fn problem(number: &str, kind: ProblemKind, detail: String) -> Problem {
+fn problem(number: &str, kind: ProblemKind, zh: String, en: String) -> Problem {
     Problem {
         number: number.to_string(),
         kind,
-        detail,
+        detail: en,
+        detail_zh: zh,
     }
 }
 
@@ -49,6 +50,10 @@ pub fn compare_logs(local: &dyn CaseLog, remote: &dyn CaseLog) -> Result<Compare
                 &r.number,
                 ProblemKind::Removed,
                 format!(
+                    "服务器上有这份案件（第 {} 份），本案件库中却没有（被截断或被替换）",
+                    r.seq
+                ),
+                format!(
                     "the server holds it at position {} but this store does not (truncated or replaced)",
                     r.seq
                 ),
@@ -57,6 +62,10 @@ pub fn compare_logs(local: &dyn CaseLog, remote: &dyn CaseLog) -> Result<Compare
                 out.problems.push(problem(
                     &r.number,
                     ProblemKind::Altered,
+                    format!(
+                        "本案件库第 {} 份（{}）与服务器上的副本不符（被改写）",
+                        r.seq, l.number
+                    ),
                     format!(
                         "this store's record at position {} ({}) differs from the server's copy (rewritten)",
                         r.seq, l.number
@@ -78,25 +87,44 @@ pub fn compare_logs(local: &dyn CaseLog, remote: &dyn CaseLog) -> Result<Compare
     let mut problems = Vec::new();
     remote.records_from(1, &mut |raw| {
         let seal = record::check_seal(&raw);
-        let mut bad = Vec::new();
+        let mut bad: Vec<(&str, &str)> = Vec::new();
         if !seal.hash_ok {
-            bad.push("the server's copy does not match its hash");
+            bad.push((
+                "服务器上的副本与其哈希不符",
+                "the server's copy does not match its hash",
+            ));
         }
         if !seal.signature_ok {
-            bad.push("the server's copy has an invalid signature");
+            bad.push((
+                "服务器上的副本签名无效",
+                "the server's copy has an invalid signature",
+            ));
         }
         if let Some(rec) = &seal.record {
             if !keys.contains(&rec.clerk.public_key) {
-                bad.push("signed by a key not in the server's registry for this office");
+                bad.push((
+                    "签名密钥不在服务器为本办公室登记的密钥中",
+                    "signed by a key not in the server's registry for this office",
+                ));
             }
             if !record::follows(&raw, rec, prev.as_ref()) {
-                bad.push("the server's copy does not follow the case before it");
+                bad.push((
+                    "服务器上的副本未接续前一份案件",
+                    "the server's copy does not follow the case before it",
+                ));
             }
         } else {
-            bad.push("the server's copy is unreadable");
+            bad.push(("服务器上的副本无法读取", "the server's copy is unreadable"));
         }
         if !bad.is_empty() {
-            problems.push(problem(&raw.number, ProblemKind::Altered, bad.join("; ")));
+            let zh: Vec<&str> = bad.iter().map(|b| b.0).collect();
+            let en: Vec<&str> = bad.iter().map(|b| b.1).collect();
+            problems.push(problem(
+                &raw.number,
+                ProblemKind::Altered,
+                zh.join("；"),
+                en.join("; "),
+            ));
         }
         prev = Some(ChainHead {
             seq: raw.seq,

@@ -8,11 +8,14 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::msg::{CaseRow, DraftRow, EarlierRow, Effect, InUse, LoadedDraft, Msg};
+use super::msg::{CaseRow, DraftRow, EarlierRow, Effect, InUse, LoadedDraft, Msg, Under};
 use crate::case::lease::{self, Acquired, Holder, Lease};
-use crate::case::{self, CaseFilter, Draft, ExportFormat, SignOff, Store, StoreError, draft_meta};
+use crate::case::{
+    self, CaseFilter, CaseRecord, Draft, ExportFormat, SignOff, Store, StoreError, draft_meta,
+};
 use crate::outfile::{self, OutFile};
 use crate::questionnaire::Questionnaire;
+use crate::questionnaire::catalogue::Catalogue;
 use crate::text::Lang;
 
 pub struct Executor {
@@ -35,6 +38,11 @@ pub struct Executor {
     /// (none: a single office; an error: configured, but it cannot be asked, which each
     /// sign-off then says).
     pub bureau: Option<Result<crate::server::bureau::Asker, String>>,
+    /// The questionnaires this wizard knows (the embedded one and config's, as the wizard
+    /// sets it), with the store's copies adopted as drafts and cases need them: a draft
+    /// resumes, and a case is shown, under its own. Until set, the questionnaire the run
+    /// loop first hands over stands alone.
+    pub catalogue: Option<Catalogue>,
 }
 
 fn local_time(t: Timestamp) -> String {
@@ -62,7 +70,43 @@ impl Executor {
             draft: None,
             recent: 50,
             bureau: None,
+            catalogue: None,
         }
+    }
+
+    /// The catalogue, with the store's copies of the questionnaires `exact` names and the
+    /// newest copy of each of `ids` that no configured questionnaire has. A copy that
+    /// cannot be read leaves its drafts and cases as the catalogue can show them (by fact
+    /// id at worst): nothing is lost, and the reader says which questionnaire it lacks.
+    fn known(
+        &mut self,
+        current: &Questionnaire,
+        exact: &[(String, String)],
+        ids: &[String],
+    ) -> &Catalogue {
+        let cat = self
+            .catalogue
+            .get_or_insert_with(|| Catalogue::single(current.clone()));
+        if !cat.has(&current.sha256) {
+            cat.adopt(current.clone());
+        }
+        let _ = self.store.adopt_copies(cat, exact);
+        let _ = self.store.adopt_newest(cat, ids);
+        cat
+    }
+
+    /// The questionnaire to show case `rec` with: its own (the catalogue's or the store's
+    /// copy), else the newest with its id, else none.
+    fn case_questionnaire(
+        &mut self,
+        current: &Questionnaire,
+        rec: &CaseRecord,
+    ) -> Option<&Questionnaire> {
+        let r = &rec.questionnaire;
+        let refs = [(r.id.clone(), r.sha256.clone())];
+        self.known(current, &refs, std::slice::from_ref(&r.id))
+            .find(&r.id, &r.sha256)
+            .questionnaire()
     }
 
     /// Save the current draft again and let go of it (on SIGHUP, SIGTERM or a terminal
@@ -129,17 +173,33 @@ impl Executor {
         }
     }
 
-    /// Load draft `id`, whose lease this wizard holds.
-    fn load(&mut self, q: &Questionnaire, id: &str) -> Result<Msg, String> {
+    /// Load draft `id`, whose lease this wizard holds, under its own questionnaire: the
+    /// newest version of its id (config's, else the store's copies), never another id. A
+    /// draft whose questionnaire is nowhere at hand is not opened (and stays as it is).
+    fn load(&mut self, current: &Questionnaire, id: &str) -> Result<Msg, String> {
         let d = self.store.load_draft(id).map_err(|e| e.to_string())?;
+        let lang = self.lang;
+        let refs = [(d.questionnaire_id.clone(), d.questionnaire_sha256.clone())];
+        let cat = self.known(current, &refs, std::slice::from_ref(&d.questionnaire_id));
+        let Some(q) = cat.get(&d.questionnaire_id) else {
+            let _ = lease::release(&self.store, id, &self.holder);
+            return Err(super::strings::draft_no_questionnaire(
+                lang,
+                id,
+                &d.questionnaire_id,
+                &d.questionnaire_version,
+            ));
+        };
         let r = d.resume(q);
+        let under = (q.sha256 != current.sha256).then(|| Under(Box::new(q.clone())));
         let followed = draft_meta::load_followed(&self.store, &d.id).map_err(|e| e.to_string())?;
         let loaded = LoadedDraft {
             id: d.id.clone(),
             answers: r.answers,
             followed,
             current: d.current.clone(),
-            dropped: r.dropped,
+            aside: r.aside,
+            under,
             questionnaire_changed: r.questionnaire_changed,
             renamed: r.renamed,
         };
@@ -179,13 +239,16 @@ impl Executor {
                 } else {
                     self.lease(&d.id, false).map_err(|e| e.to_string())?;
                 }
+                // a draft resumed under a newer version (or a copy) goes on under it; the
+                // answers it does not know are in `answers` as they were
+                d.go_on_under(q);
                 d.answers = answers;
                 d.current = current;
                 d.updated_at = now;
                 let reply = (id.as_deref() != Some(&d.id)).then(|| Msg::DraftSaved(d.id.clone()));
                 let result = self
                     .store
-                    .save_draft(&d)
+                    .save_draft_with(&d, q)
                     .and_then(|()| draft_meta::save_followed(&self.store, &d.id, &followed));
                 self.draft = Some(d);
                 result.map_err(|e| e.to_string())?;
@@ -194,26 +257,44 @@ impl Executor {
             Effect::LoadDrafts => {
                 let drafts = self.store.list_drafts().map_err(|e| e.to_string())?;
                 let leases = lease::live(&self.store, &self.alive).map_err(|e| e.to_string())?;
-                let name_fact = q
-                    .meta
-                    .applicant_name
-                    .and_then(|i| q.facts.get(usize::from(i)))
-                    .map(|f| f.id.clone());
+                let refs = self
+                    .store
+                    .draft_questionnaires()
+                    .map_err(|e| e.to_string())?;
+                let mut ids: Vec<String> = refs.iter().map(|(id, _)| id.clone()).collect();
+                ids.dedup();
+                let (lang, token) = (self.lang, self.holder.token.clone());
+                let cat = self.known(q, &refs, &ids);
                 let rows = drafts
                     .iter()
-                    .map(|d| DraftRow {
-                        id: d.id.clone(),
-                        updated: local_time(d.updated_at),
-                        name: name_fact
-                            .as_ref()
-                            .and_then(|n| d.answers.get(n))
-                            .and_then(|v| v.as_str())
-                            .map(case::mask_name),
-                        answered: d.answers.len(),
-                        in_use: leases
-                            .get(&d.id)
-                            .filter(|l| l.holder.token != self.holder.token)
-                            .map(Self::in_use),
+                    .map(|d| {
+                        // each draft read with its own questionnaire (its name question)
+                        let dq = cat
+                            .find(&d.questionnaire_id, &d.questionnaire_sha256)
+                            .questionnaire();
+                        let name_fact = dq.and_then(|dq| {
+                            dq.meta
+                                .applicant_name
+                                .and_then(|i| dq.facts.get(usize::from(i)))
+                        });
+                        DraftRow {
+                            id: d.id.clone(),
+                            updated: local_time(d.updated_at),
+                            name: name_fact
+                                .and_then(|f| d.answers.get(&f.id))
+                                .and_then(|v| v.as_str())
+                                .map(case::mask_name),
+                            answered: d.answers.len(),
+                            in_use: leases
+                                .get(&d.id)
+                                .filter(|l| l.holder.token != token)
+                                .map(Self::in_use),
+                            questionnaire: d.questionnaire_id.clone(),
+                            questionnaire_title: dq.map_or_else(
+                                || d.questionnaire_id.clone(),
+                                |dq| dq.meta.title.get(lang).to_string(),
+                            ),
+                        }
                     })
                     .collect();
                 Some(Msg::Drafts(rows))
@@ -253,41 +334,49 @@ impl Executor {
                     ..CaseFilter::default()
                 };
                 let cases = self.store.list_cases(&filter).map_err(|e| e.to_string())?;
+                let mut ids: Vec<String> = cases
+                    .iter()
+                    .filter_map(|c| c.questionnaire.clone())
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                let lang = self.lang;
+                let cat = self.known(q, &[], &ids);
                 let rows = cases
                     .iter()
-                    .map(|c| CaseRow {
-                        number: c.number.clone(),
-                        date: c.date.map_or_else(String::new, |d| d.to_string()),
-                        name: c.name.clone(),
-                        status: crate::eval::Status::parse(&c.status)
-                            .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
-                        // The case's summary results, named by its questionnaire when it
-                        // is this one (see case::summary).
-                        level: c
-                            .summary
-                            .iter()
-                            .filter(|v| v.kind == crate::case::summary::SummaryKind::Result)
-                            .map(|v| {
-                                let own = c.questionnaire.as_deref() == Some(q.meta.id.as_str());
-                                crate::case::summary::display(
-                                    own.then_some(q),
-                                    v.kind,
-                                    &v.id,
-                                    &v.value,
-                                    self.lang,
-                                )
-                            })
-                            .filter(|s| !s.is_empty())
-                            .collect::<Vec<_>>()
-                            .join(" "),
+                    .map(|c| {
+                        // the case's own questionnaire names its summary (see case::summary)
+                        let cq = c.questionnaire.as_deref().and_then(|id| cat.get(id));
+                        let id = c.questionnaire.clone().unwrap_or_default();
+                        CaseRow {
+                            number: c.number.clone(),
+                            date: c.date.map_or_else(String::new, |d| d.to_string()),
+                            name: c.name.clone(),
+                            status: crate::eval::Status::parse(&c.status)
+                                .map_or(c.status.clone(), |s| s.label(lang).to_string()),
+                            level: c
+                                .summary
+                                .iter()
+                                .filter(|v| v.kind == crate::case::summary::SummaryKind::Result)
+                                .map(|v| {
+                                    crate::case::summary::display(cq, v.kind, &v.id, &v.value, lang)
+                                })
+                                .filter(|s| !s.is_empty())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                            questionnaire_title: cq
+                                .map_or_else(|| id.clone(), |q| q.meta.title.get(lang).to_string()),
+                            questionnaire: id,
+                        }
                     })
                     .collect();
                 Some(Msg::Cases(rows))
             }
             Effect::LoadCase(number) => {
                 let rec = self.store.get_case(&number).map_err(|e| e.to_string())?;
-                let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
-                let text = case::render_case(&rec, qq, ExportFormat::Text, false, self.lang);
+                let lang = self.lang;
+                let qq = self.case_questionnaire(q, &rec);
+                let text = case::render_case(&rec, qq, ExportFormat::Text, false, lang);
                 Some(Msg::CaseLoaded { number, text })
             }
             Effect::FindEarlier(req) => {
@@ -325,6 +414,7 @@ impl Executor {
                             &self.store,
                             req.applicant_id.as_deref(),
                             year,
+                            &q.meta.id,
                         ),
                         Err(why) => case::duplicates::Bureau::Unreachable {
                             why: why.clone(),
@@ -352,9 +442,12 @@ impl Executor {
                 Some(Msg::Earlier(rows))
             }
             Effect::SignOff(req) => {
+                // the answers set aside are recorded too (never evaluated)
+                let mut answers = req.aside;
+                answers.extend(req.answers);
                 let s = SignOff {
                     questionnaire: q,
-                    answers: req.answers,
+                    answers,
                     applicant_name: req.applicant_name,
                     applicant_id: req.applicant_id,
                     pledge_confirmed_at: req.pledge_confirmed_at,
@@ -384,6 +477,14 @@ impl Executor {
                 let path = self.write_printable(q, &number)?;
                 Some(Msg::Written(path.display().to_string()))
             }
+            Effect::StartUnder(id) => {
+                let lang = self.lang;
+                let chosen = self.known(q, &[], &[]).get(&id).cloned();
+                match chosen {
+                    Some(c) => Some(Msg::StartUnder(Under(Box::new(c)))),
+                    None => return Err(super::strings::no_questionnaire(lang, &id)),
+                }
+            }
             Effect::Quit => {
                 self.release();
                 None
@@ -395,10 +496,11 @@ impl Executor {
     /// clerk's own directory (0700; the file 0600), or in a shared store one the office
     /// group shares (2770; the file 0640). Never written through a symlink: the directory must be a real one, and the
     /// file is written privately and renamed into place ([`crate::outfile`]).
-    fn write_printable(&self, q: &Questionnaire, number: &str) -> Result<PathBuf, String> {
+    fn write_printable(&mut self, q: &Questionnaire, number: &str) -> Result<PathBuf, String> {
         let rec = self.store.get_case(number).map_err(|e| e.to_string())?;
-        let qq = (rec.questionnaire.id == q.meta.id).then_some(q);
-        let html = case::render_case(&rec, qq, ExportFormat::Html, false, self.lang);
+        let lang = self.lang;
+        let qq = self.case_questionnaire(q, &rec);
+        let html = case::render_case(&rec, qq, ExportFormat::Html, false, lang);
         let dir = self.store.dir().join("printouts");
         outfile::ensure_dir(&dir, self.store.is_shared()).map_err(|e| e.to_string())?;
         let safe: String = number

@@ -24,10 +24,22 @@ pub struct Clock {
 }
 
 pub struct Interview {
+    /// The questionnaire in use: the wizard's default, or the one chosen at home, or the
+    /// one a resumed draft was made under (the newest of its id).
     pub q: Questionnaire,
+    /// The wizard's default questionnaire while another one is in use: a new interview
+    /// from home goes back to it (nothing chosen is remembered silently).
+    pub default_q: Option<Box<Questionnaire>>,
+    /// What a new interview can be made under when the catalogue holds several (each
+    /// configured id's newest version, the default first); empty or one: no choice.
+    pub choices: Vec<Choice>,
     pub lang: Lang,
     pub clock: Clock,
     pub answers: Answers,
+    /// Answers on record that the questionnaire does not know, or whose value no longer
+    /// fits (a draft from another version): kept as they were, never read by the rules,
+    /// shown apart, saved back with the draft and recorded (as personal) at sign-off.
+    pub aside: Answers,
     pub ev: Evaluation,
     /// The outcome as every screen shows it (built from `ev` whenever it changes).
     pub view: OutcomeView,
@@ -40,6 +52,24 @@ pub struct Interview {
     /// Facts whose default the clerk accepted: they hold no answer of their own and follow
     /// their source (a birth date taken from the ID number changes with it).
     pub followed: BTreeSet<String>,
+}
+
+/// A questionnaire a new interview can be made under, as the home screen offers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub id: String,
+    pub version: String,
+    pub title: crate::text::Text,
+}
+
+impl Choice {
+    pub fn of(q: &Questionnaire) -> Choice {
+        Choice {
+            id: q.meta.id.clone(),
+            version: q.meta.version.clone(),
+            title: q.meta.title.clone(),
+        }
+    }
 }
 
 /// What the clerk gave for a question.
@@ -58,9 +88,12 @@ impl Interview {
         let view = eval::view::build(&q, &ev, lang);
         Interview {
             q,
+            default_q: None,
+            choices: Vec::new(),
             lang,
             clock,
             answers,
+            aside: Answers::new(),
             ev,
             view,
             draft_id: None,
@@ -156,9 +189,59 @@ impl Interview {
         out
     }
 
+    /// The wizard's default questionnaire (what "new interview" at home uses).
+    pub fn default_questionnaire(&self) -> &Questionnaire {
+        self.default_q.as_deref().unwrap_or(&self.q)
+    }
+
+    /// Work under `q` from now on (a draft's own questionnaire, one chosen at home); the
+    /// default is kept for the next new interview. The answers are the caller's to set.
+    pub fn use_questionnaire(&mut self, q: Questionnaire) {
+        if q.sha256 == self.q.sha256 {
+            return;
+        }
+        let was = std::mem::replace(&mut self.q, q);
+        match &self.default_q {
+            Some(d) if d.sha256 == self.q.sha256 => self.default_q = None,
+            Some(_) => {}
+            None => self.default_q = Some(Box::new(was)),
+        }
+        self.followed.clear();
+        self.offered.clear();
+        self.at = None;
+        self.reevaluate();
+    }
+
+    /// Back to the wizard's default questionnaire.
+    pub fn use_default(&mut self) {
+        if let Some(d) = self.default_q.take() {
+            self.q = *d;
+            self.followed.clear();
+            self.offered.clear();
+            self.at = None;
+            self.reevaluate();
+        }
+    }
+
+    /// The answers as saved with the draft: those in use and those set aside (an answer
+    /// given since replaces the one set aside for the same fact).
+    pub fn draft_answers(&self) -> Answers {
+        let mut out = self.aside.clone();
+        out.extend(self.answers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out
+    }
+
+    /// The answers set aside that no answer given since has replaced, in key order.
+    pub fn set_aside(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.aside
+            .iter()
+            .filter(|(k, _)| !self.answers.contains_key(*k))
+    }
+
     /// Forget everything: a new interview.
     pub fn reset(&mut self) {
         self.answers.clear();
+        self.aside.clear();
         self.followed.clear();
         self.draft_id = None;
         self.offered.clear();
@@ -169,6 +252,7 @@ impl Interview {
     /// Take over a draft loaded from the store.
     pub fn load(&mut self, d: &LoadedDraft) {
         self.answers = d.answers.clone();
+        self.aside = d.aside.clone();
         // Only facts that have a default and no answer of their own can follow it.
         self.followed = d
             .followed
@@ -189,7 +273,7 @@ impl Interview {
     pub fn save_effect(&self) -> Effect {
         Effect::SaveDraft {
             id: self.draft_id.clone(),
-            answers: self.answers.clone(),
+            answers: self.draft_answers(),
             followed: self.followed.iter().cloned().collect(),
             current: self.at.map(|i| self.q.facts[usize::from(i)].id.clone()),
         }

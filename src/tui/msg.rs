@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 
+use crate::questionnaire::Questionnaire;
 use crate::value::Answers;
 
 /// One input to `App::update`. Keys are mapped to these by `keys::map`; the screens decide
@@ -64,6 +65,9 @@ pub enum Msg {
     SignedOff(String),
     Written(String),
     Failed(String),
+    /// The questionnaire chosen at home, to start a new interview under (the answer to
+    /// `StartUnder`).
+    StartUnder(Under),
 }
 
 impl Msg {
@@ -81,6 +85,7 @@ impl Msg {
                 | Msg::SignedOff(_)
                 | Msg::Written(_)
                 | Msg::Failed(_)
+                | Msg::StartUnder(_)
         )
     }
 }
@@ -112,6 +117,9 @@ pub enum Effect {
     SignOff(Box<SignOffRequest>),
     /// Write the printable summary of a case (answered with `Written(path)`).
     WritePrintable(String),
+    /// A new interview under the questionnaire with this id, chosen at home (answered
+    /// with `StartUnder`).
+    StartUnder(String),
     Quit,
 }
 
@@ -122,6 +130,20 @@ pub struct SignOffRequest {
     pub applicant_name: String,
     pub applicant_id: Option<String>,
     pub pledge_confirmed_at: Timestamp,
+    /// Answers the questionnaire does not use (kept from a draft): recorded with the
+    /// case, as personal data, never evaluated.
+    pub aside: Answers,
+}
+
+/// A questionnaire handed to the wizard by the run loop (a draft's own, one chosen at
+/// home). Two are equal when their texts are.
+#[derive(Clone, Debug)]
+pub struct Under(pub Box<Questionnaire>);
+
+impl PartialEq for Under {
+    fn eq(&self, other: &Under) -> bool {
+        self.0.sha256 == other.0.sha256
+    }
 }
 
 /// An earlier case of the same applicant, as the sign-off shows it (labels, not codes).
@@ -146,6 +168,10 @@ pub struct DraftRow {
     pub answered: usize,
     /// Open in another live wizard.
     pub in_use: Option<InUse>,
+    /// The id of the questionnaire it was made under, and that questionnaire's title (the
+    /// id when it is not at hand).
+    pub questionnaire: String,
+    pub questionnaire_title: String,
 }
 
 /// Who has a draft open elsewhere, and since when (local time, `YYYY-MM-DD HH:MM`).
@@ -162,8 +188,12 @@ pub struct LoadedDraft {
     /// Facts that follow their default.
     pub followed: Vec<String>,
     pub current: Option<String>,
-    /// Answers the questionnaire no longer accepts.
-    pub dropped: Vec<String>,
+    /// Answers the questionnaire does not know or no longer accepts: kept aside, as
+    /// stored.
+    pub aside: Answers,
+    /// The questionnaire the draft goes on under, when it is not the one in use (the
+    /// draft's own, or the newest version of its id).
+    pub under: Option<Under>,
     /// The draft was started with another version of the questionnaire.
     pub questionnaire_changed: bool,
     /// Answers carried over by the questionnaire's migrations (`old → new`).
@@ -178,4 +208,8 @@ pub struct CaseRow {
     pub name: String,
     pub status: String,
     pub level: String,
+    /// The id of the questionnaire it was made under, and that questionnaire's title (the
+    /// id when it is not at hand).
+    pub questionnaire: String,
+    pub questionnaire_title: String,
 }

@@ -1,42 +1,13 @@
 //! Scripted answers: the messages a clerk's keystrokes would produce to answer the current
-//! question with a given value. Used by the state tests, the snapshots and the benchmark,
-//! so that they drive the wizard exactly as the keyboard does.
+//! question with a given value, whatever the questionnaire. Used by the state tests, the
+//! snapshots and the benchmark (their Baise interview is theirs: tests/tui_common), so
+//! that they drive the wizard exactly as the keyboard does.
 
 use crate::questionnaire::FactKind;
 
 use super::app::App;
 use super::msg::Msg;
 use super::screens::question::Editor;
-
-/// A complete skill-to-title interview, in interview order (fact id, what the clerk
-/// enters; see [`answer_keys`]): an advanced worker eligible for an assistant title. Shared
-/// by the state tests, the snapshots and the benchmark.
-pub const EXAMPLE_S2T: &[(&str, &str)] = &[
-    ("applicant_name", "张三"),
-    ("pathway", "skill_to_title"),
-    ("interview_date", ""),
-    ("id_number", ""),
-    ("birth_date", "1988-05-20"),
-    ("sex", "male"),
-    ("assessment_failed", "n"),
-    ("under_sanction", "n"),
-    ("retired", "n"),
-    ("skill_level", "level3"),
-    ("skill_cert_date", "2022-03-01"),
-    ("skill_work_break_months", ""),
-    ("awards", ""),
-    ("title_series", "engineering"),
-    ("specialty_matches", "y"),
-    ("meets_industry_standard", "y"),
-    ("works_in_baise", "y"),
-    ("employment", "employed"),
-    ("on_post_3_years", "y"),
-    ("fraud_findings", "0"),
-    ("title_revoked", "n"),
-    ("same_level_other_application", "n"),
-    ("continuing_ed_done", "y"),
-    ("technical_school_class", "none"),
-];
 
 /// The script's value for "not known / not given".
 pub const NOT_GIVEN: &str = "null";

@@ -96,7 +96,8 @@ pub struct Strings {
     // notices
     pub saved_to: &'static str,
     pub error: &'static str,
-    pub draft_dropped: &'static str,
+    /// Answers the draft's questionnaire does not know or accept: kept aside.
+    pub draft_aside: &'static str,
     pub draft_renamed: &'static str,
     pub draft_changed: &'static str,
     // footers
@@ -113,6 +114,12 @@ pub struct Strings {
     pub foot_drafts: &'static str,
     pub foot_cases: &'static str,
     pub foot_case: &'static str,
+    // questionnaires: the choice at home, answers set aside
+    pub home_choose: &'static str,
+    pub choose_title: &'static str,
+    pub choose_default: &'static str,
+    pub foot_choose: &'static str,
+    pub review_aside: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -204,7 +211,7 @@ pub const ZH: Strings = Strings {
     loading: "正在读取",
     saved_to: "已写出",
     error: "错误",
-    draft_dropped: "草稿中有回答与当前问卷不符，已略去",
+    draft_aside: "草稿中有回答不属于此问卷，已原样保留（不采用，见审阅）",
     draft_renamed: "草稿按新版问卷换算了回答，请核对",
     draft_changed: "问卷在草稿保存后已更新，请在审阅中核对回答",
     foot_home: "数字 选中  Enter 确认  q 退出",
@@ -220,6 +227,11 @@ pub const ZH: Strings = Strings {
     foot_drafts: "数字 选中  Enter 继续  x 删除  Esc 返回",
     foot_cases: "数字 选中  Enter 查看  p 打印文件  Esc 返回",
     foot_case: "上下键 滚动  p 打印文件  Esc 返回",
+    home_choose: "选择问卷新建面谈",
+    choose_title: "选择问卷，新建面谈",
+    choose_default: "（默认）",
+    foot_choose: "数字 选中  Enter 开始面谈  Esc 返回",
+    review_aside: "不属于本问卷的回答（已保留，不采用）",
 };
 
 pub const EN: Strings = Strings {
@@ -311,7 +323,7 @@ pub const EN: Strings = Strings {
     loading: "Loading",
     saved_to: "Written",
     error: "Error",
-    draft_dropped: "Some answers in the draft do not fit this questionnaire and were left out",
+    draft_aside: "Some answers in the draft are not this questionnaire's: kept as they were (not used; see the review)",
     draft_renamed: "Answers were carried over to the new questionnaire version; check them",
     draft_changed: "The questionnaire changed since the draft was saved; check the answers in review",
     foot_home: "digit select  Enter confirm  q quit",
@@ -327,6 +339,11 @@ pub const EN: Strings = Strings {
     foot_drafts: "digit select  Enter resume  x discard  Esc back",
     foot_cases: "digit select  Enter view  p printable  Esc back",
     foot_case: "Up/Down scroll  p printable  Esc back",
+    home_choose: "New interview: choose questionnaire",
+    choose_title: "Choose a questionnaire for a new interview",
+    choose_default: " (default)",
+    foot_choose: "digit select  Enter start  Esc back",
+    review_aside: "Answers not in this questionnaire (kept, not used)",
 };
 
 pub fn strings(lang: Lang) -> &'static Strings {
@@ -461,6 +478,43 @@ pub fn fix_first(lang: Lang, prompt: &str, why: &str) -> String {
     match lang {
         Lang::Zh => format!("请先更正「{prompt}」：{why}"),
         Lang::En => format!("Correct \"{prompt}\" first: {why}"),
+    }
+}
+
+/// A draft resumed under another questionnaire than the one in use: its own id, the
+/// newest version (the notice's start must say it: a long one is cut at the end).
+pub fn draft_under(lang: Lang, title: &str, id: &str, version: &str) -> String {
+    match lang {
+        Lang::Zh => format!("此草稿按其问卷继续：{title}（{id} {version}）"),
+        Lang::En => format!("This draft goes on under its questionnaire: {title} ({id} {version})"),
+    }
+}
+
+/// The questionnaire a draft or case belongs to, after its row.
+pub fn row_questionnaire(lang: Lang, title: &str) -> String {
+    match lang {
+        Lang::Zh => format!("  〔{title}〕"),
+        Lang::En => format!("  [{title}]"),
+    }
+}
+
+/// A draft whose questionnaire neither the catalogue nor the store has.
+pub fn draft_no_questionnaire(lang: Lang, draft: &str, id: &str, version: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "草稿 {draft} 是按问卷 {id} {version} 记录的，问卷目录和案件库中都没有这份问卷；未打开，草稿原样保留"
+        ),
+        Lang::En => format!(
+            "draft {draft} was made under questionnaire {id} {version}, which neither the catalogue nor the store has: not opened, the draft is kept as it is"
+        ),
+    }
+}
+
+/// A questionnaire chosen at home that is no longer at hand.
+pub fn no_questionnaire(lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::Zh => format!("问卷目录中没有问卷 {id}"),
+        Lang::En => format!("the catalogue has no questionnaire {id}"),
     }
 }
 

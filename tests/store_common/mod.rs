@@ -52,8 +52,14 @@ pub fn hex_key() -> String {
 /// same directory, so concurrent tests agree on the value.
 pub fn use_config(cfg: &Path) {
     // SAFETY: the tests of one file set the same value before any store call.
-    unsafe { std::env::set_var("GUANTONG_CONFIG_DIR", cfg) };
+    unsafe {
+        std::env::set_var("GUANTONG_CONFIG_DIR", cfg);
+        std::env::set_var("GUANTONG_TRUSTED_KEYS", NO_TRUSTED_KEYS);
+    };
 }
+
+/// A trusted-keys file that does not exist: the tests' default.
+pub const NO_TRUSTED_KEYS: &str = "/nonexistent/guantong/trusted_keys.toml";
 
 /// Run the binary with a data dir and config dir, signing under [`OFFICE`].
 pub fn run(data: &Path, cfg: &Path, args: &[&str]) -> Output {
@@ -69,6 +75,8 @@ pub fn run_env(data: &Path, cfg: &Path, args: &[&str], env: &[(&str, Option<&str
         .env("GUANTONG_CONFIG_DIR", cfg)
         .env_remove("GUANTONG_OFFICE")
         .env_remove("GUANTONG_QUESTIONNAIRE")
+        // no administrator's file unless a test gives one (whatever this machine has)
+        .env("GUANTONG_TRUSTED_KEYS", NO_TRUSTED_KEYS)
         .env_remove("NO_COLOR");
     for (k, v) in env {
         match v {

@@ -9,13 +9,43 @@ use super::Store;
 use crate::case::StoreError;
 use crate::case::model::Draft;
 use crate::eval::input;
+use crate::questionnaire::Questionnaire;
 
 impl Store {
     /// Insert or replace a draft, in one transaction (durable when it returns).
     pub fn save_draft(&self, d: &Draft) -> Result<(), StoreError> {
+        self.save(d, None)
+    }
+
+    /// Insert or replace a draft made under `q`, keeping a copy of `q` in the same
+    /// transaction: the draft can always be resumed under its own questionnaire. `q` must
+    /// be the one the draft names.
+    pub fn save_draft_with(&self, d: &Draft, q: &Questionnaire) -> Result<(), StoreError> {
+        if q.sha256 != d.questionnaire_sha256 || q.meta.id != d.questionnaire_id {
+            return Err(StoreError::Invalid(format!(
+                "草稿 {} 是按问卷 {} {} 记录的，不是 {} {} / draft {} was made under questionnaire {} {}, not {} {}",
+                d.id,
+                d.questionnaire_id,
+                d.questionnaire_version,
+                q.meta.id,
+                q.meta.version,
+                d.id,
+                d.questionnaire_id,
+                d.questionnaire_version,
+                q.meta.id,
+                q.meta.version
+            )));
+        }
+        self.save(d, Some(q))
+    }
+
+    fn save(&self, d: &Draft, q: Option<&Questionnaire>) -> Result<(), StoreError> {
         let answers = serde_json::to_string(&input::answers_to_json(&d.answers))
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let tx = self.begin()?;
+        if let Some(q) = q {
+            self.keep_in(&tx, q, d.updated_at)?;
+        }
         tx.execute(
             "INSERT INTO drafts (id, questionnaire_id, questionnaire_version, questionnaire_sha256,
                 answers, current, created_at, updated_at, updated_ns, clerk)

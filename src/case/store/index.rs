@@ -52,8 +52,11 @@ const COLUMNS: &str = "seq, number, signed_at, interview_date, applicant_name, a
     questionnaire_id, status, summary, money, clerk, clerk_name, amends, results";
 
 /// The `WHERE` clause of `f` (from `WHERE 1`) and its arguments.
-fn filter_sql(f: &CaseFilter) -> (String, Vec<String>) {
-    let mut sql = String::from(" WHERE 1");
+pub(super) fn filter_sql(f: &CaseFilter) -> (String, Vec<String>) {
+    // only rows with a signed record behind them: a row added to the index alone (a
+    // phantom, which verify names) is neither listed nor exported
+    let mut sql =
+        String::from(" WHERE EXISTS (SELECT 1 FROM cases c WHERE c.seq = case_index.seq)");
     let mut args: Vec<String> = Vec::new();
     if let Some(d) = f.from {
         args.push(d.to_string());
@@ -202,20 +205,22 @@ impl Store {
         Ok(())
     }
 
-    /// The index row of one case and its `summary_keys` (for `verify`'s cross-check);
-    /// unreadable values come back empty, so that they differ from the record.
-    pub(crate) fn index_row(&self, seq: i64) -> Result<Option<(IndexRow, String)>, StoreError> {
+    /// The index row of one case with the columns only verify reads (`summary_keys`,
+    /// `year`, `serial`); unreadable values come back empty, so that they differ from the
+    /// record.
+    pub(crate) fn index_row(&self, seq: i64) -> Result<Option<IndexCheck>, StoreError> {
         let mut found = None;
         let mut st = self
             .conn
-            .prepare(&format!(
-                "SELECT {COLUMNS}, summary_keys FROM case_index WHERE seq = ?1"
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, summary_keys, year, serial, questionnaire_sha256 FROM case_index
+                 WHERE seq = ?1"
             ))
             .map_err(|e| self.sq(e))?;
         let mut rows = st.query([seq]).map_err(|e| self.sq(e))?;
         if let Some(r) = rows.next().map_err(|e| self.sq(e))? {
             let g = |i: usize| r.get::<_, Option<String>>(i).ok().flatten();
-            let keys = g(14).unwrap_or_default();
+            let n = |i: usize| r.get::<_, Option<i64>>(i).ok().flatten();
             let row = IndexRow {
                 seq,
                 number: g(1).unwrap_or_default(),
@@ -228,7 +233,7 @@ impl Store {
                 summary: g(8)
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or_default(),
-                money: r.get::<_, Option<i64>>(9).ok().flatten(),
+                money: n(9),
                 clerk: g(10).unwrap_or_default(),
                 clerk_name: g(11),
                 amends: g(12),
@@ -236,8 +241,50 @@ impl Store {
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or_default(),
             };
-            found = Some((row, keys));
+            found = Some(IndexCheck {
+                signed_at_text: g(2).unwrap_or_default(),
+                interview_date_text: g(3),
+                summary_keys: g(14).unwrap_or_default(),
+                year: n(15),
+                serial: n(16),
+                questionnaire_sha256: g(17),
+                row,
+            });
         }
         Ok(found)
     }
+
+    /// Index rows with no signed record behind them (position and number).
+    pub(crate) fn phantom_rows(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT seq, CAST(number AS BLOB) FROM case_index
+                 WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.seq = case_index.seq)
+                 ORDER BY seq",
+            )
+            .map_err(|e| self.sq(e))?;
+        st.query_map([], |r| {
+            let n: Vec<u8> = r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default();
+            Ok((r.get(0)?, String::from_utf8_lossy(&n).into_owned()))
+        })
+        .map_err(|e| self.sq(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| self.sq(e))
+    }
+}
+
+/// An index row as verify reads it: the row, and the columns kept only for the index.
+#[derive(Clone, Debug)]
+pub(crate) struct IndexCheck {
+    pub row: IndexRow,
+    /// `signed_at` and `interview_date` as stored (a forged value that still parses as
+    /// the same instant in another spelling is a change too).
+    pub signed_at_text: String,
+    pub interview_date_text: Option<String>,
+    pub summary_keys: String,
+    pub year: Option<i64>,
+    pub serial: Option<i64>,
+    /// Which copy of its questionnaire the case's listing reads (schema 4).
+    pub questionnaire_sha256: Option<String>,
 }

@@ -101,6 +101,86 @@ impl Store {
     }
 }
 
+/// A kept record as a scan finds it: readable, or not (a column that is not UTF-8 text,
+/// a missing value), named by its position and as much of its number as can be read.
+#[derive(Clone, Debug)]
+pub(crate) enum Kept {
+    Raw(RawCase),
+    Unreadable {
+        seq: i64,
+        number: String,
+        sha256: String,
+        detail: String,
+    },
+}
+
+fn text_of(r: &rusqlite::Row, i: usize) -> Result<String, String> {
+    use rusqlite::types::ValueRef;
+    match r.get_ref(i).map_err(|e| e.to_string())? {
+        ValueRef::Text(b) | ValueRef::Blob(b) => String::from_utf8(b.to_vec())
+            .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to())),
+        ValueRef::Null => Err("empty (NULL)".into()),
+        ValueRef::Integer(n) => Ok(n.to_string()),
+        ValueRef::Real(x) => Ok(x.to_string()),
+    }
+}
+
+fn lossy(r: &rusqlite::Row, i: usize) -> String {
+    use rusqlite::types::ValueRef;
+    match r.get_ref(i) {
+        Ok(ValueRef::Text(b) | ValueRef::Blob(b)) => String::from_utf8_lossy(b).into_owned(),
+        Ok(ValueRef::Integer(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+impl Store {
+    /// Every kept record in chain order from position `from`, each readable or named as
+    /// unreadable, so that one bad record does not stop a scan (verify goes on past it).
+    pub(crate) fn scan(
+        &self,
+        from: i64,
+        each: &mut dyn FnMut(Kept) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT seq, number, body, sha256, signature FROM cases WHERE seq >= ?1
+                 ORDER BY seq",
+            )
+            .map_err(|e| self.sq(e))?;
+        let mut rows = st.query([from]).map_err(|e| self.sq(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.sq(e))? {
+            let seq: i64 = r.get(0).map_err(|e| self.sq(e))?;
+            let cols = (text_of(r, 1), text_of(r, 2), text_of(r, 3), text_of(r, 4));
+            let kept = match cols {
+                (Ok(number), Ok(body), Ok(sha256), Ok(signature)) => Kept::Raw(RawCase {
+                    seq,
+                    number,
+                    body,
+                    sha256,
+                    signature,
+                }),
+                (n, b, h, s) => {
+                    let why: Vec<String> =
+                        [("number", n), ("body", b), ("sha256", h), ("signature", s)]
+                            .into_iter()
+                            .filter_map(|(c, v)| v.err().map(|e| format!("{c}: {e}")))
+                            .collect();
+                    Kept::Unreadable {
+                        seq,
+                        number: lossy(r, 1),
+                        sha256: lossy(r, 3),
+                        detail: why.join("; "),
+                    }
+                }
+            };
+            each(kept)?;
+        }
+        Ok(())
+    }
+}
+
 impl CaseLog for Store {
     fn origin(&self) -> Result<String, StoreError> {
         Store::origin(self)
@@ -113,18 +193,18 @@ impl CaseLog for Store {
         from: i64,
         each: &mut dyn FnMut(RawCase) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT seq, number, body, sha256, signature FROM cases WHERE seq >= ?1
-                 ORDER BY seq",
-            )
-            .map_err(|e| self.sq(e))?;
-        let mut rows = st.query([from]).map_err(|e| self.sq(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.sq(e))? {
-            each(raw_row(r).map_err(|e| self.sq(e))?)?;
-        }
-        Ok(())
+        self.scan(from, &mut |k| match k {
+            Kept::Raw(raw) => each(raw),
+            Kept::Unreadable {
+                seq,
+                number,
+                detail,
+                ..
+            } => Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("case {number} (position {seq}): unreadable: {detail}"),
+            }),
+        })
     }
     fn record(&self, number: &str) -> Result<RawCase, StoreError> {
         self.raw_case(number)

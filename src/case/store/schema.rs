@@ -1,7 +1,7 @@
 //! The schema and its migrations.
 
 /// The schema version this program writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Migrations: entry `i` takes the schema from version `i` to `i + 1`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -86,5 +86,31 @@ UPDATE case_index SET
 ALTER TABLE case_index DROP COLUMN pathway;
 ALTER TABLE case_index DROP COLUMN level;
 CREATE INDEX case_index_questionnaire ON case_index (questionnaire_id, summary_keys);
+"#,
+    // 4: a copy of every questionnaire a draft or case was made under, keyed by the
+    // SHA-256 of its text (see store::copies), so that a case is always shown with its own
+    // questions and a draft always resumes under its own id, whatever the catalogue holds
+    // later. Copies are never changed or removed. The index names each case's
+    // questionnaire by hash too, so that the copies a listing needs are found without
+    // parsing records.
+    r#"
+CREATE TABLE questionnaires (
+    sha256 TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    file TEXT NOT NULL,
+    source TEXT NOT NULL,
+    kept_at TEXT NOT NULL
+);
+CREATE INDEX questionnaires_id ON questionnaires (id);
+CREATE TRIGGER questionnaires_immutable_update BEFORE UPDATE ON questionnaires
+    BEGIN SELECT RAISE(ABORT, 'questionnaire copies are immutable'); END;
+CREATE TRIGGER questionnaires_immutable_delete BEFORE DELETE ON questionnaires
+    BEGIN SELECT RAISE(ABORT, 'questionnaire copies are immutable'); END;
+ALTER TABLE case_index ADD COLUMN questionnaire_sha256 TEXT;
+UPDATE case_index SET
+    questionnaire_sha256 = (SELECT json_extract(c.body, '$.questionnaire.sha256') FROM cases c
+                            WHERE c.seq = case_index.seq);
+CREATE INDEX case_index_questionnaire_sha ON case_index (questionnaire_sha256);
 "#,
 ];

@@ -1,6 +1,6 @@
 //! Sign-off: the record built ([`crate::case::signoff`]), numbered, placed in the chain and
-//! sealed ([`crate::case::record`]), then kept with its index row and the new chain head,
-//! in one transaction.
+//! sealed ([`crate::case::record`]), then kept with its index row, the new chain head and
+//! a copy of its questionnaire, in one transaction.
 
 use std::path::PathBuf;
 
@@ -8,6 +8,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
+use crate::case::anchor::{HeadKind, HeadOf, SignedHead};
 use crate::case::model::{CaseRecord, SignOff};
 use crate::case::record::{self, ChainHead};
 use crate::case::signoff::{self, Signer};
@@ -30,7 +31,8 @@ impl Store {
     /// Sign off one case: evaluate, number, canonicalise, sign with the clerk's key
     /// (created on first use), chain, insert and remove the draft, in one transaction.
     pub fn sign_off(&self, s: &SignOff) -> Result<CaseRecord, StoreError> {
-        let key = clerk_key()?;
+        self.check_pages()?;
+        let key = self.clerk_key()?;
         let rec = signoff::prepare(s, &signer(&key))?;
         let tx = self.begin()?;
         let mint = self.mint(&tx)?;
@@ -45,6 +47,7 @@ impl Store {
             }
         }
         tx.commit().map_err(|e| self.sq(e))?;
+        self.leave_receipt(&rec, &key);
         Ok(rec)
     }
 
@@ -56,15 +59,22 @@ impl Store {
         items: &[SignOff],
         key: &SigningKey,
     ) -> Result<Vec<String>, StoreError> {
+        self.check_pages()?;
         let tx = self.begin()?;
         let mint = self.mint(&tx)?;
         let mut numbers = Vec::with_capacity(items.len());
         let who = signer(key);
+        let mut last = None;
         for s in items {
             let rec = signoff::prepare(s, &who)?;
-            numbers.push(self.insert_case(&tx, rec, key, s, &mint)?.number);
+            let rec = self.insert_case(&tx, rec, key, s, &mint)?;
+            numbers.push(rec.number.clone());
+            last = Some(rec);
         }
         tx.commit().map_err(|e| self.sq(e))?;
+        if let Some(rec) = last {
+            self.leave_receipt(&rec, key);
+        }
         Ok(numbers)
     }
 
@@ -139,6 +149,8 @@ impl Store {
         rec.origin = Some(mint.origin.clone());
         rec.office = Some(mint.office.to_string());
         let raw = record::seal(&mut rec, prev.as_ref(), key)?;
+        // the case is shown with its own questions whatever the catalogue holds later
+        self.keep_in(tx, s.questionnaire, rec.signed_at)?;
         tx.execute(
             "INSERT OR IGNORE INTO clerk_keys (public_key, os_user, display_name, registered_at)
              VALUES (?1, ?2, ?3, ?4)",
@@ -164,9 +176,9 @@ impl Store {
         tx.execute(
             "INSERT INTO case_index (seq, number, year, serial, signed_at, interview_date,
                 applicant_name, applicant_id, questionnaire_id, status, summary, money, clerk,
-                clerk_name, amends, results, summary_keys)
+                clerk_name, amends, results, summary_keys, questionnaire_sha256)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17)",
+                ?17, ?18)",
             params![
                 rec.seq,
                 rec.number,
@@ -184,7 +196,8 @@ impl Store {
                 rec.clerk.display_name,
                 rec.amends,
                 results,
-                keys
+                keys,
+                rec.questionnaire.sha256
             ],
         )
         .map_err(|e| self.sq(e))?;
@@ -198,11 +211,67 @@ impl Store {
     }
 }
 
-/// The clerk's signing key, from the config directory.
-pub fn clerk_key() -> Result<SigningKey, StoreError> {
-    let dir = keys::config_dir().ok_or_else(|| StoreError::Key {
+/// The clerk's config directory.
+fn config_dir() -> Result<PathBuf, StoreError> {
+    keys::config_dir().ok_or_else(|| StoreError::Key {
         path: PathBuf::from("~"),
         detail: "no home directory: set GUANTONG_CONFIG_DIR".into(),
-    })?;
-    keys::load_or_create_key(&dir)
+    })
+}
+
+/// The clerk's signing key, from the config directory, made when they never had one
+/// (see [`keys::load_or_create_key`]; this store is not consulted).
+pub fn clerk_key() -> Result<SigningKey, StoreError> {
+    keys::load_or_create_key(&config_dir()?, false)
+}
+
+impl Store {
+    /// The clerk's signing key; a missing one is an error when this store holds cases
+    /// signed in their name (a new key is made only on the clerk's explicit word).
+    pub fn clerk_key(&self) -> Result<SigningKey, StoreError> {
+        let user = keys::os_user();
+        let signed_here = self.registered_keys()?.iter().any(|(_, u)| *u == user);
+        keys::load_or_create_key(&config_dir()?, signed_here)
+    }
+
+    /// Leave the clerk a signed receipt of the chain head `rec` made (in their config
+    /// directory; see [`crate::case::anchor`]). The case is signed already: a receipt
+    /// that cannot be written is a warning ([`Store::take_warnings`]), not a failure.
+    fn leave_receipt(&self, rec: &CaseRecord, key: &SigningKey) {
+        let Some(origin) = rec.origin.clone() else {
+            return;
+        };
+        let made = (|| -> Result<(), StoreError> {
+            let dir = config_dir()?;
+            let name = crate::case::trust::TrustedKeys::load(
+                &crate::case::trust::TrustedKeys::default_path(),
+            )
+            .ok()
+            .flatten()
+            .and_then(|t| t.clerks.into_iter().find(|c| c.user == rec.clerk.user))
+            .map(|c| (c.name, false))
+            .or_else(|| rec.clerk.display_name.clone().map(|n| (n, true)));
+            let head = SignedHead::seal(
+                HeadKind::Receipt,
+                HeadOf {
+                    origin,
+                    office: rec.office.clone(),
+                    count: rec.seq,
+                    number: rec.number.clone(),
+                    sha256: rec.sha256.clone(),
+                },
+                rec.signed_at,
+                &rec.clerk.user,
+                name,
+                key,
+            )?;
+            keys::append_receipt(&dir, &head)
+        })();
+        if let Err(e) = made {
+            self.warn(format!(
+                "案件 {} 已签发，但签发回执未能保存 / case {} is signed, but its receipt could not be kept: {e}",
+                rec.number, rec.number
+            ));
+        }
+    }
 }

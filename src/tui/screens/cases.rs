@@ -7,6 +7,7 @@ use super::home::{self, Home};
 use super::{Screen, Step};
 use crate::tui::interview::Interview;
 use crate::tui::msg::{CaseRow, Effect, Msg};
+use crate::tui::strings;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::choice_list::ChoiceList;
 use crate::tui::widgets::scroll::Scroll;
@@ -79,10 +80,15 @@ impl Cases {
         let rows = self.rows.as_ref().map(|rows| {
             rows.iter()
                 .map(|c| {
-                    format!(
+                    let mut row = format!(
                         "{}  {}  {}  {} {}",
                         c.number, c.date, c.name, c.status, c.level
-                    )
+                    );
+                    if super::names_questionnaire(iv, &c.questionnaire) {
+                        let row_q = strings::row_questionnaire(iv.lang, &c.questionnaire_title);
+                        row = row.trim_end().to_string() + &row_q;
+                    }
+                    row
                 })
                 .collect()
         });

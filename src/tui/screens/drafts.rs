@@ -1,4 +1,5 @@
-//! Drafts: interviews saved as they were given, newest first; resume or discard one.
+//! Drafts: interviews saved as they were given, newest first; resume or discard one (it
+//! resumes under its own questionnaire, named on its row when it is not the default).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -106,6 +107,9 @@ impl Drafts {
                     if let Some(by) = &d.in_use {
                         row.push_str("  ");
                         row.push_str(&strings::in_use(iv.lang, by));
+                    }
+                    if super::names_questionnaire(iv, &d.questionnaire) {
+                        row.push_str(&strings::row_questionnaire(iv.lang, &d.questionnaire_title));
                     }
                     row
                 })

@@ -6,6 +6,7 @@
 //! and its strings.
 
 pub mod cases;
+pub mod choose;
 pub mod drafts;
 pub mod help;
 pub mod home;
@@ -37,6 +38,7 @@ pub enum Screen {
     Outcome(outcome::Outcome),
     SignOff(signoff::SignOffState),
     Signed(signoff::Signed),
+    Choose(choose::Choose),
 }
 
 /// Which screen, without its state (for tests, the footer and the header).
@@ -51,6 +53,7 @@ pub enum Kind {
     Outcome,
     SignOff,
     Signed,
+    Choose,
 }
 
 /// Drawn over the current screen, taking the keys until closed: only what the clerk opened
@@ -153,6 +156,7 @@ impl Screen {
             Screen::Outcome(_) => Kind::Outcome,
             Screen::SignOff(_) => Kind::SignOff,
             Screen::Signed(_) => Kind::Signed,
+            Screen::Choose(_) => Kind::Choose,
         }
     }
 
@@ -192,6 +196,7 @@ impl Screen {
             Screen::Outcome(s) => s.update(msg, iv),
             Screen::SignOff(s) => s.update(msg, iv),
             Screen::Signed(s) => s.update(msg, iv),
+            Screen::Choose(s) => s.update(msg, iv),
         }
     }
 
@@ -213,6 +218,7 @@ impl Screen {
             Screen::Outcome(s) => s.render(iv, t, area, buf),
             Screen::SignOff(s) => return s.render(iv, t, area, buf),
             Screen::Signed(s) => s.render(iv, t, area, buf),
+            Screen::Choose(s) => s.render(iv, t, area, buf),
         }
         None
     }
@@ -229,8 +235,15 @@ impl Screen {
             Screen::Outcome(_) => s.foot_outcome,
             Screen::SignOff(_) => s.foot_signoff,
             Screen::Signed(_) => s.foot_signed,
+            Screen::Choose(_) => s.foot_choose,
         }
     }
+}
+
+/// A row of a draft or case made under questionnaire `id` names it: when it is not the
+/// default, or when there are several to choose from.
+fn names_questionnaire(iv: &Interview, id: &str) -> bool {
+    iv.choices.len() > 1 || id != iv.default_questionnaire().meta.id
 }
 
 /// A titled list of rows from the store (drafts, cases): "loading" until the store answers,

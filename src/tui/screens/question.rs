@@ -75,9 +75,21 @@ pub fn start(iv: &mut Interview) -> Step {
 /// Continue a draft loaded from the store: at the first question without an answer, else
 /// where the clerk was, else on the review.
 pub fn resume(iv: &mut Interview, d: &LoadedDraft) -> Step {
+    // under its own questionnaire (the newest of its id), never the one in use by chance
+    let mut notice = None;
+    if let Some(u) = &d.under {
+        let m = &u.0.meta;
+        if m.id != iv.q.meta.id {
+            let (title, id, version) = (m.title.get(iv.lang), &m.id, &m.version);
+            // said as a warning: the questions are not the default's
+            notice = Some(Notice::error(strings::draft_under(
+                iv.lang, title, id, version,
+            )));
+        }
+        iv.use_questionnaire((*u.0).clone());
+    }
     iv.load(d);
     let s = iv.s();
-    let mut notice = None;
     if d.questionnaire_changed {
         notice = Some(Notice::error(s.draft_changed));
     }
@@ -89,12 +101,13 @@ pub fn resume(iv: &mut Interview, d: &LoadedDraft) -> Step {
             d.renamed.join(", ")
         )));
     }
-    if !d.dropped.is_empty() {
+    if !d.aside.is_empty() {
+        let ids: Vec<&str> = d.aside.keys().map(String::as_str).collect();
         notice = Some(Notice::error(format!(
             "{}{}{}",
-            s.draft_dropped,
+            s.draft_aside,
             s.colon,
-            d.dropped.join(", ")
+            ids.join(", ")
         )));
     }
     let current = d

@@ -1,5 +1,6 @@
 //! Review: every answer with its question, in interview order; unanswered questions and
-//! defaults marked; answers the branching no longer reaches listed apart as set aside.
+//! defaults marked; answers the branching no longer reaches listed apart as set aside, and
+//! after them the answers a draft kept that this questionnaire does not know or accept.
 //! Enter on a row goes to that question to change it.
 
 use ratatui::buffer::Buffer;
@@ -187,11 +188,31 @@ impl Review {
             };
             lines.push((wrap::truncate(&text, w), style, Some(ri)));
         }
+        // Answers kept from the draft that this questionnaire does not use: shown, not
+        // selectable (there is no question to change them with).
+        let mut aside = iv.set_aside().peekable();
+        if aside.peek().is_some() {
+            lines.push((s.review_aside.to_string(), t.title(), None));
+        }
+        for (k, v) in aside {
+            let label = iv.q.fact(k).map_or(k.as_str(), |f| f.prompt.get(iv.lang));
+            let value = if v.is_null() {
+                s.not_given.to_string()
+            } else {
+                v.to_string()
+            };
+            let text = format!("  {label}{}{value}", s.colon);
+            lines.push((wrap::truncate(&text, w), t.set_aside(), None));
+        }
         let sel_line = lines
             .iter()
             .position(|(_, _, r)| *r == Some(self.sel))
             .unwrap_or(0);
-        let offset = sel_line.saturating_sub(h - 1);
+        let mut offset = sel_line.saturating_sub(h - 1);
+        if self.sel + 1 >= rows.len() {
+            // at the last row, what follows it shows too
+            offset = offset.max(lines.len().saturating_sub(h).min(sel_line));
+        }
         for (row, (text, style, _)) in lines.iter().skip(offset).take(h).enumerate() {
             buf.set_string(list.x, list.y + row as u16, text, *style);
         }

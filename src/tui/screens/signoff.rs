@@ -211,6 +211,10 @@ impl SignOffState {
             applicant_name: name,
             applicant_id: id,
             pledge_confirmed_at: st.pledge_confirmed_at.unwrap_or(iv.clock.now),
+            aside: iv
+                .set_aside()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         });
         // Earlier cases of this applicant were shown: this Enter confirms a second one.
         if st.earlier.is_some() {
