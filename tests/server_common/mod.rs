@@ -18,7 +18,29 @@ use guantong::server::{IdKey, Server, ServerUrl, admin};
 use guantong::value::{Answers, Value};
 use jiff::civil::Date;
 
+/// Where the server binaries are looked for first (Debian 12's PostgreSQL 15).
 pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// The server binaries: PostgreSQL 15's, else the newest installed version's.
+pub fn pg_bin() -> PathBuf {
+    if Path::new(PG_BIN).join("initdb").exists() {
+        return PathBuf::from(PG_BIN);
+    }
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let v: u32 = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((v, bin))
+        })
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .map_or_else(|| PathBuf::from(PG_BIN), |(_, b)| b)
+}
 /// Every test role's password (in the test binary's PGPASSFILE).
 pub const PASSWORD: &str = "guantong-test-password";
 pub const BIN: &str = env!("CARGO_BIN_EXE_guantong");
@@ -59,7 +81,7 @@ fn uid_gid(user: &str) -> Option<(u32, u32)> {
 
 impl Pg {
     fn cmd(&self, prog: &str) -> Command {
-        let path = Path::new(PG_BIN).join(prog);
+        let path = pg_bin().join(prog);
         match &self.run_as {
             Some(u) => {
                 let mut c = Command::new("runuser");
@@ -287,10 +309,10 @@ fn make_certs(root: &Path, run_as: Option<&str>) -> PathBuf {
 /// The test binary's server, started on first use.
 pub fn pg() -> &'static Pg {
     PG.get_or_init(|| {
-        let initdb = Path::new(PG_BIN).join("initdb");
+        let initdb = pg_bin().join("initdb");
         assert!(
             initdb.exists(),
-            "PostgreSQL server binaries not found at {PG_BIN}: install the `postgresql` package (apt-get install postgresql; Debian 12 ships version 15)"
+            "PostgreSQL server binaries not found at {PG_BIN} (nor another /usr/lib/postgresql/VERSION/bin): install the `postgresql` package (apt-get install postgresql; Debian 12 ships version 15)"
         );
         let run_as = is_root().then(|| "postgres".to_string());
         let root = tempfile::Builder::new()
