@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: every test, on a fresh machine too. Installs what the tests
 # drive for real and a fresh machine may lack (lrzsz's `rz` for the ZMODEM test; the
-# PostgreSQL server for the bureau tests), then runs `cargo test --locked`. Arguments are
+# PostgreSQL server for the bureau tests; openssl for the TLS test's certificates), then runs `cargo test --locked`. Arguments are
 # passed to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ missing=()
 command -v rz >/dev/null 2>&1 || missing+=(lrzsz)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

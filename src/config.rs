@@ -15,11 +15,15 @@
 //! printer = "office"         # the CUPS queue `p` prints on (lp -d)
 //! font = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # the receipt PDF's font
 //! print_to = "zmodem"        # zmodem | printer | html: the print menu's last choice
+//! server = "postgresql://gt_451002@db.bureau.example/guantong?sslmode=verify-full"
+//! id_hash_key = "/etc/guantong/id-hash.key"  # the bureau's ID-hash key file (a path)
 //! ```
 //!
 //! The wizard writes `clerk_name`, `office_code` and `office_name` (its first-run screen)
 //! and `print_to` (the print menu) with [`set_keys`], which leaves every other line as it
 //! was.
+//!
+//! `server` never holds a password (it goes in `~/.pgpass`): one is refused here.
 //!
 //! Relative paths in `questionnaires` and `font` are relative to the config file's
 //! directory.
@@ -53,6 +57,10 @@ pub struct Config {
     pub font: Option<PathBuf>,
     /// Where the print menu sent the last receipt.
     pub print_to: Option<PrintTo>,
+    /// The bureau's server (a PostgreSQL URL without a password).
+    pub server: Option<String>,
+    /// The file holding the bureau's ID-hash key.
+    pub id_hash_key: Option<PathBuf>,
 }
 
 /// Where the wizard's print menu puts the receipt.
@@ -139,6 +147,16 @@ const KEYS: &[(&str, &str, &str)] = &[
         "print_to",
         "zmodem | printer | html",
         "zmodem | printer | html",
+    ),
+    (
+        "server",
+        "全局服务器的 PostgreSQL 地址，不含密码（密码写在 ~/.pgpass）",
+        "the bureau's server, a PostgreSQL URL without a password (passwords go in ~/.pgpass)",
+    ),
+    (
+        "id_hash_key",
+        "身份证号哈希密钥文件（路径）",
+        "the ID-hash key file (a path)",
     ),
 ];
 
@@ -274,6 +292,31 @@ impl Config {
                 return Err(bad());
             };
             match key.as_str() {
+                "server" => {
+                    // a password here would sit in a file copied and pasted around
+                    let has_password = text
+                        .split_once("://")
+                        .and_then(|(_, rest)| rest.split('/').next())
+                        .and_then(|auth| auth.rsplit_once('@'))
+                        .is_some_and(|(user, _)| user.contains(':'))
+                        || text.contains("password=");
+                    if has_password {
+                        // named, not repeated: the message must not print the password
+                        let mut e = bad();
+                        if let ConfigError::Value { value, .. } = &mut e {
+                            *value = "\"postgresql://…:…@…\"".into();
+                        }
+                        return Err(e);
+                    }
+                    c.server = Some(text.to_string())
+                }
+                "id_hash_key" => {
+                    let p = PathBuf::from(text);
+                    c.id_hash_key = Some(match path.parent() {
+                        Some(base) if p.is_relative() => base.join(p),
+                        _ => p,
+                    })
+                }
                 "office_code" => c.office_code = Some(text.to_string()),
                 "default_questionnaire" => c.default_questionnaire = Some(text.to_string()),
                 "clerk_name" => c.clerk_name = Some(text.to_string()),
@@ -592,6 +635,28 @@ mod tests {
         let e = set_keys(&p, &[("clerk_name", "李四")]).unwrap_err();
         assert!(e.to_string().contains("`lang`"), "{e}");
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "lang = \"cn\"\n");
+    }
+
+    #[test]
+    fn server_urls_never_hold_a_password() {
+        let p = Path::new("c.toml");
+        let c = Config::parse(
+            p,
+            "server = \"postgresql://gt_451002@db/guantong?sslmode=verify-full\"\nid_hash_key = \"k\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.server.as_deref(),
+            Some("postgresql://gt_451002@db/guantong?sslmode=verify-full")
+        );
+        assert_eq!(c.id_hash_key, Some(PathBuf::from("k")));
+        for bad in [
+            "server = \"postgresql://gt:secret@db/g\"",
+            "server = \"postgresql://db/g?password=secret\"",
+        ] {
+            let m = Config::parse(p, bad).unwrap_err().to_string();
+            assert!(m.contains("`server`") && m.contains("pgpass"), "{m}");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod questionnaire;
 pub mod receipt;
 pub mod safe;
 pub mod scenario;
+pub mod server;
 pub mod text;
 pub mod tui;
 pub mod value;

@@ -161,6 +161,7 @@ fn screens() -> Vec<(&'static str, Setup)> {
                 ],
             );
             a.update(Msg::Earlier(vec![EarlierRow {
+                note: None,
                 number: "BS-2026-000003".into(),
                 status: "符合".into(),
                 level: "助理级职称".into(),

@@ -224,3 +224,112 @@ pub fn describe(cases: &[Earlier]) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// A case of the same applicant in another office, as the bureau's server reports it
+/// (`crate::server::bureau::check` asks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// The other office's code.
+    pub office: String,
+    pub number: String,
+    pub status: String,
+    /// The case's summary results (the level, …) as codes.
+    pub level: Option<String>,
+    pub interview_date: Option<Date>,
+    /// The clerk's display name, else OS user.
+    pub clerk: String,
+}
+
+/// What asking the bureau's server about the applicant found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bureau {
+    /// No server is configured: a single office, nothing to ask.
+    NotAsked,
+    /// No ID number to ask by (the server is asked by its keyed hash only).
+    NoIdNumber,
+    /// The server answered: these cases in other offices (none is a real "none").
+    Answered(Vec<Elsewhere>),
+    /// The server could not be asked: why, and when it last answered. Never "no match".
+    Unreachable {
+        why: String,
+        last_ok: Option<jiff::Timestamp>,
+    },
+}
+
+impl Bureau {
+    /// The cases found elsewhere (none unless the server answered with some).
+    pub fn found(&self) -> &[Elsewhere] {
+        match self {
+            Bureau::Answered(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// What to tell the clerk, or `None` when there is nothing to say (not asked, or the
+    /// server answered with no case).
+    pub fn message(&self, lang: crate::text::Lang) -> Option<String> {
+        use crate::text::Lang;
+        match self {
+            Bureau::NotAsked => None,
+            Bureau::Answered(v) if v.is_empty() => None,
+            Bureau::Answered(v) => {
+                let list = describe_elsewhere(v);
+                Some(match lang {
+                    Lang::Zh => format!("其他办公室在同一申报年度已有此申请人的案件：{list}"),
+                    Lang::En => format!(
+                        "another office already has a case of this applicant in the same application year: {list}"
+                    ),
+                })
+            }
+            Bureau::NoIdNumber => Some(
+                lang.pick(
+                    "没有身份证号码，未向全局服务器查询其他办公室的案件",
+                    "no ID number: the bureau's server was not asked about other offices",
+                )
+                .to_string(),
+            ),
+            Bureau::Unreachable { why, last_ok } => {
+                let when = last_ok.map(|t| {
+                    t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                        .strftime("%Y-%m-%d %H:%M")
+                        .to_string()
+                });
+                Some(match (lang, when) {
+                    (Lang::Zh, Some(w)) => format!(
+                        "无法查询全局服务器，其他办公室是否有此申请人的案件未知（上次连通：{w}）：{why}"
+                    ),
+                    (Lang::Zh, None) => format!(
+                        "无法查询全局服务器，其他办公室是否有此申请人的案件未知（从未连通过）：{why}"
+                    ),
+                    (Lang::En, Some(w)) => format!(
+                        "the bureau's server could not be asked, so whether another office has a case of this applicant is unknown (last reached {w}): {why}"
+                    ),
+                    (Lang::En, None) => format!(
+                        "the bureau's server could not be asked, so whether another office has a case of this applicant is unknown (never reached): {why}"
+                    ),
+                })
+            }
+        }
+    }
+}
+
+/// Cases in other offices in one line each: office, number, status, level, clerk.
+pub fn describe_elsewhere(cases: &[Elsewhere]) -> String {
+    cases
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {}{} {}",
+                c.office,
+                c.number,
+                c.status,
+                c.level
+                    .as_deref()
+                    .map(|l| format!(" {l}"))
+                    .unwrap_or_default(),
+                c.clerk
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -67,6 +67,9 @@ pub enum StoreError {
         configured: String,
         recorded: String,
     },
+    /// The bureau's server, read or written through the case-log interface.
+    #[error("{0}")]
+    Server(String),
     #[error("{path}: SQLite: {source}")]
     Sqlite {
         path: PathBuf,

@@ -31,4 +31,34 @@ pub trait CaseLog {
 
     /// The public keys (hex) registered with the log, with the OS user each belongs to.
     fn registered_keys(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Every record's (position, number, hash), in chain order: what two copies of a
+    /// chain compare. A log that keeps these beside the records reads them without the
+    /// bodies.
+    fn chain(&self) -> Result<Vec<ChainHead>, StoreError> {
+        let mut out = Vec::new();
+        self.records_from(1, &mut |r| {
+            out.push(ChainHead {
+                seq: r.seq,
+                number: r.number,
+                sha256: r.sha256,
+            });
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+/// The write side, as a sync needs it: a place that keeps copies of stores' chains (the
+/// bureau's server) and takes each origin's records in chain order, never rewriting one
+/// it holds. The server's implementation is `crate::server::log::ServerLog`.
+pub trait CaseLogAppend {
+    type Error: From<StoreError>;
+
+    /// Every (position, number, hash) of `origin`'s chain held here, in order.
+    fn chain_of(&mut self, origin: &str) -> Result<Vec<ChainHead>, Self::Error>;
+
+    /// Append `records`, the next ones of `origin`'s chain in order, all or none. The log
+    /// refuses records that do not continue what it holds.
+    fn append(&mut self, origin: &str, records: &[RawCase]) -> Result<(), Self::Error>;
 }

@@ -61,6 +61,9 @@ pub struct VerifyArgs {
     /// against a checkpoint file printed by `guantong cases checkpoint` (repeatable)
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Vec<PathBuf>,
+    /// 改为与全局服务器上的副本比对（可给出地址，缺省取 GUANTONG_SERVER 或配置 server）/ instead, compare with the copy on the bureau's server (a URL, else GUANTONG_SERVER or config `server`)
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", conflicts_with = "checkpoint")]
+    pub server: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -130,6 +133,16 @@ pub struct ListArgs {
     /// CSV 用代码（列名、结论、等级等为代码，供脚本读取）/ CSV with codes (column ids, status and value codes, UTC times) for scripts
     #[arg(long)]
     pub codes: bool,
+    /// 全局：在服务器上查询所有办公室的案件（每次查询都记入服务器的审计日志）/ the bureau: search every office's cases on the server (every search is logged there)
+    #[arg(long)]
+    pub bureau: bool,
+    /// 与 --bureau 同用：显示完整个人信息 / with --bureau: show personal data in full
+    #[arg(long, requires = "bureau")]
+    pub unmasked: bool,
+    #[command(flatten)]
+    pub server: super::server::ServerArg,
+    #[command(flatten)]
+    pub id_key: super::server::IdKeyArg,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -220,7 +233,10 @@ pub fn run(a: CasesArgs, ctx: &super::Context) -> ExitCode {
         CasesCommand::List(l) => list(l, data_dir, ctx, lang),
         CasesCommand::Show(s) => show(s, data_dir, ctx, lang),
         CasesCommand::Export(e) => export_cmd(e, data_dir, ctx, lang),
-        CasesCommand::Verify(v) => verify_cmd(v, data_dir, lang),
+        CasesCommand::Verify(v) => match v.server.clone() {
+            None => verify_cmd(v, data_dir, lang),
+            Some(url) => Ok(super::server::verify(&url, data_dir, ctx)),
+        },
         CasesCommand::Checkpoint => checkpoint_cmd(data_dir, ctx, lang),
         CasesCommand::Key => key_cmd(ctx, lang),
         CasesCommand::NewKey => new_key_cmd(ctx, lang),
@@ -533,6 +549,23 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
             return Err(Fail(2));
         }
     }
+    // ... and in another office, asked of the bureau's server when there is one
+    if super::server::configured(ctx) {
+        let found = super::server::ask_bureau(&store, &s, ctx);
+        if let Some(m) = found.message(lang) {
+            warn!("guantong: {m}");
+        }
+        if !found.found().is_empty() && !a.confirm_duplicate {
+            warn!(
+                "{}",
+                lang.pick(
+                    "guantong: 确认不是重复申报后加 --confirm-duplicate",
+                    "guantong: add --confirm-duplicate once you have checked it is not a repeat application"
+                )
+            );
+            return Err(Fail(2));
+        }
+    }
     let rec = store.sign_off(&s);
     say_warnings(&store);
     let rec = rec.map_err(store_fail)?;
@@ -541,7 +574,7 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
 
 /// The summary columns of some cases, in order of first appearance (facts first, then
 /// results), each with its label from the first case's questionnaire that has one.
-fn summary_columns<'a>(
+pub(super) fn summary_columns<'a>(
     rows: impl Iterator<Item = (Option<&'a str>, &'a [summary::SummaryValue])>,
     cat: &Catalogue,
     lang: Lang,
@@ -562,7 +595,7 @@ fn summary_columns<'a>(
 /// Say which questionnaires some listed cases were made under are not known: their
 /// summaries are shown as codes, and masked output masks them whole (nothing says which
 /// of their values are personal).
-fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang, masked: bool) {
+pub(super) fn warn_unknown(ids: &[String], cat: &Catalogue, lang: Lang, masked: bool) {
     let missing: Vec<&str> = ids
         .iter()
         .map(String::as_str)
@@ -604,6 +637,26 @@ fn list(
         return Err(Fail(2));
     };
     let f = filter_of(&a.filter, limit)?;
+    if a.bureau {
+        let fl = &a.filter;
+        if fl.from.is_some() || fl.to.is_some() || fl.status.is_some() || fl.clerk.is_some() {
+            warn!(
+                "guantong: --bureau 只与 --search、--limit、--format、--unmasked 同用 / --bureau takes only --search, --limit, --format and --unmasked"
+            );
+            return Err(Fail(2));
+        }
+        return Ok(super::bureau::list(
+            super::bureau::BureauList {
+                search: a.filter.search.as_deref(),
+                limit: a.limit,
+                unmasked: a.unmasked,
+                format: a.format,
+                server: &a.server,
+                id_key: &a.id_key,
+            },
+            ctx,
+        ));
+    }
     let mut cat = catalogue(ctx)?;
     let store = open_store_with(data_dir, &cat)?;
     // Each row masked and labelled by its own questionnaire: the store's copies of those
@@ -778,7 +831,7 @@ fn correction(amends: Option<&str>, amended_by: Option<&str>, lang: Lang) -> Str
 
 /// A table for a person: every cell one terminal-safe line ([`crate::safe::line`]), so a
 /// value can neither send escapes nor break the rows and columns.
-fn table(header: &[String], rows: &[Vec<String>]) -> String {
+pub(super) fn table(header: &[String], rows: &[Vec<String>]) -> String {
     use unicode_width::UnicodeWidthStr;
     let safe = |r: &[String]| -> Vec<String> {
         r.iter()

@@ -13,9 +13,14 @@ macro_rules! warn {
     };
 }
 
+pub mod bureau;
 pub mod cases;
 pub mod check;
 pub mod evaluate;
+pub mod generate;
+pub mod report;
+pub mod server;
+pub mod sync;
 pub mod test;
 pub mod wizard;
 
@@ -83,6 +88,12 @@ pub enum Command {
     Test(test::TestArgs),
     /// 案件库 / the case store
     Cases(cases::CasesArgs),
+    /// 把本案件库的新案件推送到全局服务器（由定时器运行）/ push this store's new cases to the bureau's server (run by a timer)
+    Sync(sync::SyncArgs),
+    /// 月报：按办公室、申报方向、结论、等级统计，及应收评审费 / the monthly report: cases by office, pathway, status and level, fees due
+    Report(report::ReportArgs),
+    /// 全局服务器的管理 / the bureau's server (administration)
+    Server(server::ServerArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -132,6 +143,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Evaluate(a)) => evaluate::run(a, &ctx),
         Some(Command::Test(a)) => test::run(a, &ctx),
         Some(Command::Cases(a)) => cases::run(a, &ctx),
+        Some(Command::Sync(a)) => sync::run(a, &ctx),
+        Some(Command::Report(a)) => report::run(a, &ctx),
+        Some(Command::Server(a)) => server::run(a, &ctx),
         None => wizard::run(cli.wizard, &ctx),
     }
 }

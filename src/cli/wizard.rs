@@ -102,5 +102,6 @@ pub fn run(a: WizardArgs, ctx: &super::Context) -> ExitCode {
         config_path: crate::config::path(),
         ..Default::default()
     };
+    exec.bureau = super::server::asker(ctx);
     tui::term::run(app, exec)
 }

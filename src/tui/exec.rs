@@ -38,6 +38,10 @@ pub struct Executor {
     pub alive: fn(&Lease) -> bool,
     /// How many recent cases the cases screen lists.
     pub recent: usize,
+    /// The bureau's server, asked about the same applicant in other offices at sign-off
+    /// (none: a single office; an error: configured, but it cannot be asked, which each
+    /// sign-off then says).
+    pub bureau: Option<Result<crate::server::bureau::Asker, String>>,
     /// The questionnaires this wizard knows (the embedded one and config's, as the wizard
     /// sets it), with the store's copies adopted as drafts and cases need them: a draft
     /// resumes, and a case is shown, under its own. Until set, the questionnaire the run
@@ -65,6 +69,7 @@ impl Executor {
             clerk_name,
             draft: None,
             recent: 50,
+            bureau: None,
             catalogue: None,
             print: print::Setup::default(),
         }
@@ -424,9 +429,10 @@ impl Executor {
                     self.today,
                 )
                 .map_err(|e| e.to_string())?;
-                let rows = found
+                let mut rows: Vec<EarlierRow> = found
                     .iter()
                     .map(|c| EarlierRow {
+                        note: None,
                         number: c.number.clone(),
                         status: crate::eval::Status::parse(&c.status)
                             .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
@@ -435,6 +441,42 @@ impl Executor {
                         date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
                     })
                     .collect();
+                // ... and in other offices, asked of the bureau's server; a server that
+                // cannot be asked is said (and needs the same confirmation), never "none"
+                if let Some(a) = &self.bureau {
+                    let ev = crate::eval::evaluate(q, &req.answers, self.today);
+                    let year = case::duplicates::application_year(q, &ev, self.today);
+                    let asked = match a {
+                        Ok(a) => crate::server::bureau::check(
+                            a,
+                            &self.store,
+                            req.applicant_id.as_deref(),
+                            year,
+                            &q.meta.id,
+                        ),
+                        Err(why) => case::duplicates::Bureau::Unreachable {
+                            why: why.clone(),
+                            last_ok: crate::server::contact::last_ok(&self.store).ok().flatten(),
+                        },
+                    };
+                    for c in asked.found() {
+                        rows.push(EarlierRow {
+                            note: None,
+                            number: c.number.clone(),
+                            status: crate::eval::Status::parse(&c.status)
+                                .map_or(c.status.clone(), |s| s.label(self.lang).to_string()),
+                            level: self.level_label(q, c.level.as_deref()),
+                            clerk: format!("{} ({})", c.clerk, c.office),
+                            date: c.interview_date.map_or_else(String::new, |d| d.to_string()),
+                        });
+                    }
+                    if let case::duplicates::Bureau::Unreachable { .. } = asked {
+                        rows.push(EarlierRow {
+                            note: asked.message(self.lang),
+                            ..EarlierRow::default()
+                        });
+                    }
+                }
                 Some(Msg::Earlier(rows))
             }
             Effect::SignOff(req) => {

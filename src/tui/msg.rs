@@ -191,8 +191,10 @@ impl PartialEq for Under {
 }
 
 /// An earlier case of the same applicant, as the sign-off shows it (labels, not codes).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EarlierRow {
+    /// A line to show instead of a case (the bureau's server could not be asked).
+    pub note: Option<String>,
     pub number: String,
     pub status: String,
     pub level: String,

@@ -80,6 +80,9 @@ pub struct Strings {
     pub signoff_no_pledge: &'static str,
     pub signoff_earlier: &'static str,
     pub signoff_earlier_confirm: &'static str,
+    /// The bureau's server could not be asked (and no earlier case was found here).
+    pub signoff_bureau_unknown: &'static str,
+    pub signoff_bureau_confirm: &'static str,
     pub signed_title: &'static str,
     pub signed_number: &'static str,
     pub signed_offer: &'static str,
@@ -222,6 +225,8 @@ pub const ZH: Strings = Strings {
     signoff_no_pledge: "（问卷未提供承诺书文本）",
     signoff_earlier: "同一申报年度已有此申请人的案件：",
     signoff_earlier_confirm: "确认不是重复申报后，在「签字归档」上再按 Enter",
+    signoff_bureau_unknown: "其他办公室的案件无从核对：",
+    signoff_bureau_confirm: "知悉后，在「签字归档」上再按 Enter 签字",
     signed_title: "已归档",
     signed_number: "案件编号",
     signed_offer: "按 p 打印回执（发送到本机、打印机或写出文件），Enter 返回首页",
@@ -356,6 +361,8 @@ pub const EN: Strings = Strings {
     signoff_no_pledge: "(the questionnaire gives no pledge text)",
     signoff_earlier: "Cases of this applicant in the same application year:",
     signoff_earlier_confirm: "If not a repeat application, Enter on [Sign off] again",
+    signoff_bureau_unknown: "Other offices' cases could not be checked:",
+    signoff_bureau_confirm: "Noted? Enter on [Sign off] again to sign",
     signed_title: "Signed off",
     signed_number: "Case number",
     signed_offer: "p prints the receipt (to this PC, a printer or a file), Enter returns home",
@@ -521,6 +528,9 @@ pub fn take_over(lang: Lang, by: &crate::tui::msg::InUse) -> String {
 
 /// An earlier case of the same applicant: number, verdict and level, clerk, date.
 pub fn earlier_row(lang: Lang, r: &crate::tui::msg::EarlierRow) -> String {
+    if let Some(n) = &r.note {
+        return n.clone();
+    }
     let level = if r.level.is_empty() {
         String::new()
     } else {

@@ -260,6 +260,22 @@ impl CaseLog for Store {
     fn registered_keys(&self) -> Result<Vec<(String, String)>, StoreError> {
         Store::registered_keys(self)
     }
+    fn chain(&self) -> Result<Vec<ChainHead>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT seq, number, sha256 FROM cases ORDER BY seq")
+            .map_err(|e| self.sq(e))?;
+        st.query_map([], |r| {
+            Ok(ChainHead {
+                seq: r.get(0)?,
+                number: r.get(1)?,
+                sha256: r.get(2)?,
+            })
+        })
+        .map_err(|e| self.sq(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| self.sq(e))
+    }
 }
 
 fn raw_row(r: &rusqlite::Row) -> rusqlite::Result<RawCase> {

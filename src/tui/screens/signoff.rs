@@ -83,9 +83,15 @@ impl SignOffState {
                 if rows.is_empty() {
                     return Step::effect(Effect::SignOff(req));
                 }
-                st.earlier = Some(rows);
                 st.focus = SUBMIT;
-                st.error = Some(iv.s().signoff_earlier_confirm.to_string());
+                // only a note (the bureau's server could not be asked): no earlier case
+                let only_note = rows.iter().all(|r| r.note.is_some());
+                st.error = Some(if only_note {
+                    iv.s().signoff_bureau_confirm.to_string()
+                } else {
+                    iv.s().signoff_earlier_confirm.to_string()
+                });
+                st.earlier = Some(rows);
                 return Step::stay();
             }
             Msg::SignedOff(number) => {
@@ -313,7 +319,11 @@ impl SignOffState {
                             wrap::wrap(&strings::earlier_row(iv.lang, r), w.saturating_sub(3))
                         })
                         .collect();
-                    s.signoff_earlier.to_string()
+                    if rows.iter().all(|r| r.note.is_some()) {
+                        s.signoff_bureau_unknown.to_string()
+                    } else {
+                        s.signoff_earlier.to_string()
+                    }
                 }
                 None => heading,
             };
