@@ -420,7 +420,11 @@ fn cli_round_trip_show_export_recheck() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains(&n1) && out.contains("fee_yuan") && out.contains("230") && out.contains("260"),
+        // the result by its label, not its name
+        out.contains(&n1)
+            && out.contains("评审费（元）")
+            && out.contains("230")
+            && out.contains("260"),
         "{out}"
     );
     assert!(out.contains("works_in_baise"), "dropped fact warned: {out}");

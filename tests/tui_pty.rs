@@ -662,7 +662,8 @@ fn cases_sign_refuses_the_same_applicant_in_a_year_unless_confirmed() {
         "{}",
         err(&again)
     );
-    assert!(err(&again).contains("eligible"), "{}", err(&again));
+    // the verdict in words
+    assert!(err(&again).contains("符合"), "{}", err(&again));
     assert_eq!(cases(&data).len(), 1);
     // The same person without the ID number: the same name and birth date.
     let no_id = answers("张三", None, "1988-05-20", today);

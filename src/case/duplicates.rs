@@ -205,24 +205,38 @@ pub fn for_answers(
     earlier_cases(store, &who, application_year(q, &ev, today), &q.meta.id)
 }
 
-/// The earlier cases in one line each, for a message: number, status, level, clerk.
-pub fn describe(cases: &[Earlier]) -> String {
+/// The earlier cases in one line each, for a message: number, verdict, level (labelled by
+/// `q` when given), clerk.
+pub fn describe(cases: &[Earlier], q: Option<&Questionnaire>, lang: crate::text::Lang) -> String {
+    let label = |code: &str| -> String {
+        q.and_then(|q| {
+            q.results
+                .iter()
+                .find_map(|r| r.values.iter().find(|(k, _)| k == code).map(|(_, t)| t))
+        })
+        .map_or_else(|| code.to_string(), |t| t.get(lang).to_string())
+    };
     cases
         .iter()
         .map(|c| {
+            let status = crate::eval::Status::parse(&c.status)
+                .map_or_else(|| c.status.clone(), |s| s.label(lang).to_string());
+            let level = c
+                .level
+                .as_deref()
+                .map(|l| {
+                    let words: Vec<String> = l.split(' ').map(label).collect();
+                    format!(" {}", words.join(" "))
+                })
+                .unwrap_or_default();
             format!(
-                "{} {}{} {}",
+                "{} {status}{level} {}",
                 c.number,
-                c.status,
-                c.level
-                    .as_deref()
-                    .map(|l| format!(" {l}"))
-                    .unwrap_or_default(),
                 c.clerk_name.as_deref().unwrap_or(&c.clerk)
             )
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(lang.pick("；", "; "))
 }
 
 /// A case of the same applicant in another office, as the bureau's server reports it

@@ -542,10 +542,15 @@ fn sign(a: SignArgs, data_dir: Option<PathBuf>, ctx: &super::Context) -> Result<
     if !a.confirm_duplicate {
         let earlier = duplicates::for_sign_off(&store, &s).map_err(store_fail)?;
         if !earlier.is_empty() {
-            let list = duplicates::describe(&earlier);
-            warn!(
-                "guantong: 同一申报年度已有此申请人的案件：{list}；确认不是重复申报后加 --confirm-duplicate / this applicant already has a case in the same application year: {list}; add --confirm-duplicate once you have checked it is not a repeat application"
-            );
+            let list = duplicates::describe(&earlier, Some(&q), lang);
+            match lang {
+                Lang::Zh => warn!(
+                    "guantong: 同一申报年度已有此申请人的案件：{list}；确认不是重复申报后加 --confirm-duplicate"
+                ),
+                Lang::En => warn!(
+                    "guantong: this applicant already has a case in the same application year: {list}; add --confirm-duplicate once you have checked it is not a repeat application"
+                ),
+            }
             return Err(Fail(2));
         }
     }
@@ -1505,7 +1510,20 @@ fn recheck(
             for k in keys {
                 let (o, n) = (rec.results.get(k), new.get(k));
                 if o.unwrap_or(&J::Null) != n.unwrap_or(&J::Null) {
-                    rows.push(vec![rec.number.clone(), k.clone(), show(o), show(n)]);
+                    // the result as the questionnaire labels it, its values in words
+                    let def = q.result(k);
+                    let label = def
+                        .and_then(|d| d.label.as_ref())
+                        .map_or_else(|| k.clone(), |l| l.get(lang).to_string());
+                    let words = |v: Option<&J>| match (def, v.and_then(input::from_json)) {
+                        (Some(d), Some(val)) if !val.is_null() => d.display(&val, lang),
+                        _ if k == "status" => v
+                            .and_then(J::as_str)
+                            .and_then(Status::parse)
+                            .map_or_else(|| show(v), |s| s.label(lang).to_string()),
+                        _ => show(v),
+                    };
+                    rows.push(vec![rec.number.clone(), label, words(o), words(n)]);
                 }
             }
             if let Some((_, renamed)) = migrated
@@ -1652,15 +1670,31 @@ fn drafts(
         lang.pick("经办人", "clerk").to_string(),
         lang.pick("使用中", "in use").to_string(),
     ];
+    let cat = ctx.catalogue();
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|d| {
+            // the question the draft is at, in words (cut short: a question is long)
+            let at = d.current.clone().unwrap_or_default();
+            let at = cat
+                .as_ref()
+                .and_then(|c| case_questionnaire(c, &d.questionnaire_id, &d.questionnaire_sha256))
+                .and_then(|q| q.fact(&at))
+                .map_or(at, |f| {
+                    let p = f.prompt.get(lang);
+                    let short: String = p.chars().take(16).collect();
+                    if short.chars().count() < p.chars().count() {
+                        format!("{short}…")
+                    } else {
+                        short
+                    }
+                });
             vec![
                 d.id.clone(),
                 crate::dates::local_time(d.updated_at),
                 format!("{} {}", d.questionnaire_id, d.questionnaire_version),
                 d.answers.len().to_string(),
-                d.current.clone().unwrap_or_default(),
+                at,
                 d.clerk.clone(),
                 in_use
                     .get(&d.id)
