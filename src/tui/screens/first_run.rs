@@ -13,7 +13,7 @@ use crate::tui::interview::Interview;
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::strings;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text_input::TextInput;
+use crate::tui::widgets::text_input::{self, TextInput};
 use crate::tui::wrap;
 
 pub const NAME: usize = 0;
@@ -152,22 +152,10 @@ impl FirstRun {
                 break;
             }
             let focused = self.focus == focus;
-            let mark = if focused { "> " } else { "  " };
-            buf.set_string(
-                area.x,
-                y,
-                format!("{mark}{label}"),
-                if focused { t.title() } else { t.base() },
-            );
-            let field = Rect::new(
-                area.x + label_w + 1,
-                y,
-                area.width.saturating_sub(label_w + 1).min(40),
-                1,
-            );
-            let pos = input.render(field, buf, t.field());
-            if focused {
-                cursor = pos;
+            if let Some(pos) =
+                text_input::labelled_row(buf, area, y, label, label_w, input, focused, t)
+            {
+                cursor = Some(pos);
             }
             y += 1;
             if let Some(h) = hint {

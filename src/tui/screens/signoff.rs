@@ -14,7 +14,7 @@ use crate::tui::msg::{EarlierRow, Effect, Msg, SignOffRequest};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::halfwidth;
 use crate::tui::widgets::scroll::Scroll;
-use crate::tui::widgets::text_input::TextInput;
+use crate::tui::widgets::text_input::{self, TextInput};
 use crate::tui::{strings, wrap};
 use crate::value::Value;
 
@@ -277,22 +277,10 @@ impl SignOffState {
                 break;
             }
             let focused = st.focus == focus;
-            let mark = if focused { "> " } else { "  " };
-            buf.set_string(
-                area.x,
-                y,
-                format!("{mark}{label}"),
-                if focused { t.title() } else { t.base() },
-            );
-            let field = Rect::new(
-                area.x + label_w + 1,
-                y,
-                area.width.saturating_sub(label_w + 1).min(40),
-                1,
-            );
-            let pos = input.render(field, buf, t.field());
-            if focused {
-                cursor = pos;
+            if let Some(pos) =
+                text_input::labelled_row(buf, area, y, label, label_w, input, focused, t)
+            {
+                cursor = Some(pos);
             }
         }
         // Bottom block: two checkboxes, the button, the error line.

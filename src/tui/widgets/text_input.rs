@@ -201,6 +201,36 @@ impl TextInput {
     }
 }
 
+/// One labelled text field on row `y` of `area` (`> 标签 [     ]`, the focused one marked
+/// and titled): the sign-off and first-run forms. Returns the cursor when focused.
+#[allow(clippy::too_many_arguments)]
+pub fn labelled_row(
+    buf: &mut Buffer,
+    area: Rect,
+    y: u16,
+    label: &str,
+    label_w: u16,
+    input: &TextInput,
+    focused: bool,
+    t: &crate::tui::theme::Theme,
+) -> Option<Position> {
+    let mark = if focused { "> " } else { "  " };
+    buf.set_string(
+        area.x,
+        y,
+        format!("{mark}{label}"),
+        if focused { t.title() } else { t.base() },
+    );
+    let field = Rect::new(
+        area.x + label_w + 1,
+        y,
+        area.width.saturating_sub(label_w + 1).min(40),
+        1,
+    );
+    let pos = input.render(field, buf, t.field());
+    if focused { pos } else { None }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
