@@ -131,7 +131,8 @@ impl Anchors {
     }
 }
 
-fn problem(number: &str, kind: ProblemKind, zh: String, en: String) -> Problem {
+/// A problem of case `number`, said in Chinese and English.
+pub fn problem(number: &str, kind: ProblemKind, zh: String, en: String) -> Problem {
     Problem {
         number: number.to_string(),
         kind,

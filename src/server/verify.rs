@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use crate::case::log::CaseLog;
 use crate::case::record::{self, ChainHead};
-use crate::case::verify::{Problem, ProblemKind};
+use crate::case::verify::{Problem, ProblemKind, problem};
 
 use super::ServerError;
 
@@ -20,15 +20,6 @@ pub struct Compared {
     /// Local records the server does not hold yet.
     pub not_pushed: usize,
     pub problems: Vec<Problem>,
-}
-
-fn problem(number: &str, kind: ProblemKind, zh: String, en: String) -> Problem {
-    Problem {
-        number: number.to_string(),
-        kind,
-        detail: en,
-        detail_zh: zh,
-    }
 }
 
 /// Compare `local` with `remote` (the server's copy of the same origin).
